@@ -1,0 +1,46 @@
+# Entry points. `make serve` and `make test` are the two commands README.md gives.
+# Build modes: release (optimised), debug (ASan + UBSan), fuzz (clang + libFuzzer).
+BUILD ?= build
+GENERATOR ?= Ninja
+CMAKE_FLAGS ?=
+
+.PHONY: all deps release debug fuzz serve test test-release test-debug bench format tidy clean
+
+all: release
+
+deps:
+	@scripts/install-deps.sh build
+
+release: deps
+	@cmake -S . -B $(BUILD)/release -G $(GENERATOR) -DCMAKE_BUILD_TYPE=Release $(CMAKE_FLAGS) >/dev/null
+	@cmake --build $(BUILD)/release
+
+debug: deps
+	@cmake -S . -B $(BUILD)/debug -G $(GENERATOR) -DCMAKE_BUILD_TYPE=Debug -DWARREN_SANITIZE=ON $(CMAKE_FLAGS) >/dev/null
+	@cmake --build $(BUILD)/debug
+
+fuzz: deps
+	@scripts/install-deps.sh test
+	@CXX=clang++ cmake -S . -B $(BUILD)/fuzz -G $(GENERATOR) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DWARREN_FUZZ=ON -DWARREN_TESTS=OFF $(CMAKE_FLAGS) >/dev/null
+	@cmake --build $(BUILD)/fuzz
+
+# Builds and starts the server on 127.0.0.1:8888 with the default (embedded) storage.
+serve: release
+	$(BUILD)/release/warren serve --listen 127.0.0.1:8888
+
+# Installs what the tests need, builds every mode and runs every test.
+test:
+	@scripts/test.sh
+
+bench: release
+	@scripts/install-deps.sh bench
+	bench/compare
+
+format:
+	@git ls-files '*.cpp' '*.h' | xargs clang-format -i
+
+tidy: release
+	@git ls-files 'src/*.cpp' | xargs clang-tidy -p $(BUILD)/release --quiet
+
+clean:
+	rm -rf $(BUILD)

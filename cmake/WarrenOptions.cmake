@@ -1,0 +1,30 @@
+# Compiler settings shared by every Warren target: warnings, sanitizers, fuzzing.
+# Targets opt in with warren_target_defaults(<target>).
+
+add_library(warren_build_flags INTERFACE)
+target_compile_options(warren_build_flags INTERFACE
+  -Wall -Wextra -Wpedantic -Wshadow -Wnon-virtual-dtor -Woverloaded-virtual
+  -Wcast-align -Wformat=2 -Wimplicit-fallthrough -Wmissing-declarations
+  $<$<BOOL:${WARREN_WERROR}>:-Werror>)
+target_compile_definitions(warren_build_flags INTERFACE
+  BOOST_ASIO_NO_DEPRECATED
+  BOOST_BEAST_USE_STD_STRING_VIEW
+  $<$<CONFIG:Debug>:WARREN_DEBUG_CHECKS=1>)
+
+if(WARREN_SANITIZE)
+  set(_san -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined)
+  target_compile_options(warren_build_flags INTERFACE ${_san})
+  target_link_options(warren_build_flags INTERFACE ${_san})
+endif()
+
+if(WARREN_FUZZ)
+  if(NOT CMAKE_CXX_COMPILER_ID STREQUAL "Clang")
+    message(FATAL_ERROR "WARREN_FUZZ needs clang (CXX=clang++)")
+  endif()
+  target_compile_options(warren_build_flags INTERFACE -fsanitize=fuzzer-no-link,address,undefined)
+  target_link_options(warren_build_flags INTERFACE -fsanitize=address,undefined)
+endif()
+
+function(warren_target_defaults target)
+  target_link_libraries(${target} PRIVATE warren_build_flags)
+endfunction()
