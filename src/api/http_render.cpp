@@ -21,8 +21,8 @@ std::string iso8601(store::TimeMs time) {
 
 void write_message(JsonWriter& json, const store::Message& message, std::string_view queue_path,
                    store::TimeMs now, std::string_view claim_id) {
-  std::string& out = json.buffer();
   json.begin_object().key("id").string(message.id.view()).key("href");
+  std::string& out = json.raw_value();
   out.push_back('"');
   out.append(queue_path);
   out.append("/messages/");

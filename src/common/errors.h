@@ -40,7 +40,14 @@ struct Error {
   std::optional<Errc> titled_as;
 
   int status() const noexcept { return error_info(code).status; }
-  std::string_view title() const noexcept { return error_info(titled_as.value_or(code)).title; }
+  std::string_view title() const noexcept {
+    const std::string_view title = error_info(titled_as.value_or(code)).title;
+    return title == "{}" ? std::string_view(description) : title;
+  }
+  // The description as the error body shows it: none when it serves as the title.
+  std::string_view shown_description() const noexcept {
+    return error_info(titled_as.value_or(code)).title == "{}" ? std::string_view() : description;
+  }
   Error retitled(Errc title_source) && {
     titled_as = title_source;
     return std::move(*this);

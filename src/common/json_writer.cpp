@@ -112,6 +112,12 @@ JsonWriter& JsonWriter::null() {
   return *this;
 }
 
+std::string& JsonWriter::raw_value() {
+  separate();
+  need_comma_ = true;
+  return out_;
+}
+
 JsonWriter& JsonWriter::raw(std::string_view json) {
   separate();
   out_.append(json);

@@ -32,6 +32,9 @@ class JsonWriter {
   JsonWriter& null();
   // Already-valid JSON text, spliced as one value.
   JsonWriter& raw(std::string_view json);
+  // Starts a value the caller appends to the returned buffer itself (exactly one valid JSON
+  // value), e.g. a string assembled from pieces without a temporary.
+  std::string& raw_value();
 
   std::string& buffer() noexcept { return out_; }
 

@@ -21,10 +21,6 @@ constexpr std::size_t kLingerBytes = 64 * 1024;
 constexpr auto kLingerTime = std::chrono::seconds(2);
 
 constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
-constexpr std::string_view kRequestTimeout =
-    "HTTP/1.1 408 Request Timeout\r\nConnection: close\r\nContent-Type: application/json\r\n"
-    "Content-Length: 90\r\n\r\n"
-    "{\"title\":\"Request timeout\",\"description\":\"The request headers did not arrive in time.\"}";
 
 }  // namespace
 
@@ -127,27 +123,42 @@ asio::awaitable<bool> HttpConnection::answer_buffered() {
     if (writer_.closing()) closing_ = true;
 
     parser_.reset();
+    request_begin_ = in_begin_;
     header_kept_ = false;
     continue_sent_ = false;
     if (out_.size() >= options_.max_buffered_output && !closing_) {
       if (!co_await flush()) co_return false;
     }
   }
-  if (in_begin_ == in_end_) in_begin_ = in_end_ = 0;
+  if (header_kept_) request_begin_ = in_begin_;  // no views into the buffer any more
+  if (in_begin_ == in_end_ && !parser_.started()) in_begin_ = in_end_ = request_begin_ = 0;
   co_return true;
 }
 
 void HttpConnection::keep_unfinished_header() {
   if (header_kept_) return;
-  // Everything consumed so far belongs to this request (its header, and body pieces the parser
-  // has already copied out). Keep it aside so the read buffer can be reused for the body.
-  const char* from = in_.get();
-  header_copy_.assign(from, in_begin_);
-  parser_.request().relocate(from, in_begin_, header_copy_.data());
+  // The request's header (and body pieces the parser has already copied out) lie between
+  // request_begin_ and in_begin_. Keep the header aside so the read buffer can be reused for
+  // the body however long it is.
+  const char* from = in_.get() + request_begin_;
+  header_copy_.assign(from, in_begin_ - request_begin_);
+  parser_.request().relocate(from, header_copy_.size(), header_copy_.data());
   std::memmove(in_.get(), in_.get() + in_begin_, in_end_ - in_begin_);
   in_end_ -= in_begin_;
-  in_begin_ = 0;
+  in_begin_ = request_begin_ = 0;
   header_kept_ = true;
+}
+
+void HttpConnection::move_unfinished_request(char* to) {
+  char* from = in_.get() + request_begin_;
+  const std::size_t size = in_end_ - request_begin_;
+  // Beast may already have reported the request line (views into it) before the rest of the
+  // header arrived, so the views move with the bytes.
+  parser_.request().relocate(from, size, to);
+  std::memmove(to, from, size);
+  in_begin_ -= request_begin_;
+  in_end_ -= request_begin_;
+  request_begin_ = 0;
 }
 
 bool HttpConnection::make_room() {
@@ -158,14 +169,11 @@ bool HttpConnection::make_room() {
   if (in_begin_ == in_end_ && !parser_.started() && in_capacity_ > kIdleBufferLimit) {
     in_capacity_ = kInitialBuffer;
     in_ = std::make_unique<char[]>(in_capacity_);
-    in_begin_ = in_end_ = 0;
+    in_begin_ = in_end_ = request_begin_ = 0;
   }
   if (in_end_ < in_capacity_) return true;
-  if (in_begin_ > 0) {
-    // Unconsumed bytes are an incomplete header (no views into them yet) or body bytes.
-    std::memmove(in_.get(), in_.get() + in_begin_, in_end_ - in_begin_);
-    in_end_ -= in_begin_;
-    in_begin_ = 0;
+  if (request_begin_ > 0) {
+    move_unfinished_request(in_.get());
     return true;
   }
   // A header bigger than the buffer: grow up to just past the header limit, so the parser sees
@@ -174,7 +182,7 @@ bool HttpConnection::make_room() {
   if (in_capacity_ >= ceiling) return false;
   const std::size_t capacity = std::min(in_capacity_ * 2, ceiling);
   auto bigger = std::make_unique<char[]>(capacity);
-  std::memcpy(bigger.get(), in_.get(), in_end_);
+  move_unfinished_request(bigger.get());
   in_ = std::move(bigger);
   in_capacity_ = capacity;
   return true;
@@ -226,7 +234,9 @@ void HttpConnection::check_deadline(net::SteadyTime now) {
   if (closed_ || phase_ == Phase::handling || now < deadline_) return;
   if (phase_ == Phase::reading_header && out_.empty()) {
     boost::system::error_code ignored;
-    socket_.write_some(asio::buffer(kRequestTimeout), ignored);  // best effort, never waits
+    // Best effort, never waits. (The Date header is the only part that changes.)
+    const std::string timeout = canned_error_response(Errc::http_request_timeout);
+    socket_.write_some(asio::buffer(timeout), ignored);
   }
   close_socket();
 }

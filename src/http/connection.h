@@ -53,6 +53,9 @@ class HttpConnection final : public net::Connection {
 
   void set_phase(Phase phase, std::chrono::milliseconds timeout);
   void keep_unfinished_header();
+  // Moves the unfinished request's bytes (and those after it) to the start of `to`, re-pointing
+  // the request's views.
+  void move_unfinished_request(char* to);
   bool make_room();
   void close_socket() noexcept;
 
@@ -65,8 +68,9 @@ class HttpConnection final : public net::Connection {
 
   std::unique_ptr<char[]> in_;
   std::size_t in_capacity_ = 0;
-  std::size_t in_begin_ = 0;  // first byte not consumed by the parser
-  std::size_t in_end_ = 0;    // end of the bytes read
+  std::size_t in_begin_ = 0;       // first byte not consumed by the parser
+  std::size_t in_end_ = 0;         // end of the bytes read
+  std::size_t request_begin_ = 0;  // first byte of the unfinished request (views point past it)
   std::string header_copy_;   // header of a request whose body is still arriving
   bool header_kept_ = false;
   bool continue_sent_ = false;

@@ -2,6 +2,7 @@
 // Warren's typed errors.
 #include "http/request_parser.h"
 
+#include <cctype>
 #include <ostream>  // Boost 1.81 core/string_view.hpp needs it complete
 
 #include <boost/beast/core/string.hpp>
@@ -149,15 +150,27 @@ void RequestParser::fail_from(const error_code& ec, std::string_view input) {
     return;
   }
   if (ec == bhttp::error::header_limit) {
-    // A request line that alone exceeds the target limit is a 414, not a 431.
+    // A request line that alone exceeds the target limit is a 414, not a 431. Once Beast has
+    // reported the request line, the input starts at the fields.
     const auto line_end = input.find("\r\n");
     const std::size_t line = line_end == std::string_view::npos ? input.size() : line_end;
-    if (line > limits_.max_target_bytes) {
+    if (request_.target.empty() && line > limits_.max_target_bytes) {
       error_ = make_error(Errc::http_target_too_long, limits_.max_target_bytes);
     } else {
       error_ = make_error(Errc::http_headers_too_large, limits_.max_header_bytes);
     }
     return;
+  }
+  if (ec == bhttp::error::bad_version && request_.target.empty()) {
+    // Beast knows only HTTP/1.x; another well-formed version is a 505, not a 400.
+    const std::string_view line = input.substr(0, input.find("\r\n"));
+    const auto space = line.rfind(' ');
+    const std::string_view version = space == std::string_view::npos ? line : line.substr(space + 1);
+    if (version.size() == 8 && version.starts_with("HTTP/") && std::isdigit(static_cast<unsigned char>(version[5])) &&
+        version[6] == '.' && std::isdigit(static_cast<unsigned char>(version[7]))) {
+      error_ = make_error(Errc::http_version_unsupported);
+      return;
+    }
   }
   if (ec == bhttp::error::body_limit) {
     error_ = make_error(Errc::http_body_too_large, limits_.max_body_bytes);

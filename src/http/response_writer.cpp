@@ -43,6 +43,14 @@ std::string_view http_date_now() noexcept {
   return {text, size};
 }
 
+std::string canned_error_response(Errc code) {
+  std::string out;
+  ResponseWriter writer(out);
+  writer.set_close(true);
+  writer.error(make_error(code));
+  return out;
+}
+
 void ResponseWriter::begin(int status) {
   append_status_line(out_, status);
   out_.append("Date: ");
@@ -100,7 +108,7 @@ void ResponseWriter::error(const Error& error) {
   std::string& body = begin_body("application/json");
   JsonWriter json(body);
   json.begin_object().key("title").string(error.title());
-  if (!error.description.empty()) json.key("description").string(error.description);
+  if (!error.shown_description().empty()) json.key("description").string(error.shown_description());
   json.end_object();
   finish_body();
 }

@@ -52,6 +52,10 @@ class ResponseWriter {
   std::size_t body_at_ = 0;    // where the body starts
 };
 
+// A whole error response that closes the connection, serialised once: for answers written
+// outside a connection's normal flow (over the connection limit, header timeout).
+std::string canned_error_response(Errc code);
+
 // The Date header value for now ("Sun, 22 Nov 2026 07:24:00 GMT"), cached per thread per second.
 std::string_view http_date_now() noexcept;
 

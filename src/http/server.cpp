@@ -2,21 +2,17 @@
 #include "http/server.h"
 
 #include "http/connection.h"
+#include "http/response_writer.h"
 
 namespace warren::http {
 namespace {
-
-constexpr std::string_view kTooManyConnections =
-    "HTTP/1.1 503 Service Unavailable\r\nConnection: close\r\nRetry-After: 1\r\n"
-    "Content-Type: application/json\r\nContent-Length: 121\r\n\r\n"
-    "{\"title\":\"Service temporarily unavailable\",\"description\":\"Too many open connections. "
-    "Please try again in a few seconds.\"}";
 
 // Answers a connection over the limit without waiting, then closes it.
 void turn_away(boost::asio::ip::tcp::socket socket) {
   boost::system::error_code ignored;
   socket.non_blocking(true, ignored);
-  socket.write_some(boost::asio::buffer(kTooManyConnections), ignored);
+  const std::string answer = canned_error_response(Errc::http_too_many_connections);
+  socket.write_some(boost::asio::buffer(answer), ignored);
   socket.shutdown(boost::asio::ip::tcp::socket::shutdown_both, ignored);
   socket.close(ignored);
 }
