@@ -8,6 +8,7 @@
 
 #include <fmt/format.h>
 
+#include "bench/check_command.h"
 #include "bench/load_engine.h"
 #include "bench/options.h"
 #include "bench/report.h"
@@ -94,6 +95,7 @@ int run_bench_command(int argc, char** argv) {
     usage(argc < 2 ? stderr : stdout);
     return argc < 2 ? 2 : 0;
   }
+  if (std::strcmp(argv[1], "check") == 0) return run_check_command(argc - 1, argv + 1);
   auto options = parse_bench_options(argc, argv);
   if (!options) {
     if (options.error().message.empty()) return 0;  // --help
