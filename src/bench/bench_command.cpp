@@ -45,6 +45,7 @@ int run_workload(const BenchOptions& o) {
     return 2;
   }
   std::vector<LevelResult> levels;
+  bool check_failed = false;
   for (const int concurrency : o.concurrency) {
     if (auto ready = (*workload)->setup(concurrency); !ready) {
       std::fprintf(stderr, "warren bench: set-up failed: %s\n", ready.error().message.c_str());
@@ -68,10 +69,12 @@ int run_workload(const BenchOptions& o) {
       std::fprintf(stderr, "warren bench: %s\n", done.error().message.c_str());
       return 1;
     }
-    if (!o.quiet) {
-      print_level(stdout, o, level);
-      std::fflush(stdout);
+    if (!o.quiet) print_level(stdout, o, level);
+    if (level.stats.check_ran) {
+      std::fputs(level.stats.check_text.c_str(), stdout);
+      if (!level.stats.check_clean) check_failed = true;
     }
+    std::fflush(stdout);
     levels.push_back(std::move(level));
   }
   if (levels.size() > 1 || o.quiet) print_summary(stdout, o, levels);
@@ -79,15 +82,21 @@ int run_workload(const BenchOptions& o) {
     std::fprintf(stderr, "warren bench: cannot write %s\n", o.json_path.c_str());
     return 1;
   }
-  return 0;
+  return check_failed ? 1 : 0;
 }
 
 }  // namespace
 
 Outcome<std::unique_ptr<Workload>> make_workload(const BenchOptions& options,
                                                  const Target& target) {
-  if (options.workload == "http") return make_http_workload(options, target);
-  return Failure{"unknown workload '" + options.workload + "'"};
+  const std::string& w = options.workload;
+  if (w == "http") return make_http_workload(options, target);
+  const std::string& op = (w == "pipeline" || w == "sweep") ? options.op : w;
+  if (op == "ping" || op == "get" || op == "post") return make_queue_workload(options, target, op);
+  if (op == "claim") return make_claim_workload(options, target);
+  if (w == "pipeline" || w == "sweep")
+    return Failure{"unknown --op '" + op + "' (ping, get, post, claim)"};
+  return Failure{"unknown workload '" + w + "' (http, ping, post, get, claim, pipeline, sweep)"};
 }
 
 int run_bench_command(int argc, char** argv) {

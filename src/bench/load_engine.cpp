@@ -603,6 +603,10 @@ void Engine::run() {
   const auto whole = static_cast<std::size_t>(stats_.elapsed_s);
   if (stats_.series.size() > whole && whole > 0) stats_.series.resize(whole);
   for (Conn& c : conns_) {
+    while (!c.inflight.empty()) {
+      c.session->on_abandoned(c.inflight.front(), end);
+      c.inflight.pop();
+    }
     if (c.fd >= 0) ::close(c.fd);
     c.fd = -1;
   }

@@ -101,6 +101,7 @@ Outcome<BenchOptions> parse_bench_options(int argc, char** argv) {
                  "       warren bench check HISTORY [--json FILE]\n\n"
                  "workloads:\n"
                  "  http      one fixed request (--method, --header, --body) to --url\n"
+                 "  ping      GET /v2/ping with Zaqar's headers\n"
                  "  post      POST one message per request\n"
                  "  get       GET messages?limit=1 of a queue holding one message\n"
                  "  claim     producers post while consumers claim and delete (end-to-end rate)\n"
@@ -109,6 +110,7 @@ Outcome<BenchOptions> parse_bench_options(int argc, char** argv) {
               << all << "\n";
     return Failure{""};
   }
+  if (o.workload == "pipeline" && !vm.count("pipeline")) o.pipeline = 16;
   auto parsed = parse_levels(levels);
   if (!parsed) return parsed.error();
   o.concurrency = *parsed;

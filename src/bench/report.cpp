@@ -50,6 +50,11 @@ std::string percentiles(const Histogram& h) {
 
 }  // namespace
 
+double messages_per_s(const RunStats& s) {
+  if (s.primary_counter < 0 || s.elapsed_s <= 0) return 0;
+  return static_cast<double>(s.counters[s.primary_counter].value) / s.elapsed_s;
+}
+
 std::string format_duration(double ns) {
   if (ns < 1e6) return fmt::format("{:.0f}us", ns / 1e3);
   if (ns < 1e9) return fmt::format("{:.2f}ms", ns / 1e6);
@@ -65,6 +70,10 @@ void print_level(std::FILE* out, const BenchOptions& o, const LevelResult& level
   fmt::print(out, "  {:>12.0f} req/s   {} ok   {} errors   {:.2f} s{}\n", s.throughput(),
              s.total_ok(), total(errors), s.elapsed_s,
              s.unfinished ? fmt::format("   {} unfinished", s.unfinished) : std::string());
+  if (s.primary_counter >= 0) {
+    fmt::print(out, "  {:>12.0f} msgs/s  end to end ({})\n", messages_per_s(s),
+               s.counters[s.primary_counter].name);
+  }
   for (const OpStats& op : s.ops) {
     if (op.ok == 0 && total(op.errors) == 0) continue;
     fmt::print(out, "  {:<12} {:>10} ok  {}\n", op.name, op.ok, percentiles(op.latency));
@@ -90,16 +99,22 @@ void print_level(std::FILE* out, const BenchOptions& o, const LevelResult& level
 }
 
 void print_summary(std::FILE* out, const BenchOptions& o, const std::vector<LevelResult>& levels) {
+  bool messages = false;
+  for (const LevelResult& l : levels) messages |= l.stats.primary_counter >= 0;
   fmt::print(out, "warren bench {}  {}\n", o.workload, o.url);
-  fmt::print(out, "{:>11} {:>12} {:>9} {:>9} {:>9} {:>9} {:>9} {:>8} {:>9}\n", "concurrency",
-             "req/s", "p50", "p90", "p99", "p99.9", "max", "errors", "cpu/req");
+  fmt::print(out, "{:>11} {:>12}{} {:>9} {:>9} {:>9} {:>9} {:>9} {:>8} {:>9}\n", "concurrency",
+             "req/s", messages ? fmt::format(" {:>10}", "msgs/s") : "", "p50", "p90", "p99",
+             "p99.9", "max", "errors", "cpu/req");
   for (const LevelResult& l : levels) {
-    const Histogram h = l.stats.total_latency();
-    fmt::print(out, "{:>11} {:>12.0f} {:>9} {:>9} {:>9} {:>9} {:>9} {:>8} {:>7.2f}us\n",
-               l.concurrency, l.stats.throughput(), format_duration(h.percentile(0.5)),
-               format_duration(h.percentile(0.9)), format_duration(h.percentile(0.99)),
-               format_duration(h.percentile(0.999)), format_duration(h.max()),
-               total(l.stats.total_errors()), l.stats.cpu_us_per_request());
+    // Latency of the end-to-end figure where there is one (post to delete), else of requests.
+    const Histogram h =
+        l.stats.derived.empty() ? l.stats.total_latency() : l.stats.derived.front().latency;
+    fmt::print(
+        out, "{:>11} {:>12.0f}{} {:>9} {:>9} {:>9} {:>9} {:>9} {:>8} {:>7.2f}us\n", l.concurrency,
+        l.stats.throughput(), messages ? fmt::format(" {:>10.0f}", messages_per_s(l.stats)) : "",
+        format_duration(h.percentile(0.5)), format_duration(h.percentile(0.9)),
+        format_duration(h.percentile(0.99)), format_duration(h.percentile(0.999)),
+        format_duration(h.max()), total(l.stats.total_errors()), l.stats.cpu_us_per_request());
   }
 }
 
@@ -134,6 +149,7 @@ std::string result_json(const BenchOptions& o, const std::vector<LevelResult>& l
         .field("elapsed_s", s.elapsed_s)
         .field("ok", s.total_ok())
         .field("throughput", s.throughput())
+        .field("messages_per_s", messages_per_s(s))
         .field("unfinished", s.unfinished)
         .field("cpu_user_s", s.cpu_user_s)
         .field("cpu_system_s", s.cpu_system_s)
@@ -165,6 +181,8 @@ std::string result_json(const BenchOptions& o, const std::vector<LevelResult>& l
     w.key("counters").begin_object();
     for (const Counter& c : s.counters) w.field(c.name, c.value);
     w.end_object();
+    if (s.check_ran)
+      w.key("check").raw(s.check_json.substr(0, s.check_json.find_last_not_of('\n') + 1));
     w.key("series").begin_array();
     for (std::size_t i = 0; i < s.series.size(); ++i) {
       const SecondStats& sec = s.series[i];

@@ -27,6 +27,9 @@ void print_summary(std::FILE* out, const BenchOptions& options,
 // The whole result as JSON (format documented in bench/README.md).
 std::string result_json(const BenchOptions& options, const std::vector<LevelResult>& levels);
 
+// Messages per second of the workload's primary counter (claim: messages deleted); 0 if none.
+double messages_per_s(const RunStats& stats);
+
 // Formats nanoseconds for people: "412us", "3.21ms", "1.20s".
 std::string format_duration(double ns);
 

@@ -74,6 +74,13 @@ struct RunStats {
   double elapsed_s = 0;   // wall time of the measured phase
   double cpu_user_s = 0;  // this process, measured phase
   double cpu_system_s = 0;
+  int primary_counter = -1;  // counter whose rate is the workload's figure (msgs/s); -1 none
+
+  // --check verdict of the level.
+  bool check_ran = false;
+  bool check_clean = true;
+  std::string check_text;  // the checker's report for people
+  std::string check_json;  // the checker's report as one JSON object
 
   // Registers an operation kind; returns its index for Issue::op.
   int add_op(std::string name);

@@ -39,6 +39,10 @@ class Session {
     (void)issue, (void)kind, (void)now_ns;
   }
 
+  // `issue` was still in flight when the run stopped (its duration was over): the server may
+  // or may not act on it. Not an error; the run counts it as unfinished.
+  virtual void on_abandoned(const Issue& issue, std::int64_t now_ns) { (void)issue, (void)now_ns; }
+
   // False for a session that runs closed-loop even under --rate (a consumer that claims as
   // fast as it can while producers follow the schedule).
   virtual bool paced() const { return true; }

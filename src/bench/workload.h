@@ -3,6 +3,7 @@
 #pragma once
 
 #include <memory>
+#include <string>
 #include <vector>
 
 #include "bench/failure.h"
@@ -37,6 +38,13 @@ class Workload {
 // The workload named by options.workload (for `sweep` and `pipeline`: options.op), or a
 // Failure naming the unknown workload.
 Outcome<std::unique_ptr<Workload>> make_workload(const BenchOptions& options, const Target& target);
+
+// `ping`, `get` or `post` (op): one Zaqar request per request slot.
+std::unique_ptr<Workload> make_queue_workload(const BenchOptions& options, const Target& target,
+                                              const std::string& op);
+
+// `claim`: producers post while consumers claim and delete.
+std::unique_ptr<Workload> make_claim_workload(const BenchOptions& options, const Target& target);
 
 // `http`: the one fixed request of --method/--header/--body to --url.
 std::unique_ptr<Workload> make_http_workload(const BenchOptions& options, const Target& target);

@@ -1,34 +1,11 @@
 // The `http` workload: one request, serialised once, repeated on every connection.
 #include <string>
 
+#include "bench/fixed_session.h"
 #include "bench/workload.h"
 
 namespace warren::bench {
 namespace {
-
-class FixedRequestSession final : public Session {
- public:
-  FixedRequestSession(const std::string& request, bool head, std::uint64_t* budget)
-      : request_(request), head_(head), budget_(budget) {}
-
-  bool next(std::string& out, Issue* issue, std::int64_t) override {
-    if (budget_ != nullptr) {
-      if (*budget_ == 0) return false;
-      --*budget_;
-    }
-    out.append(request_);
-    issue->op = 0;
-    issue->head = head_;
-    return true;
-  }
-  void on_response(const Issue&, const Response&, std::int64_t) override {}
-  bool finished() const override { return budget_ != nullptr && *budget_ == 0; }
-
- private:
-  const std::string& request_;
-  bool head_;
-  std::uint64_t* budget_;  // shared --count budget; null = unbounded
-};
 
 class HttpWorkload final : public Workload {
  public:
@@ -47,7 +24,7 @@ class HttpWorkload final : public Workload {
     std::vector<std::unique_ptr<Session>> sessions;
     for (int i = 0; i < concurrency; ++i) {
       sessions.push_back(std::make_unique<FixedRequestSession>(
-          request_, options_.method == "HEAD", options_.count ? &budget_ : nullptr));
+          request_, 0, options_.method == "HEAD", options_.count ? &budget_ : nullptr));
     }
     return sessions;
   }
