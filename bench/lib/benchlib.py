@@ -77,6 +77,7 @@ class Server:
         self.proc = subprocess.Popen(self.cmd, stdout=self.log, stderr=subprocess.STDOUT,
                                      env=env, cwd=cwd, start_new_session=True)
         self.cleanup = []
+        self.companions = []  # processes of the same service (Zaqar's redis): CPU counted too
 
     def wait_ready(self, timeout=20):
         """Waits until the port accepts connections; raises with the log if the server died."""
@@ -99,7 +100,7 @@ class Server:
             return ""
 
     def cpu(self):
-        return cpu_seconds(self.proc.pid)
+        return cpu_seconds(self.proc.pid) + sum(c.cpu() for c in self.companions)
 
     def stop(self):
         """SIGTERM to the process group, SIGKILL after 5 s; then the clean-up steps."""
@@ -135,6 +136,10 @@ def warren_bin():
 def start_ceiling(port, body_size=0):
     return Server("ceiling", [build_dir() / "warren-ceiling", "--listen", f"127.0.0.1:{port}",
                               "--body-size", body_size], port).wait_ready()
+
+
+def start_node_queue(port):
+    return Server("node", ["node", PEERS / "node_queue.js", port], port).wait_ready()
 
 
 def start_warren(port, threads=1, extra=()):
@@ -205,6 +210,77 @@ def start_node(port, body_size=0):
     return Server("node", ["node", PEERS / "node_http.js", port, body_size], port).wait_ready()
 
 
+ZAQAR_CONF = """\
+[DEFAULT]
+auth_strategy =
+debug = false
+verbose = false
+[drivers]
+transport = wsgi
+message_store = redis
+management_store = redis
+[drivers:message_store:redis]
+uri = redis://127.0.0.1:{redis_port}
+[drivers:management_store:redis]
+uri = redis://127.0.0.1:{redis_port}
+[drivers:transport:wsgi]
+bind = 127.0.0.1
+port = {port}
+"""
+
+ZAQAR_PACKAGE = Path("/usr/lib/python3/dist-packages/zaqar")
+
+
+def zaqar_available(lua_dir):
+    """Why Zaqar cannot run here ("" when it can): the Debian package and the two Lua scripts
+    of its redis driver, which the package lacks (openstack/zaqar, tag 15.0.0,
+    zaqar/storage/redis/scripts/)."""
+    if not ZAQAR_PACKAGE.is_dir():
+        return "Debian's python3-zaqar is not installed"
+    if not shutil.which("redis-server"):
+        return "redis-server is not installed"
+    if not lua_dir:
+        return "no --zaqar-lua folder given (claim_messages.lua, index_messages.lua of zaqar 15.0.0)"
+    for name in ("claim_messages.lua", "index_messages.lua"):
+        if not (Path(lua_dir) / name).is_file():
+            return f"{lua_dir} has no {name}"
+    return ""
+
+
+def start_zaqar(port, lua_dir):
+    """Debian's Zaqar 15 (wsgi transport, redis message and management stores) on
+    127.0.0.1:port, with its own redis-server; both pinned to the server core. The package is
+    copied into a temporary folder together with the Lua scripts it lacks (never into the
+    repository, never into the system's copy)."""
+    tmp = Path(tempfile.mkdtemp(prefix="warren-bench-zaqar-"))
+    cleanup = lambda: shutil.rmtree(tmp, ignore_errors=True)  # noqa: E731
+    redis_port = free_port()
+    redis = Server("redis", ["redis-server", "--bind", "127.0.0.1", "--port", redis_port,
+                             "--save", "", "--appendonly", "no", "--dir", tmp], redis_port)
+    try:
+        redis.wait_ready()
+        shutil.copytree(ZAQAR_PACKAGE, tmp / "py" / "zaqar",
+                        ignore=shutil.ignore_patterns("tests", "__pycache__"))
+        scripts = tmp / "py" / "zaqar" / "storage" / "redis" / "scripts"
+        scripts.mkdir(exist_ok=True)
+        for name in ("claim_messages.lua", "index_messages.lua"):
+            shutil.copy(Path(lua_dir) / name, scripts / name)
+        conf = tmp / "zaqar.conf"
+        conf.write_text(ZAQAR_CONF.format(redis_port=redis_port, port=port))
+        env = dict(os.environ, PYTHONPATH=str(tmp / "py"))
+        zaqar = Server("zaqar", ["/usr/bin/python3", "-c",
+                                 "import sys; from zaqar.cmd.server import run; sys.exit(run())",
+                                 "--config-file", conf], port, env=env, cwd=tmp)
+        zaqar.cleanup.append(redis.stop)
+        zaqar.cleanup.append(cleanup)
+        zaqar.companions.append(redis)
+        return zaqar.wait_ready(timeout=60)
+    except Exception:
+        redis.stop()
+        cleanup()
+        raise
+
+
 def run_bench(args, timeout=600):
     """Runs `warren bench ARGS --json FILE` pinned to LOAD_CPU; returns the parsed JSON."""
     with tempfile.NamedTemporaryFile(suffix=".json", delete=False) as f:
@@ -234,8 +310,15 @@ def run_bare_client(url, concurrency, pipeline, duration, headers=()):
 
 
 def display_cmd(args):
-    """A command line as RESULTS.md shows it: repository-relative, ports as $PORT."""
-    return shlex.join(str(a) for a in args)
+    """A command line as RESULTS.md shows it, runnable in a shell where $PORT, $C, ... are set:
+    words holding a variable are double-quoted so that it still expands."""
+    words = []
+    for a in map(str, args):
+        if "$" in a and '"' not in a and "'" not in a and "`" not in a:
+            words.append(a if a.replace("$", "").replace("_", "").isalnum() else f'"{a}"')
+        else:
+            words.append(shlex.quote(a))
+    return " ".join(words)
 
 
 def fmt_rate(x):
@@ -283,3 +366,14 @@ def machine_line():
             break
     return (f"{time.strftime('%Y-%m-%d %H:%M')} · {os.cpu_count()} cores ({cpu}) · "
             f"load average before the run {' '.join(load)}")
+
+
+def measure(server, args, timeout=600):
+    """One point: `warren bench ARGS` against a server; returns the JSON's first level with the
+    server's CPU share over the point added (server_cpu_pct, 100 = one core saturated)."""
+    cpu0, t0 = server.cpu(), time.time()
+    result = run_bench(args, timeout=timeout)
+    cpu1, t1 = server.cpu(), time.time()
+    level = result["levels"][0]
+    level["server_cpu_pct"] = 100.0 * (cpu1 - cpu0) / max(1e-9, t1 - t0)
+    return level, result
