@@ -1,9 +1,9 @@
-// History lines: writing with JsonWriter, reading with simdjson's DOM parser.
+// History lines: writing with FieldWriter, reading with simdjson's DOM parser.
 #include "bench/history.h"
 
 #include <simdjson.h>
 
-#include "bench/json_writer.h"
+#include "bench/field_writer.h"
 
 namespace warren::bench {
 namespace {
@@ -12,7 +12,7 @@ constexpr OpKind kKinds[] = {OpKind::kSend,  OpKind::kClaim,  OpKind::kRead,
                              OpKind::kPop,   OpKind::kDelete, OpKind::kRelease,
                              OpKind::kRenew, OpKind::kQueue,  OpKind::kFinal};
 
-void write_msgs(JsonWriter& w, const std::vector<MessageRef>& msgs) {
+void write_msgs(FieldWriter& w, const std::vector<MessageRef>& msgs) {
   w.key("msgs").begin_array();
   for (const MessageRef& m : msgs) {
     w.begin_object();
@@ -93,7 +93,7 @@ const char* op_outcome_name(OpOutcome outcome) noexcept {
 
 std::string history_line(const HistoryEvent& e) {
   std::string out;
-  JsonWriter w(out);
+  FieldWriter w(out);
   w.begin_object().field("op", op_kind_name(e.kind));
   if (!e.proc.empty()) w.field("proc", e.proc);
   if (!e.queue.empty()) w.field("queue", e.queue);

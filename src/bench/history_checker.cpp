@@ -9,7 +9,7 @@
 
 #include <fmt/format.h>
 
-#include "bench/json_writer.h"
+#include "bench/field_writer.h"
 
 namespace warren::bench {
 namespace {
@@ -506,7 +506,7 @@ std::string check_report_text(const CheckReport& r) {
 
 std::string check_report_json(const CheckReport& r) {
   std::string out;
-  JsonWriter w(out);
+  FieldWriter w(out);
   w.begin_object().field("clean", r.clean());
   w.key("anomalies").begin_object();
   for (const auto& [kind, n] : r.counts) w.field(kind, n);

@@ -3,7 +3,7 @@
 
 #include <fmt/format.h>
 
-#include "bench/json_writer.h"
+#include "bench/field_writer.h"
 #include "common/version.h"
 
 namespace warren::bench {
@@ -21,7 +21,7 @@ std::string errors_line(const ErrorCounts& errors) {
   return s.empty() ? "none" : s;
 }
 
-void latency_json(JsonWriter& w, const Histogram& h) {
+void latency_json(FieldWriter& w, const Histogram& h) {
   w.begin_object()
       .field("count", h.count())
       .field("mean", h.mean() / kUs)
@@ -33,7 +33,7 @@ void latency_json(JsonWriter& w, const Histogram& h) {
       .end_object();
 }
 
-void errors_json(JsonWriter& w, const ErrorCounts& errors) {
+void errors_json(FieldWriter& w, const ErrorCounts& errors) {
   w.begin_object();
   for (int k = 0; k < kErrorKinds; ++k) {
     w.field(error_kind_name(static_cast<ErrorKind>(k)), errors[k]);
@@ -120,7 +120,7 @@ void print_summary(std::FILE* out, const BenchOptions& o, const std::vector<Leve
 
 std::string result_json(const BenchOptions& o, const std::vector<LevelResult>& levels) {
   std::string out;
-  JsonWriter w(out);
+  FieldWriter w(out);
   w.begin_object()
       .field("tool", "warren bench")
       .field("version", kVersion)
