@@ -123,11 +123,7 @@ class ConsumerSession final : public Session {
   }
 
   void on_claim(const Step& step, const Response& r, OpOutcome outcome, std::int64_t now) {
-    HistoryEvent e;
-    e.kind = OpKind::kClaim;
-    e.outcome = outcome;
-    e.ttl = shared_.claim_ttl;
-    e.grace = shared_.grace;
+    HistoryEvent e = event_of(step, outcome, now);
     std::vector<ReceivedMessage> msgs;
     if (outcome == OpOutcome::kOk && r.status != 204 &&
         !parse_messages(r.body, shared_.history != nullptr, &msgs)) {
@@ -164,17 +160,11 @@ class ConsumerSession final : public Session {
         e.msgs.push_back(MessageRef{std::move(m.key), std::move(m.id), std::move(m.body)});
       }
     }
-    if (shared_.history != nullptr) {
-      e.proc = proc_;
-      e.queue = queue_;
-      e.start = step.start;
-      e.end = now;
-      shared_.history->write(e);
-    }
+    if (shared_.history != nullptr) shared_.history->write(e);
   }
 
-  void record(const Step& step, OpOutcome outcome, std::int64_t now) {
-    if (shared_.history == nullptr) return;
+  // The history line of `step` (a claim's carries the claim's ttl and grace).
+  HistoryEvent event_of(const Step& step, OpOutcome outcome, std::int64_t now) const {
     HistoryEvent e;
     e.kind = step.kind;
     e.outcome = outcome;
@@ -185,7 +175,15 @@ class ConsumerSession final : public Session {
     e.key = step.key;
     e.id = step.id;
     e.claim = step.claim;
-    shared_.history->write(e);
+    if (step.kind == OpKind::kClaim) {
+      e.ttl = shared_.claim_ttl;
+      e.grace = shared_.grace;
+    }
+    return e;
+  }
+
+  void record(const Step& step, OpOutcome outcome, std::int64_t now) {
+    if (shared_.history != nullptr) shared_.history->write(event_of(step, outcome, now));
   }
 
   // The request got no answer: its outcome is unknown.
@@ -193,22 +191,7 @@ class ConsumerSession final : public Session {
     if (in_flight_.empty()) return;
     Step step = std::move(in_flight_.front());
     in_flight_.pop_front();
-    if (step.kind == OpKind::kClaim) {
-      retry_at_ = now + kErrorBackoffNs;
-      if (shared_.history != nullptr) {
-        HistoryEvent e;
-        e.kind = OpKind::kClaim;
-        e.outcome = OpOutcome::kUnknown;
-        e.proc = proc_;
-        e.queue = queue_;
-        e.start = step.start;
-        e.end = now;
-        e.ttl = shared_.claim_ttl;
-        e.grace = shared_.grace;
-        shared_.history->write(e);
-      }
-      return;
-    }
+    if (step.kind == OpKind::kClaim) retry_at_ = now + kErrorBackoffNs;
     record(step, OpOutcome::kUnknown, now);
   }
 
@@ -284,16 +267,8 @@ class ClaimWorkload final : public QueueWorkload {
     prod_.stats = &stats;
     prod_.history = history_.get();
     cons_ = ConsumerShared{};
-    cons_.op_claim = stats.add_op("claim");
-    cons_.op_delete = stats.add_op("delete");
-    cons_.op_release = stats.add_op("release");
-    cons_.e2e = stats.add_derived("post-to-delete");
-    cons_.delivered = stats.add_counter("messages deleted");
-    cons_.claimed = stats.add_counter("messages claimed");
-    cons_.empty = stats.add_counter("empty claims");
-    cons_.released = stats.add_counter("claims released");
-    stats.primary_counter = cons_.delivered;
     configure_consumers(stats);
+    stats.primary_counter = cons_.delivered;
     std::vector<std::unique_ptr<Session>> sessions;
     for (int i = 0; i < producers; ++i) {
       sessions.push_back(
@@ -312,17 +287,9 @@ class ClaimWorkload final : public QueueWorkload {
       // Drain: consumers alone, until every queue answers empty twice (delayed messages
       // included) or --drain seconds pass. Their work joins the history, not the figures.
       RunStats drain;
-      cons_.op_claim = drain.add_op("claim");
-      cons_.op_delete = drain.add_op("delete");
-      cons_.op_release = drain.add_op("release");
+      configure_consumers(drain);
       cons_.draining = true;
       cons_.count = 0;
-      cons_.stats = &drain;
-      cons_.e2e = drain.add_derived("post-to-delete");
-      cons_.delivered = drain.add_counter("messages deleted");
-      cons_.claimed = drain.add_counter("messages claimed");
-      cons_.empty = drain.add_counter("empty claims");
-      cons_.released = drain.add_counter("claims released");
       cons_.drain_not_before = now_ns() + static_cast<std::int64_t>(options_.delay) * kNsPerSec;
       std::vector<std::unique_ptr<Session>> sessions;
       for (int i = 0; i < consumers_; ++i) {
@@ -345,7 +312,17 @@ class ClaimWorkload final : public QueueWorkload {
   }
 
  private:
+  // Points the consumers at `stats` (registering their operations and counters there) and
+  // copies their options.
   void configure_consumers(RunStats& stats) {
+    cons_.op_claim = stats.add_op("claim");
+    cons_.op_delete = stats.add_op("delete");
+    cons_.op_release = stats.add_op("release");
+    cons_.e2e = stats.add_derived("post-to-delete");
+    cons_.delivered = stats.add_counter("messages deleted");
+    cons_.claimed = stats.add_counter("messages claimed");
+    cons_.empty = stats.add_counter("empty claims");
+    cons_.released = stats.add_counter("claims released");
     cons_.stats = &stats;
     cons_.history = history_.get();
     cons_.producers = &prod_;
