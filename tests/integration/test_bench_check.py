@@ -4,10 +4,11 @@
 
 import json
 import subprocess
+import sys
 
 import pytest
 
-from bench_helpers import NODE, WARREN, bench, node_queue
+from bench_helpers import NODE, ROOT, WARREN, bench, node_queue
 
 needs_node = pytest.mark.skipif(NODE is None, reason="Node.js is not installed")
 
@@ -79,3 +80,25 @@ def test_claim_check_names_each_injected_fault(fault, anomaly, extra):
     check = result["levels"][0]["check"]
     assert not check["clean"]
     assert check["anomalies"][anomaly] > 0, stdout
+
+
+def test_python_history_writer_feeds_the_checker(tmp_path):
+    sys.path.insert(0, str(ROOT / "bench" / "lib"))
+    from history import History, check
+
+    h = History(tmp_path / "h.jsonl")
+    t = h.now()
+    h.send("loader", "q", "k1", t, t + 10, "ok", id="m1", body={"n": 1})
+    h.send("loader", "q", "k2", t + 20, t + 30, "ok", id="m2", body={"n": 2})
+    h.send("loader", "q", "k3", t + 40, t + 50, "unknown")
+    h.delete("loader", "q", t + 60, t + 70, "ok", id="m2")
+    h.final("q", [{"key": "k1", "id": "m1", "body": {"n": 1}}], t + 80, t + 90)
+    h.close()
+    assert check(tmp_path / "h.jsonl")["clean"]
+
+    h = History(tmp_path / "lost.jsonl")
+    h.send("loader", "q", "k1", t, t + 10, "ok", body={"n": 1})
+    h.final("q", [], t + 80, t + 90)
+    h.close()
+    report = check(tmp_path / "lost.jsonl")
+    assert not report["clean"] and report["anomalies"]["lost"] == 1
