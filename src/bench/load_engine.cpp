@@ -630,7 +630,13 @@ long raise_fd_limit(long wanted) {
 
 void run_load(const EngineConfig& config, std::vector<std::unique_ptr<Session>>& sessions,
               RunStats& stats) {
-  raise_fd_limit(static_cast<long>(sessions.size()) + 64);
+  const long wanted = static_cast<long>(sessions.size()) + 64;
+  if (const long limit = raise_fd_limit(wanted); limit < wanted) {
+    std::fprintf(stderr,
+                 "warren bench: only %ld file descriptors allowed (hard limit); %zu connections "
+                 "need %ld: some will fail to connect\n",
+                 limit, sessions.size(), wanted);
+  }
   Engine engine(config, sessions, stats);
   engine.run();
 }

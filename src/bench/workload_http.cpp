@@ -10,8 +10,13 @@ namespace {
 class HttpWorkload final : public Workload {
  public:
   HttpWorkload(const BenchOptions& o, const Target& t) : options_(o) {
-    request_ = o.method + " " + t.target + " HTTP/1.1\r\nHost: " + t.host_header + "\r\n";
-    for (const auto& h : o.headers) request_ += h + "\r\n";
+    request_ = o.method + " " + t.target + " HTTP/1.1\r\n";
+    bool host = false;
+    for (const auto& h : o.headers) {
+      host |= h.size() > 5 && (h.compare(0, 5, "Host:") == 0 || h.compare(0, 5, "host:") == 0);
+      request_ += h + "\r\n";
+    }
+    if (!host) request_ += "Host: " + t.host_header + "\r\n";
     if (!o.body.empty() || o.method == "POST" || o.method == "PUT" || o.method == "PATCH") {
       request_ += "Content-Length: " + std::to_string(o.body.size()) + "\r\n";
     }
