@@ -1,7 +1,6 @@
 // Routing, redirections, retries and script loading for one event loop (see client.h).
 #include "store/redis/client.h"
 
-#include <boost/asio/any_completion_handler.hpp>
 #include <boost/asio/async_result.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/redirect_error.hpp>
@@ -43,12 +42,14 @@ auto async_submit(Connection& conn, const Command& cmd, Token&& token) {
       token, &conn, &cmd);
 }
 
-// Several submitted commands whose replies land in `replies`; the waiter resumes after the last.
+// Several submitted commands whose replies land in `replies`; the waiter sleeps on `wake`, which
+// the last reply cancels.
 struct Gather {
+  explicit Gather(const asio::any_io_executor& executor)
+      : wake(executor, asio::steady_timer::time_point::max()) {}
   std::vector<Reply>* replies = nullptr;
   std::size_t left = 0;
-  asio::any_completion_handler<void()> waiter;
-  asio::any_io_executor executor;  // the waiter's
+  asio::steady_timer wake;
 };
 
 class GatherCompletion final : public Completion {
@@ -59,16 +60,21 @@ class GatherCompletion final : public Completion {
     auto gather = std::move(gather_);
     (*gather->replies)[index_] = std::move(reply);
     delete this;
-    if (--gather->left == 0 && gather->waiter) {
-      auto waiter = std::move(gather->waiter);
-      asio::post(gather->executor, [w = std::move(waiter)]() mutable { std::move(w)(); });
-    }
+    if (--gather->left == 0) gather->wake.cancel();
   }
 
  private:
   std::shared_ptr<Gather> gather_;
   std::size_t index_;
 };
+
+// Waits until every command of `gather` has its reply.
+asio::awaitable<void> wait_all(Gather& gather) {
+  while (gather.left > 0) {
+    boost::system::error_code ec;
+    co_await gather.wake.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+  }
+}
 
 // A completion that drops the reply (ASKING's +OK).
 class IgnoreCompletion final : public Completion {
@@ -147,22 +153,12 @@ asio::awaitable<Reply> Client::send(Connection& conn, const Command& cmd, bool a
   Command wait;
   wait.arg("WAIT").num(options_.wait_replicas).num(options_.wait_timeout.count());
   std::vector<Reply> replies(2);
-  auto gather = std::make_shared<Gather>();
+  auto gather = std::make_shared<Gather>(executor_);
   gather->replies = &replies;
   gather->left = 2;
   conn.submit(cmd, new GatherCompletion(gather, 0));
   conn.submit(wait, new GatherCompletion(gather, 1));
-  co_await asio::async_initiate<decltype(asio::use_awaitable), void()>(
-      [gather](auto handler) {
-        if (gather->left == 0) {
-          auto executor = asio::get_associated_executor(handler);
-          asio::post(executor, std::move(handler));
-        } else {
-          gather->executor = asio::get_associated_executor(handler);
-          gather->waiter = std::move(handler);
-        }
-      },
-      asio::use_awaitable);
+  co_await wait_all(*gather);
   if (!replies[0].is_failed() && !replies[0].is_error() && !replies[1].is_error() &&
       replies[1].as_int(0) < options_.wait_replicas) {
     co_return Reply::failure("The write reached " + std::to_string(replies[1].as_int(0)) +
@@ -209,7 +205,10 @@ asio::awaitable<bool> Client::refresh() {
 }
 
 asio::awaitable<bool> Client::ensure_topology() {
-  if (topology_->mode() == Topology::Mode::unknown && !co_await refresh()) co_return false;
+  if (topology_->mode() == Topology::Mode::unknown) {
+    bool found = co_await refresh();
+    if (!found) co_return false;
+  }
   auto version = topology_->version();
   if (version != map_version_) {
     map_ = topology_->mode() == Topology::Mode::cluster ? topology_->map() : nullptr;
@@ -230,11 +229,15 @@ const Endpoint* Client::route(std::string_view key) {
 }
 
 asio::awaitable<std::vector<Endpoint>> Client::masters() {
-  if (!co_await ensure_topology()) co_return std::vector<Endpoint>{};
+  std::vector<Endpoint> out;
+  bool known = co_await ensure_topology();
+  if (!known) co_return out;
   if (topology_->mode() != Topology::Mode::cluster) {
-    co_return std::vector<Endpoint>{topology_->seeds().front()};
+    out.push_back(topology_->seeds().front());
+  } else if (map_) {
+    out = map_->masters();
   }
-  co_return map_ ? map_->masters() : std::vector<Endpoint>{};
+  co_return out;
 }
 
 asio::awaitable<Reply> Client::run(const Command& cmd) {
@@ -243,7 +246,8 @@ asio::awaitable<Reply> Client::run(const Command& cmd) {
   bool script_loaded = false;
   Reply last = Reply::failure("No Redis node could run the command.", false);
   for (int attempt = 0; attempt < options_.max_attempts; ++attempt) {
-    if (!co_await ensure_topology()) {
+    bool known = co_await ensure_topology();
+    if (!known) {
       co_return Reply::failure("No Redis node answered (seeds unreachable).", false);
     }
     Endpoint target;
@@ -310,13 +314,14 @@ asio::awaitable<Reply> Client::run(const Command& cmd) {
 asio::awaitable<std::vector<Reply>> Client::run_all(std::span<const Command> cmds) {
   std::vector<Reply> replies(cmds.size());
   if (cmds.empty()) co_return replies;
-  if (cmds.size() == 1 || !co_await ensure_topology() || options_.wait_replicas > 0) {
+  bool known = co_await ensure_topology();
+  if (cmds.size() == 1 || !known || options_.wait_replicas > 0) {
     for (std::size_t i = 0; i < cmds.size(); ++i) replies[i] = co_await run(cmds[i]);
     co_return replies;
   }
   // Send everything at once on the routed connections, wait for all replies, then redo through
   // run() the few that were redirected or failed before being sent.
-  auto gather = std::make_shared<Gather>();
+  auto gather = std::make_shared<Gather>(executor_);
   gather->replies = &replies;
   gather->left = cmds.size();
   for (std::size_t i = 0; i < cmds.size(); ++i) {
@@ -327,22 +332,14 @@ asio::awaitable<std::vector<Reply>> Client::run_all(std::span<const Command> cmd
     }
     connection(*node).submit(cmds[i], new GatherCompletion(gather, i));
   }
-  co_await asio::async_initiate<decltype(asio::use_awaitable), void()>(
-      [gather](auto handler) {
-        if (gather->left == 0) {
-          auto executor = asio::get_associated_executor(handler);
-          asio::post(executor, std::move(handler));
-        } else {
-          gather->executor = asio::get_associated_executor(handler);
-          gather->waiter = std::move(handler);
-        }
-      },
-      asio::use_awaitable);
+  co_await wait_all(*gather);
   for (std::size_t i = 0; i < cmds.size(); ++i) {
     const Reply& r = replies[i];
     bool redo = (r.is_failed() && r.integer == 0) || parse_redirect(r).has_value() ||
                 (r.error_is("NOSCRIPT") && cmds[i].script() != nullptr) || retryable_error(r);
-    if (redo) replies[i] = co_await run(cmds[i]);
+    if (!redo) continue;
+    Reply again = co_await run(cmds[i]);
+    replies[i] = std::move(again);
   }
   co_return replies;
 }

@@ -8,6 +8,7 @@
 #include <string_view>
 #include <vector>
 
+#include "store/redis/keys.h"
 #include "store/redis/scripts.h"
 
 namespace warren::store::redis {
@@ -63,11 +64,13 @@ class Command {
   bool writes_ = false;
 };
 
-// EVALSHA of `s` with one key (every script of this engine touches one queue's slot), routed by
-// that key; the caller appends the script's ARGV.
-inline Command eval(const Script& s, std::string_view key) {
+// EVALSHA of `s` over every key of one queue (one slot), routed by them; the caller appends the
+// script's ARGV. `keys` must outlive the command.
+inline Command eval(const Script& s, const keys::QueueKeys& keys) {
   Command cmd;
-  cmd.arg("EVALSHA").arg(s.sha1).arg("1").arg(key).route_by(key).script(s);
+  cmd.arg("EVALSHA").arg(s.sha1).num(static_cast<std::int64_t>(keys::QueueKeys::kCount));
+  for (std::size_t i = 0; i < keys::QueueKeys::kCount; ++i) cmd.arg(keys.key(i));
+  cmd.route_by(keys.record()).script(s);
   return cmd;
 }
 

@@ -142,7 +142,9 @@ void Connection::arm_read() {
         auto self = weak.lock();
         if (!self || generation != self->generation_) return;
         self->reading_ = false;
-        if (ec || self->ac_ == nullptr) return;
+        // An error (refused connect, reset) is hiredis's to find when it reads: only an aborted
+        // wait (descriptor released) means there is nothing left to do.
+        if (ec == boost::asio::error::operation_aborted || self->ac_ == nullptr) return;
         if (self->want_read_) redisAsyncHandleRead(self->ac_);
         // hiredis may have dropped the connection while reading.
         if (self->ac_ != nullptr && generation == self->generation_ && self->want_read_) {
@@ -160,7 +162,7 @@ void Connection::arm_write() {
         auto self = weak.lock();
         if (!self || generation != self->generation_) return;
         self->writing_ = false;
-        if (ec || self->ac_ == nullptr) return;
+        if (ec == boost::asio::error::operation_aborted || self->ac_ == nullptr) return;
         if (self->want_write_) redisAsyncHandleWrite(self->ac_);
         if (self->ac_ != nullptr && generation == self->generation_ && self->want_write_) {
           self->arm_write();

@@ -25,6 +25,22 @@ std::string queue_prefix(QueueRef queue) {
   return fmt::format("w:{{{}/{}}}", escape_project(queue.project), queue.name);
 }
 
+QueueKeys::QueueKeys(QueueRef queue) {
+  std::string prefix = queue_prefix(queue);
+  prefix_ = prefix.size();
+  std::size_t size = prefix_;
+  for (auto suffix : kSuffixes) size += prefix_ + 1 + suffix.size();
+  text_.reserve(size);  // views below point into text_: it must never reallocate
+  text_ = prefix;
+  for (std::size_t i = 0; i < kCount; ++i) {
+    std::size_t at = text_.size();
+    text_ += prefix;
+    text_ += ':';
+    text_ += kSuffixes[i];
+    keys_[i] = std::string_view(text_).substr(at);
+  }
+}
+
 std::string project_queues(std::string_view project) {
   return fmt::format("w:{{{}}}:queues", escape_project(project));
 }

@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <iterator>
 #include <string_view>
 
 #include "store/types.h"
@@ -21,6 +22,33 @@ std::string escape_project(std::string_view project);
 
 // "w:{<escaped project>/<queue>}": the prefix of every key of the queue (KEYS[1] of scripts).
 std::string queue_prefix(QueueRef queue);
+
+// Every key of one queue, in the order the Lua scripts receive them as KEYS (common.lua). Scripts
+// declare them all, so during a slot migration Redis answers TRYAGAIN (some keys moved) or ASK
+// (none left here) instead of running a script over half of a queue.
+class QueueKeys {
+ public:
+  static constexpr std::string_view kSuffixes[] = {
+      "q", "seq", "b", "m", "ids", "exp", "free", "dly", "dlyseq", "clm",
+      "c", "cexp", "out", "outl", "s", "sidx", "sby", "sexp"};
+  static constexpr std::size_t kCount = std::size(kSuffixes);
+
+  explicit QueueKeys(QueueRef queue);
+  QueueKeys(const QueueKeys&) = delete;
+  QueueKeys& operator=(const QueueKeys&) = delete;
+
+  // "w:{<escaped project>/<queue>}", the hash tag every key shares.
+  std::string_view prefix() const noexcept { return std::string_view(text_).substr(0, prefix_); }
+  // The key with suffix kSuffixes[i].
+  std::string_view key(std::size_t i) const noexcept { return keys_[i]; }
+  // The queue record (hash: metadata), whose existence is the queue's.
+  std::string_view record() const noexcept { return keys_[0]; }
+
+ private:
+  std::string text_;
+  std::size_t prefix_ = 0;
+  std::string_view keys_[kCount];
+};
 
 // "w:{<escaped project>}:queues": sorted set of the project's queue names (all scores 0).
 std::string project_queues(std::string_view project);

@@ -186,8 +186,8 @@ Async<ReapStats> RedisStore::reap(TimeMs now, std::size_t budget) {
     for (const Reply& name : queues->elements) {
       if (spent >= budget) break;
       after_queue = name.str;
-      std::string prefix = keys::queue_prefix({project, name.str});
-      auto cmd = eval(scripts::reap, prefix);
+      keys::QueueKeys qk(QueueRef{project, name.str});
+      auto cmd = eval(scripts::reap, qk);
       cmd.num(now).num(static_cast<std::int64_t>(budget - spent)).writes();
       auto r = co_await exec(cmd);
       if (!r) co_return r.error();

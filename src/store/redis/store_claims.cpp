@@ -7,10 +7,10 @@ namespace warren::store::redis {
 
 Async<ClaimResult> RedisStore::create_claim(QueueRef queue, const ClaimParams& params,
                                             TimeMs now) {
-  std::string prefix = keys::queue_prefix(queue);
+  keys::QueueKeys qk(queue);
   std::string claim_id = keys::random_id();
   const DeadLetterPolicy& dl = params.dead_letter;
-  auto cmd = eval(scripts::claim, prefix);
+  auto cmd = eval(scripts::claim, qk);
   cmd.num(now).arg(claim_id).num(params.limit).num(params.ttl_s).num(params.grace_s);
   cmd.num(dl.active() ? *dl.max_claims : -1).arg(dl.active() ? std::string_view(dl.queue) : "");
   cmd.num(dl.active() && dl.message_ttl_s ? *dl.message_ttl_s : -1).writes();
@@ -35,14 +35,14 @@ Async<ClaimResult> RedisStore::create_claim(QueueRef queue, const ClaimParams& p
 Async<void> RedisStore::move_dead_letters(QueueRef queue, const Reply& entries, TimeMs now) {
   // Entries: id, dead-letter queue, body, client, created, ttl_s, expires (see claim.lua).
   const auto& e = entries.elements;
-  std::string prefix = keys::queue_prefix(queue);
-  auto ack = eval(scripts::dlq_ack, prefix);
+  keys::QueueKeys qk(queue);
+  auto ack = eval(scripts::dlq_ack, qk);
   ack.num(now).writes();
   bool any = false;
   for (std::size_t at = 0; at + 7 <= e.size(); at += 7) {
     QueueRef dlq{queue.project, e[at + 1].str};
-    std::string dlq_prefix = keys::queue_prefix(dlq);
-    auto in = eval(scripts::dlq_in, dlq_prefix);
+    keys::QueueKeys dk(dlq);
+    auto in = eval(scripts::dlq_in, dk);
     in.num(now).arg(e[at + 2].str).arg(e[at + 3].str).num(e[at + 4].as_int());
     in.num(e[at + 5].as_int()).num(e[at + 6].as_int()).writes();
     auto moved = co_await exec(in);
@@ -63,8 +63,8 @@ Async<ClaimInfo> RedisStore::get_claim(QueueRef queue, std::string_view claim_id
   if (!keys::is_random_id(claim_id)) {
     co_return make_error(Errc::claim_not_found, claim_id, queue.name, queue.project);
   }
-  std::string prefix = keys::queue_prefix(queue);
-  auto cmd = eval(scripts::claim_get, prefix);
+  keys::QueueKeys qk(queue);
+  auto cmd = eval(scripts::claim_get, qk);
   cmd.num(now).arg(claim_id);
   auto reply = co_await exec(cmd);
   if (!reply) co_return reply.error();
@@ -86,8 +86,8 @@ Async<void> RedisStore::update_claim(QueueRef queue, std::string_view claim_id,
   if (!keys::is_random_id(claim_id)) {
     co_return make_error(Errc::claim_not_found, claim_id, queue.name, queue.project);
   }
-  std::string prefix = keys::queue_prefix(queue);
-  auto cmd = eval(scripts::claim_update, prefix);
+  keys::QueueKeys qk(queue);
+  auto cmd = eval(scripts::claim_update, qk);
   cmd.num(now).arg(claim_id).num(ttl_s).num(grace_s).writes();
   auto reply = co_await exec(cmd);
   if (!reply) co_return reply.error();
@@ -99,8 +99,8 @@ Async<void> RedisStore::update_claim(QueueRef queue, std::string_view claim_id,
 
 Async<void> RedisStore::release_claim(QueueRef queue, std::string_view claim_id, TimeMs now) {
   if (!keys::is_random_id(claim_id)) co_return Result<void>();
-  std::string prefix = keys::queue_prefix(queue);
-  auto cmd = eval(scripts::claim_release, prefix);
+  keys::QueueKeys qk(queue);
+  auto cmd = eval(scripts::claim_release, qk);
   cmd.num(now).arg(claim_id).writes();
   auto reply = co_await exec(cmd);
   if (!reply) co_return reply.error();

@@ -15,8 +15,8 @@ Async<std::vector<ShortId>> RedisStore::post_messages(QueueRef queue, std::strin
                                                       TimeMs now) {
   std::vector<ShortId> ids;
   if (messages.empty()) co_return ids;
-  std::string prefix = keys::queue_prefix(queue);
-  auto cmd = eval(scripts::post, prefix);
+  keys::QueueKeys qk(queue);
+  auto cmd = eval(scripts::post, qk);
   cmd.num(now).arg(client).num(static_cast<std::int64_t>(messages.size())).writes();
   for (const NewMessage& m : messages) cmd.arg(m.body).num(m.ttl_s).num(m.delay_s);
   auto reply = co_await exec(cmd);
@@ -44,11 +44,11 @@ Async<MessagePage> RedisStore::list_messages(QueueRef queue, const MessageListOp
     if (!seq) co_return page;  // an unparseable marker: empty page
     after = *seq;
   }
-  std::string prefix = keys::queue_prefix(queue);
+  keys::QueueKeys qk(queue);
   // Each call examines a bounded number of entries (Redis stays responsive behind a long run
   // of hidden messages); continue from where it stopped while the page is short.
   while (static_cast<int>(page.messages.size()) < options.limit) {
-    auto cmd = eval(scripts::list, prefix);
+    auto cmd = eval(scripts::list, qk);
     cmd.num(now).num(after).num(options.limit - static_cast<int>(page.messages.size()));
     cmd.arg(options.echo_client).arg(options.include_claimed ? "1" : "0");
     cmd.arg(options.include_delayed ? "1" : "0").num(kListBudget);
@@ -72,8 +72,8 @@ Async<MessagePage> RedisStore::list_messages(QueueRef queue, const MessageListOp
 Async<std::vector<Message>> RedisStore::get_messages(QueueRef queue,
                                                      std::span<const std::string_view> ids,
                                                      TimeMs now) {
-  std::string prefix = keys::queue_prefix(queue);
-  auto cmd = eval(scripts::get, prefix);
+  keys::QueueKeys qk(queue);
+  auto cmd = eval(scripts::get, qk);
   cmd.num(now);
   bool any = false;
   for (std::string_view id : ids) {
@@ -92,8 +92,8 @@ Async<void> RedisStore::delete_message(QueueRef queue, std::string_view id,
                                        std::optional<std::string_view> claim_id, TimeMs now) {
   if (claim_id && !keys::is_random_id(*claim_id)) co_return make_error(Errc::claim_invalid);
   if (!keys::parse_message_id(id)) co_return Result<void>();  // no such message
-  std::string prefix = keys::queue_prefix(queue);
-  auto cmd = eval(scripts::delete_one, prefix);
+  keys::QueueKeys qk(queue);
+  auto cmd = eval(scripts::delete_one, qk);
   cmd.num(now).arg(id).arg(claim_id.value_or(std::string_view())).writes();
   auto reply = co_await exec(cmd);
   if (!reply) co_return reply.error();
@@ -109,8 +109,8 @@ Async<void> RedisStore::delete_message(QueueRef queue, std::string_view id,
 
 Async<void> RedisStore::delete_messages(QueueRef queue, std::span<const std::string_view> ids,
                                         TimeMs now) {
-  std::string prefix = keys::queue_prefix(queue);
-  auto cmd = eval(scripts::delete_many, prefix);
+  keys::QueueKeys qk(queue);
+  auto cmd = eval(scripts::delete_many, qk);
   cmd.num(now).writes();
   bool any = false;
   for (std::string_view id : ids) {
@@ -126,8 +126,8 @@ Async<void> RedisStore::delete_messages(QueueRef queue, std::span<const std::str
 }
 
 Async<std::vector<Message>> RedisStore::pop_messages(QueueRef queue, int limit, TimeMs now) {
-  std::string prefix = keys::queue_prefix(queue);
-  auto cmd = eval(scripts::pop, prefix);
+  keys::QueueKeys qk(queue);
+  auto cmd = eval(scripts::pop, qk);
   cmd.num(now).num(limit).writes();
   auto reply = co_await exec(cmd);
   if (!reply) co_return reply.error();
@@ -135,9 +135,9 @@ Async<std::vector<Message>> RedisStore::pop_messages(QueueRef queue, int limit, 
 }
 
 Async<void> RedisStore::purge_messages(QueueRef queue, TimeMs now) {
-  std::string prefix = keys::queue_prefix(queue);
+  keys::QueueKeys qk(queue);
   for (;;) {
-    auto cmd = eval(scripts::purge, prefix);
+    auto cmd = eval(scripts::purge, qk);
     cmd.num(now).num(kPurgeBatch).writes();
     auto reply = co_await exec(cmd);
     if (!reply) co_return reply.error();

@@ -6,8 +6,8 @@
 namespace warren::store::redis {
 
 Async<bool> RedisStore::create_queue(QueueRef queue, std::string_view metadata, TimeMs now) {
-  std::string prefix = keys::queue_prefix(queue);
-  auto cmd = eval(scripts::queue_create, prefix);
+  keys::QueueKeys qk(queue);
+  auto cmd = eval(scripts::queue_create, qk);
   cmd.num(now).arg(metadata).writes();
   auto reply = co_await exec(cmd);
   if (!reply) co_return reply.error();
@@ -29,8 +29,8 @@ Async<std::optional<std::string>> RedisStore::get_queue_metadata(QueueRef queue)
 }
 
 Async<void> RedisStore::set_queue_metadata(QueueRef queue, std::string_view metadata) {
-  std::string prefix = keys::queue_prefix(queue);
-  auto cmd = eval(scripts::queue_set, prefix);
+  keys::QueueKeys qk(queue);
+  auto cmd = eval(scripts::queue_set, qk);
   cmd.num(0).arg(metadata).writes();
   auto reply = co_await exec(cmd);
   if (!reply) co_return reply.error();
@@ -41,8 +41,8 @@ Async<void> RedisStore::set_queue_metadata(QueueRef queue, std::string_view meta
 }
 
 Async<void> RedisStore::delete_queue(QueueRef queue) {
-  std::string prefix = keys::queue_prefix(queue);
-  auto cmd = eval(scripts::queue_delete, prefix);
+  keys::QueueKeys qk(queue);
+  auto cmd = eval(scripts::queue_delete, qk);
   cmd.num(0).writes();
   auto reply = co_await exec(cmd);
   if (!reply) co_return reply.error();
@@ -54,13 +54,14 @@ Async<void> RedisStore::delete_queue(QueueRef queue) {
   unlist.arg("ZREM").arg(index).arg(queue.name).route_by(index).writes();
   auto removed = co_await exec(unlist);
   if (!removed) co_return removed.error();
-  std::string key = prefix + ":q";
+  std::string key(qk.record());
   Command exists;
   exists.arg("EXISTS").arg(key).route_by(key);
   auto again = co_await exec(exists);
   if (!again) co_return again.error();
-  if (again->as_int() == 1) co_return co_await index_queue(queue);
-  co_return Result<void>();
+  if (again->as_int() != 1) co_return Result<void>();
+  auto indexed = co_await index_queue(queue);
+  co_return indexed;
 }
 
 Async<QueuePage> RedisStore::list_queues(std::string_view project,
@@ -118,8 +119,8 @@ Async<std::int64_t> RedisStore::count_queues(std::string_view project) {
 }
 
 Async<QueueStats> RedisStore::queue_stats(QueueRef queue, TimeMs now) {
-  std::string prefix = keys::queue_prefix(queue);
-  auto cmd = eval(scripts::stats, prefix);
+  keys::QueueKeys qk(queue);
+  auto cmd = eval(scripts::stats, qk);
   cmd.num(now);
   auto reply = co_await exec(cmd);
   if (!reply) co_return reply.error();

@@ -27,9 +27,9 @@ Subscription decode_subscription(const std::vector<Reply>& e, std::size_t at,
 Async<SubscriptionCreated> RedisStore::create_subscription(QueueRef queue,
                                                            const NewSubscription& subscription,
                                                            TimeMs now) {
-  std::string prefix = keys::queue_prefix(queue);
+  keys::QueueKeys qk(queue);
   std::string id = keys::random_id();
-  auto cmd = eval(scripts::sub_create, prefix);
+  auto cmd = eval(scripts::sub_create, qk);
   cmd.num(now).arg(id).arg(subscription.subscriber).num(subscription.ttl_s);
   cmd.arg(subscription.options).writes();
   auto reply = co_await exec(cmd);
@@ -46,8 +46,8 @@ Async<SubscriptionCreated> RedisStore::create_subscription(QueueRef queue,
 
 Async<SubscriptionPage> RedisStore::list_subscriptions(QueueRef queue, std::string_view marker,
                                                        int limit, TimeMs now) {
-  std::string prefix = keys::queue_prefix(queue);
-  auto cmd = eval(scripts::sub_list, prefix);
+  keys::QueueKeys qk(queue);
+  auto cmd = eval(scripts::sub_list, qk);
   cmd.num(now).arg(marker).num(limit);
   auto reply = co_await exec(cmd);
   if (!reply) co_return reply.error();
@@ -62,8 +62,8 @@ Async<SubscriptionPage> RedisStore::list_subscriptions(QueueRef queue, std::stri
 
 Async<Subscription> RedisStore::get_subscription(QueueRef queue, std::string_view id,
                                                  TimeMs now) {
-  std::string prefix = keys::queue_prefix(queue);
-  auto cmd = eval(scripts::sub_get, prefix);
+  keys::QueueKeys qk(queue);
+  auto cmd = eval(scripts::sub_get, qk);
   cmd.num(now).arg(id);
   auto reply = co_await exec(cmd);
   if (!reply) co_return reply.error();
@@ -75,8 +75,8 @@ Async<Subscription> RedisStore::get_subscription(QueueRef queue, std::string_vie
 
 Async<void> RedisStore::update_subscription(QueueRef queue, std::string_view id,
                                             const SubscriptionUpdate& update, TimeMs now) {
-  std::string prefix = keys::queue_prefix(queue);
-  auto cmd = eval(scripts::sub_update, prefix);
+  keys::QueueKeys qk(queue);
+  auto cmd = eval(scripts::sub_update, qk);
   cmd.num(now).arg(id);
   cmd.arg(update.subscriber ? "1" : "0").arg(update.subscriber.value_or(std::string_view()));
   cmd.arg(update.ttl_s ? "1" : "0").num(update.ttl_s.value_or(0));
@@ -95,8 +95,8 @@ Async<void> RedisStore::update_subscription(QueueRef queue, std::string_view id,
 
 Async<void> RedisStore::confirm_subscription(QueueRef queue, std::string_view id, bool confirmed,
                                              TimeMs now) {
-  std::string prefix = keys::queue_prefix(queue);
-  auto cmd = eval(scripts::sub_confirm, prefix);
+  keys::QueueKeys qk(queue);
+  auto cmd = eval(scripts::sub_confirm, qk);
   cmd.num(now).arg(id).arg(confirmed ? "1" : "0").writes();
   auto reply = co_await exec(cmd);
   if (!reply) co_return reply.error();
@@ -105,8 +105,8 @@ Async<void> RedisStore::confirm_subscription(QueueRef queue, std::string_view id
 }
 
 Async<void> RedisStore::delete_subscription(QueueRef queue, std::string_view id) {
-  std::string prefix = keys::queue_prefix(queue);
-  auto cmd = eval(scripts::sub_delete, prefix);
+  keys::QueueKeys qk(queue);
+  auto cmd = eval(scripts::sub_delete, qk);
   cmd.num(0).arg(id).writes();
   auto reply = co_await exec(cmd);
   if (!reply) co_return reply.error();
@@ -114,8 +114,8 @@ Async<void> RedisStore::delete_subscription(QueueRef queue, std::string_view id)
 }
 
 Async<void> RedisStore::purge_subscriptions(QueueRef queue) {
-  std::string prefix = keys::queue_prefix(queue);
-  auto cmd = eval(scripts::sub_purge, prefix);
+  keys::QueueKeys qk(queue);
+  auto cmd = eval(scripts::sub_purge, qk);
   cmd.num(0).writes();
   auto reply = co_await exec(cmd);
   if (!reply) co_return reply.error();

@@ -1,8 +1,10 @@
 -- common.lua: prepended to every script of the redis engine (see embed_lua.cmake).
--- KEYS[1] is the queue's prefix "w:{project/queue}"; every key below shares its hash tag, so a
--- script touches one cluster slot. ARGV[1] is always `now` (wall-clock ms, from the caller).
+-- KEYS are every key of one queue, "w:{project/queue}:<suffix>" in the order below (keys.h
+-- QueueKeys): they share the queue's hash tag, so a script touches one cluster slot, and they
+-- are all declared, so Redis refuses (TRYAGAIN) a script over a slot caught mid-migration.
+-- ARGV[1] is always `now` (wall-clock ms, from the caller).
 --
--- Messages: P:b hash id->body; P:m hash id->record (msgpack: created, ttl_s, expires, visible,
+-- Messages (P = the prefix): P:b hash id->body; P:m hash id->record (msgpack: created, ttl_s, expires, visible,
 -- claim id, claim expires, claim count, client). Indexes (sorted sets of ids):
 --   P:ids    every message, by sequence number (FIFO order, listings, markers)
 --   P:exp    every message, by expiry time (reaping)
@@ -11,14 +13,11 @@
 --   P:clm    claimed, by claim expiry
 -- promote() moves due entries of P:dly and P:clm into P:free, so a claim is a few O(log n)
 -- steps whatever the queue's depth: it never scans past claimed or delayed messages.
-local P = KEYS[1]
-local K = {
-  q = P .. ':q', seq = P .. ':seq', b = P .. ':b', m = P .. ':m',
-  ids = P .. ':ids', exp = P .. ':exp', free = P .. ':free', dly = P .. ':dly',
-  dlyseq = P .. ':dlyseq', clm = P .. ':clm',
-  c = P .. ':c', cexp = P .. ':cexp', out = P .. ':out', outl = P .. ':outl',
-  s = P .. ':s', sidx = P .. ':sidx', sby = P .. ':sby', sexp = P .. ':sexp',
-}
+local K = {}
+for i, name in ipairs({ 'q', 'seq', 'b', 'm', 'ids', 'exp', 'free', 'dly', 'dlyseq', 'clm',
+    'c', 'cexp', 'out', 'outl', 's', 'sidx', 'sby', 'sexp' }) do
+  K[name] = KEYS[i]
+end
 local now = tonumber(ARGV[1])
 
 -- Integers as exact decimal text (tostring would switch to exponents past 1e14).
