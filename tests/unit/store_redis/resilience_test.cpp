@@ -59,7 +59,9 @@ std::pair<QueueRef, QueueRef> queues_on_two_nodes() {
 using Trouble = RedisTest;
 
 TEST_P(Trouble, AStalledRedisDelaysOnlyTheOperationsThatNeedIt) {
-  auto [stalled, other] = queues_on_two_nodes();
+  auto two = queues_on_two_nodes();
+  QueueRef stalled = two.first;
+  QueueRef other = two.second;
   // Warm up: connections open, scripts loaded.
   post(stalled, 1);
   post(other, 1);
