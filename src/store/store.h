@@ -69,7 +69,7 @@ class Store {
 
   // ---- messages ----
 
-  // Appends the messages in order, creating the queue (empty metadata) if missing. Returns their
+  // Appends the messages in order, creating the queue (metadata "{}") if missing. Returns their
   // ids in the same order; ids of one call are consecutive in FIFO order. `client` identifies the
   // poster (for echo filtering); it is the canonical Client-ID text, at most 64 bytes.
   virtual Async<std::vector<ShortId>> post_messages(QueueRef queue, std::string_view client,
@@ -113,9 +113,12 @@ class Store {
   // held by no live claim. Each claimed message's claim_id/claim_expires are set; if it would
   // expire before the claim ends + grace, its ttl becomes ttl + grace and it expires at claim end
   // + grace. With an active dead-letter policy, a selected message whose claim_count has reached
-  // max_claims is moved to the dead-letter queue instead (ttl = message_ttl_s if set, claim
-  // cleared) and left out of the result; the others get claim_count + 1. Nothing claimable (or a
-  // missing queue): empty claim_id and no messages.
+  // max_claims is moved to the dead-letter queue instead and left out of the result; the others
+  // get claim_count + 1. A moved message is appended to the dead-letter queue (created with
+  // metadata "{}" if missing) under a new id of that queue, keeping its body, poster, created
+  // time and claim_count, with its claim cleared; if message_ttl_s is set its ttl becomes that
+  // and it expires message_ttl_s after the move, else it keeps its ttl and expiry. Nothing
+  // claimable (or a missing queue): empty claim_id and no messages.
   virtual Async<ClaimResult> create_claim(QueueRef queue, const ClaimParams& params,
                                           TimeMs now) = 0;
 
@@ -128,13 +131,15 @@ class Store {
   virtual Async<void> update_claim(QueueRef queue, std::string_view claim_id, std::int64_t ttl_s,
                                    std::int64_t grace_s, TimeMs now) = 0;
 
-  // Ends a claim: its messages are claimable again at once. Unknown or expired: success.
+  // Ends a claim: its messages are claimable again at once and no longer name it (their
+  // claim_id becomes empty, so the released id deletes nothing: message_not_claimed). An expired
+  // claim is cleared from its messages the same way. Unknown: success.
   virtual Async<void> release_claim(QueueRef queue, std::string_view claim_id, TimeMs now) = 0;
 
   // ---- subscriptions ----
 
-  // Creates a subscription of the queue (creating the queue if missing). If one with the same
-  // subscriber exists: unconfirmed -> its id with created=false; confirmed ->
+  // Creates a subscription of the queue (creating the queue, metadata "{}", if missing). If one
+  // with the same subscriber exists: unconfirmed -> its id with created=false; confirmed ->
   // subscription_conflict.
   virtual Async<SubscriptionCreated> create_subscription(QueueRef queue,
                                                          const NewSubscription& subscription,

@@ -110,6 +110,7 @@ struct Message {
   TimeMs expires = 0;      // when it vanishes
   TimeMs visible_at = 0;   // created + delay
   ShortId claim_id;        // the last claim that took it, even an expired one; empty if never
+                           // claimed or that claim was released
   TimeMs claim_expires = 0;  // when that claim ends (<= now: not claimed any more)
   std::int32_t claim_count = 0;  // claims that delivered it (advances only with a DLQ policy)
   Body body;

@@ -1,0 +1,376 @@
+// Message and claim semantics of one queue of the memory engine.
+#include "store/memory/queue.h"
+
+#include <algorithm>
+
+#include "store/memory/ids.h"
+#include "store/memory/time_math.h"
+
+namespace warren::store::memory {
+namespace {
+
+// Makes the log's summaries exact again when an operation returns, whatever path it takes.
+class FlushOnExit {
+ public:
+  explicit FlushOnExit(MessageLog& log) : log_(log) {}
+  ~FlushOnExit() { log_.flush(); }
+  FlushOnExit(const FlushOnExit&) = delete;
+  FlushOnExit& operator=(const FlushOnExit&) = delete;
+
+ private:
+  MessageLog& log_;
+};
+
+}  // namespace
+
+Queue::Queue(std::uint32_t incarnation, std::string metadata_text)
+    : metadata(std::move(metadata_text)), incarnation_(incarnation) {}
+
+std::optional<std::uint64_t> Queue::own_seq(std::string_view id) const noexcept {
+  std::optional<IdParts> parts = parse_id(id);
+  if (!parts || parts->prefix != incarnation_) return std::nullopt;
+  return parts->seq;
+}
+
+std::uint32_t Queue::live_claim(std::string_view claim_id, TimeMs now) const noexcept {
+  std::optional<IdParts> parts = parse_id(claim_id);
+  if (!parts || parts->prefix != incarnation_) return ClaimTable::kNoClaim;
+  std::uint32_t ref = claims_.find(parts->seq);
+  if (ref == ClaimTable::kNoClaim || claims_.at(ref).expires <= now) return ClaimTable::kNoClaim;
+  return ref;
+}
+
+Message Queue::to_message(std::uint64_t seq, const Record& record) const {
+  Message m;
+  m.id = format_id({incarnation_, seq});
+  m.created = record.created;
+  m.ttl_s = record.ttl_s;
+  m.expires = record.expires;
+  m.visible_at = record.visible_at();
+  if (record.claim != ClaimTable::kNoClaim) {
+    const Claim& claim = claims_.at(record.claim);
+    m.claim_id = format_id({incarnation_, claim.seq});
+    m.claim_expires = claim.expires;
+  }
+  m.claim_count = static_cast<std::int32_t>(std::min<std::uint32_t>(record.claim_count, INT32_MAX));
+  m.body = record.body;
+  return m;
+}
+
+void Queue::remove(std::uint64_t seq) {
+  Record* record = log_.find(seq);
+  if (record == nullptr) return;
+  if (record->claim != ClaimTable::kNoClaim) claims_.detach(record->claim, seq);
+  clients_.release(record->client);
+  log_.erase(seq);
+}
+
+void Queue::stretch(Record& record, TimeMs claim_end, std::int64_t ttl_s,
+                    std::int64_t grace_s) noexcept {
+  const TimeMs until = add_seconds(claim_end, grace_s);
+  if (record.expires < until) {
+    record.expires = until;
+    record.ttl_s = clamp_u32(ttl_s + grace_s);
+  }
+}
+
+// ---- messages ----
+
+std::vector<ShortId> Queue::post(std::string_view client, std::span<const NewMessage> messages,
+                                 TimeMs now) {
+  std::vector<ShortId> ids;
+  ids.reserve(messages.size());
+  const std::uint32_t client_index = messages.empty() ? 0 : clients_.acquire(client);
+  bool first = true;
+  for (const NewMessage& message : messages) {
+    Record record;
+    record.body = Body::copy_of(message.body);
+    record.created = now;
+    record.expires = add_seconds(now, message.ttl_s);
+    record.ttl_s = clamp_u32(message.ttl_s);
+    record.delay_s = clamp_u32(message.delay_s);
+    record.client = client_index;
+    // The first message uses the reference acquire() took; each further one takes its own, so
+    // the count stays right even if an allocation fails half-way.
+    if (!first && client_index != ClientTable::kNone) clients_.retain(client_index, 1);
+    first = false;
+    ids.push_back(format_id({incarnation_, log_.append(std::move(record))}));
+  }
+  return ids;
+}
+
+void Queue::append(DeadLetter&& letter) {
+  Record record;
+  record.body = std::move(letter.body);
+  record.created = letter.created;
+  record.expires = letter.expires;
+  record.ttl_s = letter.ttl_s;
+  record.claim_count = letter.claim_count;
+  record.client = clients_.acquire(letter.client);
+  log_.append(std::move(record));
+}
+
+MessagePage Queue::list(const MessageListOptions& options, TimeMs now) {
+  FlushOnExit flush(log_);
+  MessagePage page;
+  std::uint64_t from = 1;
+  if (!options.marker.empty()) {
+    std::optional<IdParts> marker = parse_id(options.marker);
+    if (!marker) return page;  // unparseable marker: empty page
+    // A marker of an earlier incarnation of this queue precedes every current message.
+    if (marker->prefix == incarnation_) from = marker->seq + 1;
+  }
+  Key key = kExpires;
+  TimeMs bound = kNever - 1;  // any live message
+  if (!options.include_claimed && !options.include_delayed) {
+    key = kAvailable;
+    bound = now;
+  } else if (!options.include_claimed) {
+    key = kUnclaimed;
+    bound = now;
+  } else if (!options.include_delayed) {
+    key = kVisible;
+    bound = now;
+  }
+  const bool echo_filter = !options.echo_client.empty();
+  const std::uint32_t hidden = echo_filter ? clients_.find(options.echo_client) : 0;
+  const std::size_t limit = static_cast<std::size_t>(std::max(options.limit, 0));
+  page.messages.reserve(std::min<std::size_t>(limit, 64));
+  while (page.messages.size() < limit) {
+    const std::uint64_t seq = log_.find_first(key, from, bound);
+    if (seq == 0) break;
+    from = seq + 1;
+    const Record& record = *log_.find(seq);
+    if (record.expires <= now) {
+      remove(seq);
+      continue;
+    }
+    if (echo_filter && record.client == hidden) continue;
+    page.messages.push_back(to_message(seq, record));
+  }
+  return page;
+}
+
+std::vector<Message> Queue::get(std::span<const std::string_view> ids, TimeMs now) {
+  std::vector<std::uint64_t> seqs;
+  seqs.reserve(ids.size());
+  for (std::string_view id : ids) {
+    if (std::optional<std::uint64_t> seq = own_seq(id)) seqs.push_back(*seq);
+  }
+  std::sort(seqs.begin(), seqs.end());
+  seqs.erase(std::unique(seqs.begin(), seqs.end()), seqs.end());
+  std::vector<Message> messages;
+  for (std::uint64_t seq : seqs) {
+    const Record* record = log_.find(seq);
+    if (record != nullptr && record->expires > now) messages.push_back(to_message(seq, *record));
+  }
+  return messages;
+}
+
+Result<void> Queue::delete_one(std::string_view id, std::optional<std::string_view> claim_id,
+                               TimeMs now) {
+  FlushOnExit flush(log_);
+  std::optional<IdParts> claim_parts;
+  if (claim_id) {
+    claim_parts = parse_id(*claim_id);
+    if (!claim_parts) return make_error(Errc::claim_invalid);
+  }
+  std::optional<std::uint64_t> seq = own_seq(id);
+  if (!seq) return {};
+  Record* record = log_.find(*seq);
+  if (record == nullptr || record->expires <= now) return {};
+  const std::uint32_t ref = record->claim;
+  const bool held = ref != ClaimTable::kNoClaim && claims_.at(ref).expires > now;
+  if (!claim_id) {
+    if (held) return make_error(Errc::message_claimed);
+  } else {
+    // The message's own claim deletes it even after that claim expired.
+    const bool own = ref != ClaimTable::kNoClaim && claim_parts->prefix == incarnation_ &&
+                     claims_.at(ref).seq == claim_parts->seq;
+    if (!own) return make_error(held ? Errc::message_claimed : Errc::message_not_claimed);
+  }
+  remove(*seq);
+  return {};
+}
+
+void Queue::delete_many(std::span<const std::string_view> ids, TimeMs) {
+  FlushOnExit flush(log_);
+  for (std::string_view id : ids) {
+    if (std::optional<std::uint64_t> seq = own_seq(id)) remove(*seq);
+  }
+}
+
+std::vector<Message> Queue::pop(int limit, TimeMs now) {
+  FlushOnExit flush(log_);
+  std::vector<Message> popped;
+  const std::size_t wanted = static_cast<std::size_t>(std::max(limit, 0));
+  std::uint64_t from = 1;
+  while (popped.size() < wanted) {
+    const std::uint64_t seq = log_.find_first(kUnclaimed, from, now);
+    if (seq == 0) break;
+    from = seq + 1;
+    const Record& record = *log_.find(seq);
+    if (record.expires > now) popped.push_back(to_message(seq, record));
+    remove(seq);
+  }
+  return popped;
+}
+
+void Queue::purge(TimeMs now) {
+  FlushOnExit flush(log_);
+  std::uint64_t from = 1;
+  while (const std::uint64_t seq = log_.find_first(kUnclaimed, from, now)) {
+    from = seq + 1;
+    remove(seq);
+  }
+}
+
+QueueStats Queue::stats(TimeMs now) {
+  FlushOnExit flush(log_);
+  claims_.settle(now);
+  while (const std::uint64_t seq = log_.find_first(kExpires, 1, now)) remove(seq);
+  QueueStats stats;
+  stats.counts.total = static_cast<std::int64_t>(log_.size());
+  stats.counts.claimed = std::min(claims_.held(), stats.counts.total);
+  stats.counts.free = stats.counts.total - stats.counts.claimed;
+  if (stats.counts.total > 0) {
+    const std::uint64_t oldest = log_.first();
+    const std::uint64_t newest = log_.last();
+    stats.oldest = MessageMark{format_id({incarnation_, oldest}), log_.find(oldest)->created};
+    stats.newest = MessageMark{format_id({incarnation_, newest}), log_.find(newest)->created};
+  }
+  return stats;
+}
+
+// ---- claims ----
+
+ClaimResult Queue::claim(const ClaimParams& params, TimeMs now, std::vector<DeadLetter>& moved) {
+  FlushOnExit flush(log_);
+  ClaimResult result;
+  const std::size_t limit = static_cast<std::size_t>(std::max(params.limit, 0));
+  std::vector<std::uint64_t> selected;
+  selected.reserve(std::min<std::size_t>(limit, 64));
+  for (std::uint64_t from = 1; selected.size() < limit;) {
+    const std::uint64_t seq = log_.find_first(kAvailable, from, now);
+    if (seq == 0) break;
+    from = seq + 1;
+    if (log_.find(seq)->expires <= now) {
+      remove(seq);
+    } else {
+      selected.push_back(seq);
+    }
+  }
+  if (selected.empty()) return result;
+
+  const DeadLetterPolicy& dead_letter = params.dead_letter;
+  const TimeMs claim_end = add_seconds(now, params.ttl_s);
+  std::uint32_t ref = ClaimTable::kNoClaim;
+  result.messages.reserve(selected.size());
+  for (std::uint64_t seq : selected) {
+    Record& record = *log_.find(seq);
+    if (dead_letter.active() &&
+        static_cast<std::int64_t>(record.claim_count) >= *dead_letter.max_claims) {
+      DeadLetter letter;
+      letter.body = record.body;
+      letter.created = record.created;
+      letter.claim_count = record.claim_count;
+      letter.client = std::string(clients_.name(record.client));
+      if (dead_letter.message_ttl_s) {
+        // The dead-letter TTL counts from the move, so the message really is kept that long.
+        letter.ttl_s = clamp_u32(*dead_letter.message_ttl_s);
+        letter.expires = add_seconds(now, *dead_letter.message_ttl_s);
+      } else {
+        letter.ttl_s = record.ttl_s;
+        letter.expires = record.expires;
+      }
+      moved.push_back(std::move(letter));
+      remove(seq);
+      continue;
+    }
+    if (ref == ClaimTable::kNoClaim) {
+      ref = claims_.create(++last_claim_seq_, now, claim_end, params.ttl_s);
+    }
+    if (record.claim != ClaimTable::kNoClaim) claims_.detach(record.claim, seq);
+    record.claim = ref;
+    claims_.attach(ref, seq);
+    if (dead_letter.active() && record.claim_count < UINT32_MAX) ++record.claim_count;
+    stretch(record, claim_end, params.ttl_s, params.grace_s);
+    log_.touch(seq);
+    result.messages.push_back(to_message(seq, record));
+  }
+  if (ref != ClaimTable::kNoClaim) result.claim_id = format_id({incarnation_, claims_.at(ref).seq});
+  return result;
+}
+
+Result<ClaimInfo> Queue::get_claim(QueueRef ref, std::string_view claim_id, TimeMs now) {
+  const std::uint32_t claim_ref = live_claim(claim_id, now);
+  if (claim_ref == ClaimTable::kNoClaim) {
+    return make_error(Errc::claim_not_found, claim_id, ref.name, ref.project);
+  }
+  const Claim& claim = claims_.at(claim_ref);
+  ClaimInfo info;
+  info.ttl_s = claim.ttl_s;
+  info.expires = claim.expires;
+  info.created = claim.started;
+  info.messages.reserve(claim.messages.size());
+  for (std::uint64_t seq : claim.messages) {
+    const Record* record = log_.find(seq);
+    if (record != nullptr && record->expires > now)
+      info.messages.push_back(to_message(seq, *record));
+  }
+  return info;
+}
+
+Result<void> Queue::update_claim(QueueRef ref, std::string_view claim_id, std::int64_t ttl_s,
+                                 std::int64_t grace_s, TimeMs now) {
+  FlushOnExit flush(log_);
+  const std::uint32_t claim_ref = live_claim(claim_id, now);
+  if (claim_ref == ClaimTable::kNoClaim) {
+    return make_error(Errc::claim_not_found, claim_id, ref.name, ref.project);
+  }
+  const TimeMs claim_end = add_seconds(now, ttl_s);
+  claims_.restart(claim_ref, now, claim_end, ttl_s);
+  for (std::uint64_t seq : claims_.at(claim_ref).messages) {
+    if (Record* record = log_.find(seq)) {
+      stretch(*record, claim_end, ttl_s, grace_s);
+      log_.touch(seq);
+    }
+  }
+  return {};
+}
+
+void Queue::release_claim(std::string_view claim_id) {
+  FlushOnExit flush(log_);
+  std::optional<IdParts> parts = parse_id(claim_id);
+  if (!parts || parts->prefix != incarnation_) return;
+  const std::uint32_t ref = claims_.find(parts->seq);
+  if (ref == ClaimTable::kNoClaim) return;
+  // Like Zaqar, releasing also clears an expired claim from its messages: its id no longer
+  // deletes them, and they show no claim.
+  for (std::uint64_t seq : claims_.at(ref).messages) {
+    if (Record* record = log_.find(seq)) {
+      record->claim = ClaimTable::kNoClaim;
+      log_.touch(seq);
+    }
+  }
+  claims_.free(ref);
+}
+
+// ---- maintenance ----
+
+QueueReap Queue::reap(TimeMs now, std::size_t budget) {
+  FlushOnExit flush(log_);
+  QueueReap done;
+  const std::size_t claims_before = claims_.size();
+  while (done.work < budget) {
+    const std::uint64_t seq = log_.find_first(kExpires, 1, now);
+    if (seq == 0) break;
+    remove(seq);
+    ++done.messages;
+    ++done.work;
+  }
+  done.claims = claims_before - claims_.size();
+  return done;
+}
+
+}  // namespace warren::store::memory
