@@ -27,6 +27,13 @@ std::string queue_prefix(QueueRef queue) {
 
 QueueKeys::QueueKeys(QueueRef queue) {
   std::string prefix = queue_prefix(queue);
+  // FNV-1a, 64 bits: enough to tell queues' ids apart, stable across processes and versions.
+  std::uint64_t hash = 0xcbf29ce484222325ull;
+  for (unsigned char c : prefix) {
+    hash ^= c;
+    hash *= 0x100000001b3ull;
+  }
+  id_suffix_ = fmt::format("{:016x}", hash);
   prefix_ = prefix.size();
   std::size_t size = prefix_;
   for (auto suffix : kSuffixes) size += prefix_ + 1 + suffix.size();
@@ -45,10 +52,15 @@ std::string project_queues(std::string_view project) {
   return fmt::format("w:{{{}}}:queues", escape_project(project));
 }
 
-std::string message_id(std::int64_t seq) { return fmt::format("{:016x}", seq); }
+std::string internal_id(std::int64_t seq) { return fmt::format("{:016x}", seq); }
 
-std::optional<std::int64_t> parse_message_id(std::string_view id) {
-  if (id.size() != 16) return std::nullopt;
+std::string message_id(std::int64_t seq, std::string_view suffix) {
+  return public_id(internal_id(seq), suffix);
+}
+
+std::optional<std::int64_t> parse_message_id(std::string_view id, std::string_view suffix) {
+  if (id.size() != 16 + suffix.size() || id.substr(16) != suffix) return std::nullopt;
+  id = id.substr(0, 16);
   for (char c : id) {
     if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return std::nullopt;
   }

@@ -43,8 +43,11 @@ class QueueKeys {
   std::string_view key(std::size_t i) const noexcept { return keys_[i]; }
   // The queue record (hash: metadata), whose existence is the queue's.
   std::string_view record() const noexcept { return keys_[0]; }
+  // What this queue's message ids end with (see message_id).
+  std::string_view id_suffix() const noexcept { return id_suffix_; }
 
  private:
+  std::string id_suffix_;
   std::string text_;
   std::size_t prefix_ = 0;
   std::string_view keys_[kCount];
@@ -56,12 +59,22 @@ std::string project_queues(std::string_view project);
 // Sorted set of every project id that ever had a queue (all scores 0), for the reaper's walk.
 inline constexpr std::string_view kProjects = "w:projects";
 
-// Message ids are the queue's sequence number in 16 lowercase hex digits: their text order is
-// the FIFO order, a deleted id still works as a marker, and the sequence counter survives the
-// queue's deletion, so a re-created queue never reuses an id.
-std::string message_id(std::int64_t seq);
-// The sequence number of a message id, or nullopt if `id` is not one.
-std::optional<std::int64_t> parse_message_id(std::string_view id);
+// Message ids are the queue's sequence number in 16 lowercase hex digits followed by 16 hex
+// digits of a hash of the queue's name (QueueKeys::id_suffix): their text order within the queue
+// is the FIFO order, a deleted id still works as a marker, the sequence counter survives the
+// queue's deletion (a re-created queue never reuses an id), and another queue's id is not
+// mistaken for one of this queue. Inside Redis (the Lua scripts) only the first 16 digits are
+// used: the internal id.
+std::string message_id(std::int64_t seq, std::string_view suffix);
+// The sequence number of one of the queue's message ids, or nullopt if `id` is not one.
+std::optional<std::int64_t> parse_message_id(std::string_view id, std::string_view suffix);
+// The internal (Lua) id of a sequence number, and the public id of an internal one.
+std::string internal_id(std::int64_t seq);
+inline std::string public_id(std::string_view internal, std::string_view suffix) {
+  std::string out(internal);
+  out += suffix;
+  return out;
+}
 
 // Claim and subscription ids: 32 random lowercase hex digits.
 std::string random_id();

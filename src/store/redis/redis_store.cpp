@@ -90,9 +90,10 @@ Async<void> RedisStore::index_queue(QueueRef queue) {
   co_return Result<void>();
 }
 
-bool decode_message(const std::vector<Reply>& e, std::size_t at, Message& out) {
-  if (at + 9 > e.size()) return false;
-  out.id = ShortId::from(e[at].str);
+bool decode_message(const std::vector<Reply>& e, std::size_t at, std::string_view id_suffix,
+                    Message& out) {
+  if (at + 9 > e.size() || e[at].str.empty()) return false;
+  out.id = ShortId::from(keys::public_id(e[at].str, id_suffix));
   out.body = Body::copy_of(e[at + 1].str);
   out.created = e[at + 2].as_int();
   out.ttl_s = e[at + 3].as_int();
@@ -104,7 +105,7 @@ bool decode_message(const std::vector<Reply>& e, std::size_t at, Message& out) {
   return !out.id.empty();
 }
 
-Result<std::vector<Message>> decode_messages(const Reply& reply) {
+Result<std::vector<Message>> decode_messages(const Reply& reply, std::string_view id_suffix) {
   std::vector<Message> out;
   if (reply.is_nil()) return out;
   if (reply.type != Reply::Type::array || reply.elements.size() % 9 != 0) {
@@ -112,7 +113,7 @@ Result<std::vector<Message>> decode_messages(const Reply& reply) {
   }
   out.resize(reply.elements.size() / 9);
   for (std::size_t i = 0; i < out.size(); ++i) {
-    if (!decode_message(reply.elements, i * 9, out[i])) {
+    if (!decode_message(reply.elements, i * 9, id_suffix, out[i])) {
       return make_error(Errc::internal, "Malformed message from Redis");
     }
   }

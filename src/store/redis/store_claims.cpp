@@ -18,7 +18,7 @@ Async<ClaimResult> RedisStore::create_claim(QueueRef queue, const ClaimParams& p
   if (!reply) co_return reply.error();
   if (reply->elements.size() != 2) co_return make_error(Errc::internal, "Malformed claim reply");
   ClaimResult result;
-  auto messages = decode_messages(reply->elements[0]);
+  auto messages = decode_messages(reply->elements[0], qk.id_suffix());
   if (!messages) co_return messages.error();
   if (!messages->empty()) {
     result.claim_id = ShortId::from(claim_id);
@@ -33,18 +33,19 @@ Async<ClaimResult> RedisStore::create_claim(QueueRef queue, const ClaimParams& p
 }
 
 Async<void> RedisStore::move_dead_letters(QueueRef queue, const Reply& entries, TimeMs now) {
-  // Entries: id, dead-letter queue, body, client, created, ttl_s, expires (see claim.lua).
+  // Entries: id, dead-letter queue, body, client, created, ttl_s, expires, claim count (see
+  // claim.lua).
   const auto& e = entries.elements;
   keys::QueueKeys qk(queue);
   auto ack = eval(scripts::dlq_ack, qk);
   ack.num(now).writes();
   bool any = false;
-  for (std::size_t at = 0; at + 7 <= e.size(); at += 7) {
+  for (std::size_t at = 0; at + 8 <= e.size(); at += 8) {
     QueueRef dlq{queue.project, e[at + 1].str};
     keys::QueueKeys dk(dlq);
     auto in = eval(scripts::dlq_in, dk);
     in.num(now).arg(e[at + 2].str).arg(e[at + 3].str).num(e[at + 4].as_int());
-    in.num(e[at + 5].as_int()).num(e[at + 6].as_int()).writes();
+    in.num(e[at + 5].as_int()).num(e[at + 6].as_int()).num(e[at + 7].as_int()).writes();
     auto moved = co_await exec(in);
     if (!moved) co_return moved.error();
     if (!moved->elements.empty() && moved->elements[0].as_int() == 1) {
@@ -75,7 +76,7 @@ Async<ClaimInfo> RedisStore::get_claim(QueueRef queue, std::string_view claim_id
   info.created = reply->elements[0].as_int();
   info.ttl_s = reply->elements[1].as_int();
   info.expires = reply->elements[2].as_int();
-  auto messages = decode_messages(reply->elements[3]);
+  auto messages = decode_messages(reply->elements[3], qk.id_suffix());
   if (!messages) co_return messages.error();
   info.messages = std::move(*messages);
   co_return info;

@@ -91,9 +91,11 @@ class RedisStore final : public Store {
 };
 
 // Decodes the 9-field message layout of the scripts (common.lua `emit`) starting at
-// elements[at]. Returns false if the reply is malformed.
-bool decode_message(const std::vector<Reply>& elements, std::size_t at, Message& out);
+// elements[at]; `id_suffix` turns internal ids into the queue's public ids (keys.h). Returns
+// false if the reply is malformed.
+bool decode_message(const std::vector<Reply>& elements, std::size_t at, std::string_view id_suffix,
+                    Message& out);
 // Decodes a flat array of messages.
-Result<std::vector<Message>> decode_messages(const Reply& reply);
+Result<std::vector<Message>> decode_messages(const Reply& reply, std::string_view id_suffix);
 
 }  // namespace warren::store::redis

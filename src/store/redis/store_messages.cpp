@@ -30,7 +30,8 @@ Async<std::vector<ShortId>> RedisStore::post_messages(QueueRef queue, std::strin
   std::int64_t first = reply->elements[1].as_int();
   ids.reserve(messages.size());
   for (std::size_t i = 0; i < messages.size(); ++i) {
-    ids.push_back(ShortId::from(keys::message_id(first + static_cast<std::int64_t>(i))));
+    ids.push_back(
+        ShortId::from(keys::message_id(first + static_cast<std::int64_t>(i), qk.id_suffix())));
   }
   co_return ids;
 }
@@ -38,13 +39,13 @@ Async<std::vector<ShortId>> RedisStore::post_messages(QueueRef queue, std::strin
 Async<MessagePage> RedisStore::list_messages(QueueRef queue, const MessageListOptions& options,
                                              TimeMs now) {
   MessagePage page;
+  keys::QueueKeys qk(queue);
   std::int64_t after = 0;
   if (!options.marker.empty()) {
-    auto seq = keys::parse_message_id(options.marker);
-    if (!seq) co_return page;  // an unparseable marker: empty page
+    auto seq = keys::parse_message_id(options.marker, qk.id_suffix());
+    if (!seq) co_return page;  // an unparseable marker (or another queue's id): empty page
     after = *seq;
   }
-  keys::QueueKeys qk(queue);
   // Each call examines a bounded number of entries (Redis stays responsive behind a long run
   // of hidden messages); continue from where it stopped while the page is short.
   while (static_cast<int>(page.messages.size()) < options.limit) {
@@ -60,7 +61,7 @@ Async<MessagePage> RedisStore::list_messages(QueueRef queue, const MessageListOp
     }
     for (std::size_t at = 2; at < e.size(); at += 9) {
       Message m;
-      if (!decode_message(e, at, m)) co_return make_error(Errc::internal, "Malformed message");
+      if (!decode_message(e, at, qk.id_suffix(), m)) co_return make_error(Errc::internal, "Malformed message");
       page.messages.push_back(std::move(m));
     }
     after = e[0].as_int();
@@ -77,24 +78,24 @@ Async<std::vector<Message>> RedisStore::get_messages(QueueRef queue,
   cmd.num(now);
   bool any = false;
   for (std::string_view id : ids) {
-    if (keys::parse_message_id(id)) {
-      cmd.arg(id);
+    if (keys::parse_message_id(id, qk.id_suffix())) {
+      cmd.arg(id.substr(0, 16));  // the internal id
       any = true;
     }
   }
   if (!any) co_return std::vector<Message>{};
   auto reply = co_await exec(cmd);
   if (!reply) co_return reply.error();
-  co_return decode_messages(*reply);
+  co_return decode_messages(*reply, qk.id_suffix());
 }
 
 Async<void> RedisStore::delete_message(QueueRef queue, std::string_view id,
                                        std::optional<std::string_view> claim_id, TimeMs now) {
   if (claim_id && !keys::is_random_id(*claim_id)) co_return make_error(Errc::claim_invalid);
-  if (!keys::parse_message_id(id)) co_return Result<void>();  // no such message
   keys::QueueKeys qk(queue);
+  if (!keys::parse_message_id(id, qk.id_suffix())) co_return Result<void>();  // no such message
   auto cmd = eval(scripts::delete_one, qk);
-  cmd.num(now).arg(id).arg(claim_id.value_or(std::string_view())).writes();
+  cmd.num(now).arg(id.substr(0, 16)).arg(claim_id.value_or(std::string_view())).writes();
   auto reply = co_await exec(cmd);
   if (!reply) co_return reply.error();
   switch (reply->as_int()) {
@@ -114,8 +115,8 @@ Async<void> RedisStore::delete_messages(QueueRef queue, std::span<const std::str
   cmd.num(now).writes();
   bool any = false;
   for (std::string_view id : ids) {
-    if (keys::parse_message_id(id)) {
-      cmd.arg(id);
+    if (keys::parse_message_id(id, qk.id_suffix())) {
+      cmd.arg(id.substr(0, 16));  // the internal id
       any = true;
     }
   }
@@ -131,7 +132,7 @@ Async<std::vector<Message>> RedisStore::pop_messages(QueueRef queue, int limit, 
   cmd.num(now).num(limit).writes();
   auto reply = co_await exec(cmd);
   if (!reply) co_return reply.error();
-  co_return decode_messages(*reply);
+  co_return decode_messages(*reply, qk.id_suffix());
 }
 
 Async<void> RedisStore::purge_messages(QueueRef queue, TimeMs now) {

@@ -131,8 +131,10 @@ Async<QueueStats> RedisStore::queue_stats(QueueRef queue, TimeMs now) {
   stats.counts.claimed = e[1].as_int();
   stats.counts.total = e[2].as_int();
   if (stats.counts.total > 0 && !e[3].str.empty()) {
-    stats.oldest = MessageMark{ShortId::from(e[3].str), e[4].as_int()};
-    stats.newest = MessageMark{ShortId::from(e[5].str), e[6].as_int()};
+    stats.oldest = MessageMark{ShortId::from(keys::public_id(e[3].str, qk.id_suffix())),
+                               e[4].as_int()};
+    stats.newest = MessageMark{ShortId::from(keys::public_id(e[5].str, qk.id_suffix())),
+                               e[6].as_int()};
   }
   co_return stats;
 }

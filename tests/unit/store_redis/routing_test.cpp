@@ -1,5 +1,7 @@
 // Redis Cluster routing without a server: CRC16 key slots, hash tags, slot maps, MOVED/ASK
 // parsing; and the engine's key layout (every key of a queue in one slot) and ids.
+#include <string>
+
 #include <gtest/gtest.h>
 
 #include "store/redis/cluster_slots.h"
@@ -144,14 +146,23 @@ TEST(Keys, ProjectEscapingKeepsTagsApart) {
   EXPECT_EQ(keys::project_queues("p}"), "w:{p%7D}:queues");
 }
 
-TEST(Keys, MessageIdsSortLikeTheirSequence) {
-  EXPECT_EQ(keys::message_id(1), "0000000000000001");
-  EXPECT_LT(keys::message_id(9), keys::message_id(10));
-  EXPECT_LT(keys::message_id(255), keys::message_id(4096));
-  EXPECT_EQ(keys::parse_message_id(keys::message_id(123456789)), 123456789);
-  for (std::string_view bad : {"", "0", "000000000000000g", "0000000000000000", "00000000000000001",
-                               "000000000000000A", "ffffffffffffffff"}) {
-    EXPECT_FALSE(keys::parse_message_id(bad)) << bad;
+TEST(Keys, MessageIdsSortLikeTheirSequenceAndNameTheirQueue) {
+  keys::QueueKeys a(QueueRef{"p", "a"});
+  keys::QueueKeys b(QueueRef{"p", "b"});
+  auto sa = a.id_suffix();
+  EXPECT_EQ(sa.size(), 16u);
+  EXPECT_NE(sa, b.id_suffix());
+  EXPECT_EQ(keys::message_id(1, sa), "0000000000000001" + std::string(sa));
+  EXPECT_LT(keys::message_id(9, sa), keys::message_id(10, sa));
+  EXPECT_LT(keys::message_id(255, sa), keys::message_id(4096, sa));
+  EXPECT_EQ(keys::parse_message_id(keys::message_id(123456789, sa), sa), 123456789);
+  // Another queue's id is not one of this queue's.
+  EXPECT_FALSE(keys::parse_message_id(keys::message_id(1, b.id_suffix()), sa));
+  for (std::string bad : {std::string(), std::string("0"), "000000000000000g" + std::string(sa),
+                          "0000000000000000" + std::string(sa), std::string("0000000000000001"),
+                          "000000000000000A" + std::string(sa),
+                          "ffffffffffffffff" + std::string(sa)}) {
+    EXPECT_FALSE(keys::parse_message_id(bad, sa)) << bad;
   }
 }
 

@@ -1,4 +1,5 @@
--- claim: claims up to `limit` of the oldest claimable messages. ARGV: now, claim id, limit,
+-- claim: selects up to `limit` of the oldest claimable messages and claims them (or moves them
+-- to the dead-letter queue). ARGV: now, claim id, limit,
 -- ttl_s, grace_s, dlq max claims (-1 = no dead-letter policy), dlq queue name, dlq ttl_s (-1 =
 -- keep the message's). Takes the head of P:free after promote(): O(log n) per message taken.
 -- A message already delivered `max claims` times leaves the queue for the outbox P:out (with a
@@ -6,7 +7,7 @@
 -- and acknowledges with dlq_ack; entries whose lease ran out (a node died mid-move) are handed
 -- out again here.
 -- Returns { {claimed messages...}, {outbox entries: id, dlq, body, client, created, ttl_s,
--- expires...} }; the claim exists only if some message was claimed.
+-- expires, claim count...} }; the claim exists only if some message was claimed.
 local cid = ARGV[2]
 local limit = tonumber(ARGV[3])
 local ttl = tonumber(ARGV[4])
@@ -21,8 +22,9 @@ local floor = cexp + grace * 1000
 promote(PROMOTE_LIMIT)
 local held, out, moved = {}, {}, {}
 local examined = 0
-while #held < limit and examined < limit + 1000 do
-  local ids = redis.call('ZRANGE', K.free, 0, limit - #held - 1)
+-- `limit` counts the messages selected: claimed ones and those moved to the dead-letter queue.
+while #held + #moved < limit and examined < limit + 1000 do
+  local ids = redis.call('ZRANGE', K.free, 0, limit - #held - #moved - 1)
   if #ids == 0 then break end
   for _, id in ipairs(ids) do
     examined = examined + 1
@@ -35,7 +37,7 @@ while #held < limit and examined < limit + 1000 do
       local body = redis.call('HGET', K.b, id) or ''
       local mttl, mexp = r[2], r[3]
       if dlq_ttl > 0 then mttl, mexp = dlq_ttl, now + dlq_ttl * 1000 end
-      redis.call('HSET', K.out, id, cmsgpack.pack(dlq_name, body, r[8], r[1], mttl, mexp))
+      redis.call('HSET', K.out, id, cmsgpack.pack(dlq_name, body, r[8], r[1], mttl, mexp, r[7]))
       redis.call('ZADD', K.outl, now + LEASE_MS, id)
       drop(id)
       moved[#moved + 1] = id
@@ -70,8 +72,8 @@ local entries = {}
 for _, id in ipairs(moved) do
   local s = redis.call('HGET', K.out, id)
   if s then
-    local dlq, body, client, created, mttl, mexp = cmsgpack.unpack(s)
-    for _, v in ipairs({ id, dlq, body, client, created, mttl, mexp }) do
+    local dlq, body, client, created, mttl, mexp, count = cmsgpack.unpack(s)
+    for _, v in ipairs({ id, dlq, body, client, created, mttl, mexp, count }) do
       entries[#entries + 1] = v
     end
   end

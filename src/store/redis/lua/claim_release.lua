@@ -1,15 +1,18 @@
--- claim_release: ends a claim; its messages are claimable at once (they keep the claim id as
--- their last claim, with the claim's end set to now). ARGV: now, claim id.
+-- claim_release: ends a claim: its messages are claimable at once and no longer name it (claim
+-- id cleared, so the released id deletes nothing). An expired claim is cleared from the messages
+-- that still name it the same way. ARGV: now, claim id.
 local cid = ARGV[2]
 local s = redis.call('HGET', K.c, cid)
 if not s then return 0 end
-local _, _, cexp, ids = cmsgpack.unpack(s)
-if cexp > now then
-  for _, id in ipairs(ids) do
-    local r = load(id)
-    if r and r[5] == cid and r[6] > now then
-      r[6] = now
-      store(id, r)
+local _, _, _, ids = cmsgpack.unpack(s)
+for _, id in ipairs(ids) do
+  local r = load(id)
+  if r and r[5] == cid then
+    local was_held = r[6] > now
+    r[5] = ''
+    r[6] = 0
+    store(id, r)
+    if was_held then
       redis.call('ZREM', K.clm, id)
       redis.call('ZADD', K.free, seq_of(id), id)
     end

@@ -1,5 +1,6 @@
 -- claim_update: restarts a live claim at now + ttl and stretches its messages as a new claim
--- would. ARGV: now, claim id, ttl_s, grace_s. Returns 0 if the claim is not live, else 1.
+-- would. ARGV: now, claim id, ttl_s, grace_s. Returns 0 if the claim is not live or holds no
+-- message any more, else 1.
 local cid = ARGV[2]
 local ttl = tonumber(ARGV[3])
 local grace = tonumber(ARGV[4])
@@ -23,6 +24,11 @@ for _, id in ipairs(ids) do
     redis.call('ZADD', K.clm, cexp, id)
     kept[#kept + 1] = id
   end
+end
+if #kept == 0 then
+  redis.call('HDEL', K.c, cid)
+  redis.call('ZREM', K.cexp, cid)
+  return 0
 end
 redis.call('HSET', K.c, cid, cmsgpack.pack(now, ttl, cexp, kept))
 redis.call('ZADD', K.cexp, cexp, cid)
