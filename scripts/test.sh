@@ -21,6 +21,19 @@ make --no-print-directory debug
 PY=/usr/bin/python3   # Debian's interpreter: it has python3-zaqar and python3-zaqarclient
 failed=()
 
+# Real Redis servers on loopback for the redis engine's tests: one standalone, one 3-master
+# cluster. Stopped on exit whatever happens.
+step "redis servers"
+REDIS_URL=$(tests/redis/start-redis.sh)
+REDIS_CLUSTER_URL=$(tests/redis/start-cluster.sh)
+cleanup() {
+  tests/redis/stop-redis.sh "$REDIS_URL" >/dev/null 2>&1 || true
+  tests/redis/stop-redis.sh "$REDIS_CLUSTER_URL" >/dev/null 2>&1 || true
+}
+trap cleanup EXIT
+export WARREN_TEST_REDIS_URL=$REDIS_URL WARREN_TEST_REDIS_CLUSTER_URL=$REDIS_CLUSTER_URL
+echo "redis: $REDIS_URL  cluster: $REDIS_CLUSTER_URL"
+
 for mode in release debug; do
   step "unit tests ($mode)"
   if ! ctest --test-dir "build/$mode" --output-on-failure -j 2 --timeout 300; then
