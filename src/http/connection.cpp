@@ -26,20 +26,21 @@ constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
 
 void HttpConnection::start(net::EventLoop& loop, asio::ip::tcp::socket socket,
                            net::ConnectionLimit::Slot slot, const ConnectionOptions& options,
-                           Handler& handler) {
+                           Handler& handler, UpgradeHandler* upgrade) {
   std::unique_ptr<HttpConnection> self(
-      new HttpConnection(loop, std::move(socket), std::move(slot), options, handler));
+      new HttpConnection(loop, std::move(socket), std::move(slot), options, handler, upgrade));
   asio::co_spawn(loop.context(), run(std::move(self)), asio::detached);
 }
 
 HttpConnection::HttpConnection(net::EventLoop& loop, asio::ip::tcp::socket socket,
                                net::ConnectionLimit::Slot slot, const ConnectionOptions& options,
-                               Handler& handler)
+                               Handler& handler, UpgradeHandler* upgrade)
     : loop_(loop),
       socket_(std::move(socket)),
       slot_(std::move(slot)),
       options_(options),
       handler_(handler),
+      upgrade_(upgrade),
       parser_(options.limits) {
   boost::system::error_code ignored;
   socket_.set_option(asio::ip::tcp::no_delay(true), ignored);
@@ -71,6 +72,10 @@ asio::awaitable<void> HttpConnection::serve() {
     if (!out_.empty()) {
       const bool written = co_await flush();
       if (!written) break;
+    }
+    if (upgrading_) {
+      hand_over();
+      co_return;
     }
     if (closing_) break;
     if (shutdown_requested_ && in_begin_ == in_end_ && !parser_.started()) break;
@@ -122,6 +127,11 @@ asio::awaitable<bool> HttpConnection::answer_buffered() {
     }
 
     Request& request = parser_.request();
+    if (request.upgrade && upgrade_ != nullptr && upgrade_->accepts(request)) {
+      // The views stay valid: nothing reuses the buffer until hand_over() has run.
+      upgrading_ = true;
+      break;
+    }
     writer_.set_head_request(request.method == boost::beast::http::verb::head);
     writer_.set_close(!request.keep_alive || shutdown_requested_);
     writer_.set_keep_alive_header(request.version == 10 && request.keep_alive);
@@ -236,6 +246,12 @@ asio::awaitable<void> HttpConnection::linger() {
     if (read_ec || n == 0) break;
     drained += n;
   }
+}
+
+void HttpConnection::hand_over() {
+  closed_ = true;  // the socket is someone else's from here
+  const std::string_view leftover(in_.get() + in_begin_, in_end_ - in_begin_);
+  upgrade_->take_over(loop_, std::move(socket_), std::move(slot_), parser_.request(), leftover);
 }
 
 void HttpConnection::check_deadline(net::SteadyTime now) {

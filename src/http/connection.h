@@ -14,6 +14,7 @@
 #include "http/handler.h"
 #include "http/request_parser.h"
 #include "http/response_writer.h"
+#include "http/upgrade.h"
 #include "net/connection.h"
 #include "net/connection_limit.h"
 #include "net/event_loop.h"
@@ -22,11 +23,12 @@ namespace warren::http {
 
 class HttpConnection final : public net::Connection {
  public:
-  // Serves `socket` on `loop` until it closes; the connection owns itself. `options` and
-  // `handler` must outlive every connection (they belong to the server).
+  // Serves `socket` on `loop` until it closes; the connection owns itself. `options`,
+  // `handler` and `upgrade` must outlive every connection (they belong to the server).
+  // `upgrade` (may be null) is offered every request that asks to switch protocols.
   static void start(net::EventLoop& loop, boost::asio::ip::tcp::socket socket,
                     net::ConnectionLimit::Slot slot, const ConnectionOptions& options,
-                    Handler& handler);
+                    Handler& handler, UpgradeHandler* upgrade = nullptr);
 
   ~HttpConnection() override;
 
@@ -39,7 +41,7 @@ class HttpConnection final : public net::Connection {
 
   HttpConnection(net::EventLoop& loop, boost::asio::ip::tcp::socket socket,
                  net::ConnectionLimit::Slot slot, const ConnectionOptions& options,
-                 Handler& handler);
+                 Handler& handler, UpgradeHandler* upgrade);
 
   static boost::asio::awaitable<void> run(std::unique_ptr<HttpConnection> self);
   boost::asio::awaitable<void> serve();
@@ -58,12 +60,15 @@ class HttpConnection final : public net::Connection {
   void move_unfinished_request(char* to);
   bool make_room();
   void close_socket() noexcept;
+  // Gives the socket, the slot, the upgrade request and the bytes after it to upgrade_.
+  void hand_over();
 
   net::EventLoop& loop_;
   boost::asio::ip::tcp::socket socket_;
   net::ConnectionLimit::Slot slot_;
   const ConnectionOptions& options_;
   Handler& handler_;
+  UpgradeHandler* upgrade_;
   RequestParser parser_;
 
   std::unique_ptr<char[]> in_;
@@ -83,6 +88,7 @@ class HttpConnection final : public net::Connection {
   bool closing_ = false;          // close after the current batch is written
   bool framing_lost_ = false;     // closing because of a request error
   bool shutdown_requested_ = false;
+  bool upgrading_ = false;        // the request parsed last switches protocols
   bool closed_ = false;
 };
 

@@ -20,8 +20,8 @@ void turn_away(boost::asio::ip::tcp::socket socket) {
 }  // namespace
 
 HttpServer::HttpServer(net::LoopGroup& loops, net::ConnectionLimit& limit, Handler& handler,
-                       ConnectionOptions options)
-    : loops_(loops), limit_(limit), handler_(handler), options_(options) {}
+                       ConnectionOptions options, UpgradeHandler* upgrade)
+    : loops_(loops), limit_(limit), handler_(handler), options_(options), upgrade_(upgrade) {}
 
 Result<boost::asio::ip::tcp::endpoint> HttpServer::listen(
     const boost::asio::ip::tcp::endpoint& endpoint, int backlog) {
@@ -32,7 +32,8 @@ Result<boost::asio::ip::tcp::endpoint> HttpServer::listen(
         loop, limit_,
         net::ListenerCallbacks{
             [this, &loop](boost::asio::ip::tcp::socket socket, net::ConnectionLimit::Slot slot) {
-              HttpConnection::start(loop, std::move(socket), std::move(slot), options_, handler_);
+              HttpConnection::start(loop, std::move(socket), std::move(slot), options_, handler_,
+                                    upgrade_);
             },
             turn_away});
     if (auto opened = listener->open(bound, backlog); !opened) return opened.error();

@@ -10,6 +10,7 @@
 #include "common/errors.h"
 #include "http/connection_options.h"
 #include "http/handler.h"
+#include "http/upgrade.h"
 #include "net/connection_limit.h"
 #include "net/listener.h"
 #include "net/loop_group.h"
@@ -18,9 +19,10 @@ namespace warren::http {
 
 class HttpServer {
  public:
-  // `loops`, `limit` and `handler` must outlive the server.
+  // `loops`, `limit`, `handler` and `upgrade` must outlive the server. `upgrade` (may be null)
+  // takes over connections that switch protocols (WebSocket).
   HttpServer(net::LoopGroup& loops, net::ConnectionLimit& limit, Handler& handler,
-             ConnectionOptions options);
+             ConnectionOptions options, UpgradeHandler* upgrade = nullptr);
 
   // Opens one listener per loop on `endpoint`. With port 0, the first gets an ephemeral port
   // and the others share it. Returns the bound endpoint. Errors: startup_failed.
@@ -35,6 +37,7 @@ class HttpServer {
   net::ConnectionLimit& limit_;
   Handler& handler_;
   ConnectionOptions options_;
+  UpgradeHandler* upgrade_;
   std::vector<std::unique_ptr<net::Listener>> listeners_;
 };
 
