@@ -1,0 +1,205 @@
+// Session: handshake, the read / handle / reply loop, pushes, closing and deadlines.
+#include "ws/session.h"
+
+#include <atomic>
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/beast/http/field.hpp>
+#include <boost/beast/websocket/rfc6455.hpp>
+
+#include "common/log.h"
+
+namespace warren::ws {
+namespace {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace websocket = boost::beast::websocket;
+constexpr auto kUseTuple = asio::as_tuple(asio::use_awaitable);
+
+constexpr std::size_t kKeptBuffer = 8 * 1024;  // bigger read/reply buffers are freed after use
+
+std::atomic<std::uint64_t> next_session_id{1};
+
+}  // namespace
+
+void Session::start(net::EventLoop& loop, LoopWriter& writer, asio::ip::tcp::socket socket,
+                    net::ConnectionLimit::Slot slot, const WsOptions& options,
+                    HandlerFactory& factory, const http::Request& request,
+                    std::string_view leftover) {
+  std::shared_ptr<Session> self(
+      new Session(loop, writer, std::move(socket), std::move(slot), options, factory));
+  self->ws_.next_layer().set_keep_alive(self);
+  self->ws_.next_layer().preload(leftover);
+  auto& upgrade = self->request_.emplace();
+  upgrade.method(request.method);
+  upgrade.target(beast::string_view(request.target.data(), request.target.size()));
+  upgrade.version(request.version);
+  for (const http::Header& h : request.headers) {
+    upgrade.insert(beast::string_view(h.name.data(), h.name.size()),
+                   beast::string_view(h.value.data(), h.value.size()));
+  }
+  asio::co_spawn(loop.context(), run(std::move(self)), asio::detached);
+}
+
+Session::Session(net::EventLoop& loop, LoopWriter& writer, asio::ip::tcp::socket socket,
+                 net::ConnectionLimit::Slot slot, const WsOptions& options, HandlerFactory& factory)
+    : loop_(loop),
+      options_(options),
+      factory_(factory),
+      slot_(std::move(slot)),
+      ws_(std::move(socket), writer, options.max_send_buffer),
+      id_(next_session_id.fetch_add(1, std::memory_order_relaxed)) {
+  boost::system::error_code ignored;
+  ws_.next_layer().socket().set_option(asio::ip::tcp::no_delay(true), ignored);
+  ws_.read_message_max(options.max_message_bytes);
+  ws_.auto_fragment(false);
+  websocket::permessage_deflate deflate;
+  deflate.server_enable = options.permessage_deflate;
+  ws_.set_option(deflate);
+  ws_.set_option(websocket::stream_base::decorator([](websocket::response_type& response) {
+    response.set(beast::http::field::server, "warren");
+  }));
+  deadline_ = loop_.coarse_now() + options_.handshake_timeout;
+  loop_.attach(*this);
+}
+
+Session::~Session() {
+  ws_.next_layer().close();
+  loop_.detach(*this);
+}
+
+bool Session::open() const noexcept {
+  return phase_ == Phase::open && !closing_ && ws_.is_open();
+}
+
+asio::awaitable<void> Session::run(std::shared_ptr<Session> self) {
+  co_await self->serve();
+}
+
+asio::awaitable<void> Session::serve() {
+  if (loop_.shutting_down()) {
+    end();
+    co_return;
+  }
+  auto [accept_ec] = co_await ws_.async_accept(*request_, kUseTuple);
+  request_.reset();
+  if (accept_ec) {
+    log::debug("ws {}: handshake failed: {}", id_, accept_ec.message());
+    end();
+    co_return;
+  }
+  phase_ = Phase::open;
+  deadline_ = net::SteadyTime::max();
+  handler_ = factory_.make_handler(*this);
+  while (true) {
+    auto [read_ec, size] = co_await ws_.async_read(in_, kUseTuple);
+    if (read_ec) {
+      log::debug("ws {}: read ended: {}", id_, read_ec.message());
+      break;
+    }
+    ++stats_.messages_in;
+    const bool binary = ws_.got_binary();
+    bool reply_binary = binary;
+    reply_.clear();
+    const auto data = in_.cdata();
+    co_await handler_->on_message(
+        std::string_view(static_cast<const char*>(data.data()), data.size()), binary, reply_,
+        reply_binary);
+    in_.consume(in_.size());
+    if (in_.capacity() > kKeptBuffer) in_ = beast::flat_buffer();
+    if (reply_.empty() || !ws_.is_open()) continue;
+    ws_.binary(reply_binary);
+    writing_reply_ = true;
+    auto [write_ec, written] = co_await ws_.async_write(asio::buffer(reply_), kUseTuple);
+    writing_reply_ = false;
+    if (reply_.capacity() > kKeptBuffer) std::string().swap(reply_);
+    if (write_ec) break;
+    release_deferred();
+  }
+  end();
+}
+
+Session::PushResult Session::push(const SharedBytesPtr& frames) {
+  if (!open()) return PushResult::closed;
+  SocketLayer& layer = ws_.next_layer();
+  if (layer.queued() + deferred_bytes_ + frames->size() > options_.max_send_buffer) {
+    log::debug("ws {}: send buffer full ({} bytes queued): closing slow subscriber", id_,
+               layer.queued() + deferred_bytes_);
+    close(kCloseSlowConsumer, "send buffer full: slow subscriber");
+    return PushResult::dropped;
+  }
+  ++stats_.pushes;
+  if (writing_reply_) {
+    // A reply may span several frames (permessage-deflate): no data frame may come between.
+    deferred_bytes_ += frames->size();
+    deferred_.push_back(frames);
+    return PushResult::queued;
+  }
+  layer.append_shared(frames, false);
+  return PushResult::queued;
+}
+
+void Session::release_deferred() {
+  if (deferred_.empty()) return;
+  SocketLayer& layer = ws_.next_layer();
+  if (ws_.is_open()) {
+    for (SharedBytesPtr& frames : deferred_) layer.append_shared(std::move(frames), false);
+  }
+  deferred_.clear();
+  deferred_bytes_ = 0;
+}
+
+void Session::close(std::uint16_t code, std::string_view reason) {
+  if (closing_ || phase_ != Phase::open || !ws_.is_open()) return;
+  closing_ = true;
+  deadline_ = loop_.coarse_now() + options_.close_timeout;
+  deferred_.clear();
+  deferred_bytes_ = 0;
+  websocket::close_reason why(static_cast<websocket::close_code>(code),
+                              beast::string_view(reason.data(), reason.size()));
+  ws_.async_close(why, [self = shared_from_this()](const boost::system::error_code&) {});
+}
+
+void Session::end() noexcept {
+  if (phase_ == Phase::ended) return;
+  phase_ = Phase::ended;
+  deferred_.clear();
+  deferred_bytes_ = 0;
+  if (handler_) {
+    handler_->on_close();
+    handler_.reset();
+  }
+  ws_.next_layer().close();
+}
+
+void Session::check_deadline(net::SteadyTime now) {
+  if (phase_ == Phase::ended) return;
+  if (now >= deadline_) {
+    log::debug("ws {}: {} timed out", id_, closing_ ? "closing handshake" : "opening handshake");
+    force_close();
+    return;
+  }
+  const SocketLayer& layer = ws_.next_layer();
+  if (layer.queued() > 0 && now - layer.last_progress() > options_.write_stall_timeout) {
+    log::debug("ws {}: writes stalled: closing", id_);
+    force_close();
+  }
+}
+
+void Session::begin_shutdown() {
+  if (phase_ == Phase::open && !closing_) {
+    close(kCloseGoingAway, "server shutting down");
+  } else if (phase_ == Phase::handshake) {
+    force_close();
+  }
+}
+
+void Session::force_close() {
+  ws_.next_layer().close();
+}
+
+}  // namespace warren::ws
