@@ -1,0 +1,122 @@
+// PostFanout: socket pushes at once, webhook deliveries after a subscription lookup.
+#include "notify/post_fanout.h"
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <simdjson.h>
+
+#include "common/log.h"
+#include "notify/notification.h"
+#include "notify/retry_policy.h"
+
+namespace warren::notify {
+namespace {
+
+bool is_webhook(std::string_view subscriber) {
+  return subscriber.starts_with("http://") || subscriber.starts_with("https://");
+}
+
+}  // namespace
+
+PostFanout::PostFanout(engine::QueueService& service, net::LoopGroup& loops, PushHub& hub,
+                       WebhookSender* webhooks)
+    : service_(service), loops_(loops), hub_(hub), webhooks_(webhooks) {}
+
+void PostFanout::messages_posted(std::string_view project, std::string_view queue,
+                                 std::span<const engine::PostedMessage> messages) {
+  hub_.publish(project, queue, messages);
+  if (webhooks_ == nullptr || messages.empty()) return;
+  Posted posted{std::string(project), std::string(queue), {}};
+  posted.notifications.reserve(messages.size());
+  for (const engine::PostedMessage& message : messages) {
+    append_notification(posted.notifications.emplace_back(), queue, message);
+  }
+  // The poster's loop (this thread), or loop 0 if a post ever came from elsewhere.
+  unsigned index = 0;
+  for (unsigned i = 0; i < loops_.size(); ++i) {
+    if (loops_.loop(i).context().get_executor().running_in_this_thread()) index = i;
+  }
+  boost::asio::co_spawn(loops_.loop(index).context(), send_webhooks(std::move(posted)),
+                        boost::asio::detached);
+}
+
+boost::asio::awaitable<void> PostFanout::send_webhooks(Posted posted) {
+  const engine::Scope scope{posted.project, {}};
+  std::vector<store::Subscription> hooks;
+  std::string marker;
+  const std::int64_t page_size = service_.limits().max_subscriptions_per_page;
+  while (true) {
+    auto page = co_await service_.list_subscriptions(scope, posted.queue, marker, page_size);
+    if (!page) {
+      log::warn("webhooks: cannot list subscriptions of {}: {}", posted.queue,
+                page.error().description);
+      co_return;
+    }
+    for (store::Subscription& s : page->subscriptions) {
+      if (is_webhook(s.subscriber)) hooks.push_back(std::move(s));
+    }
+    if (static_cast<std::int64_t>(page->subscriptions.size()) < page_size) break;
+    marker = std::string(page->subscriptions.back().id.view());
+  }
+  if (hooks.empty()) co_return;
+  auto metadata = co_await service_.get_queue_metadata(scope, posted.queue);
+  const std::string queue_metadata = metadata ? metadata->to_json() : std::string();
+  for (const store::Subscription& hook : hooks) {
+    const std::vector<int> delays =
+        retry_delays(resolve_retry_policy(hook.options, queue_metadata));
+    const auto headers = webhook_headers(hook.options);
+    for (const std::string& notification : posted.notifications) {
+      WebhookDelivery delivery;
+      delivery.url = hook.subscriber;
+      delivery.headers = headers;
+      delivery.body = webhook_body(hook.options, notification);
+      delivery.retry_delays = delays;
+      webhooks_->enqueue(std::move(delivery));
+    }
+  }
+}
+
+std::string webhook_body(std::string_view options, std::string_view notification) {
+  simdjson::dom::parser parser;
+  simdjson::dom::element root;
+  std::string_view post_data;
+  if (parser.parse(options.data(), options.size()).get(root) != simdjson::SUCCESS ||
+      root["post_data"].get(post_data) != simdjson::SUCCESS) {
+    return std::string(notification);
+  }
+  constexpr std::string_view kPlaceholder = "\"$zaqar_message$\"";
+  std::string body;
+  std::size_t pos = 0;
+  while (true) {
+    const std::size_t at = post_data.find(kPlaceholder, pos);
+    if (at == std::string_view::npos) break;
+    body.append(post_data.substr(pos, at - pos));
+    body.append(notification);
+    pos = at + kPlaceholder.size();
+  }
+  body.append(post_data.substr(pos));
+  return body;
+}
+
+std::vector<std::pair<std::string, std::string>> webhook_headers(std::string_view options) {
+  std::vector<std::pair<std::string, std::string>> headers;
+  simdjson::dom::parser parser;
+  simdjson::dom::element root;
+  simdjson::dom::object post_headers;
+  if (parser.parse(options.data(), options.size()).get(root) != simdjson::SUCCESS ||
+      root["post_headers"].get(post_headers) != simdjson::SUCCESS) {
+    return headers;
+  }
+  for (auto field : post_headers) {
+    std::string_view text;
+    std::string value = field.value.get(text) == simdjson::SUCCESS ? std::string(text)
+                                                                   : simdjson::minify(field.value);
+    // A header value never carries a line break (it would split the request).
+    bool clean = value.find_first_of("\r\n") == std::string::npos &&
+                 field.key.find_first_of("\r\n: ") == std::string_view::npos && !field.key.empty();
+    if (clean) headers.emplace_back(std::string(field.key), std::move(value));
+  }
+  return headers;
+}
+
+}  // namespace warren::notify
