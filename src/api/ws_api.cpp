@@ -1,0 +1,213 @@
+// WsApi: decoding frames, the envelope and its schema, dispatching to the actions, encoding
+// the reply; the socket's lifetime as a push subscriber.
+#include "api/ws_api.h"
+
+#include <simdjson.h>
+
+#include "api/ws_schema.h"
+#include "api/ws_support.h"
+#include "common/log.h"
+#include "ws/msgpack_json.h"
+
+namespace warren::api {
+namespace {
+
+namespace json = engine::json;
+
+// Python's str() of a decoded JSON value, for "<action> is not a valid action".
+std::string python_text(simdjson::dom::element value) {
+  if (value.is_string()) return std::string(value.get_string().value_unsafe());
+  if (value.is_null()) return "None";
+  if (value.is_bool()) return value.get_bool().value_unsafe() ? "True" : "False";
+  return simdjson::minify(value);
+}
+
+// The "request" member of every reply: what Zaqar's Request.get_request() gives back.
+std::string request_echo(simdjson::dom::object envelope) {
+  std::string echo;
+  JsonWriter out(echo);
+  out.begin_object().key("action");
+  simdjson::dom::element value;
+  if (envelope["action"].get(value) == simdjson::SUCCESS) {
+    out.raw(simdjson::minify(value));
+  } else {
+    out.null();
+  }
+  out.key("body");
+  if (envelope["body"].get(value) == simdjson::SUCCESS) {
+    out.raw(simdjson::minify(value));
+  } else {
+    out.raw("{}");
+  }
+  out.key("headers");
+  if (envelope["headers"].get(value) == simdjson::SUCCESS && json::truthy(value)) {
+    out.raw(simdjson::minify(value));
+  } else {
+    out.raw("{}");
+  }
+  out.key("api").string("v2").end_object();
+  return echo;
+}
+
+constexpr std::string_view kEmptyEcho = R"({"action":null,"body":{},"headers":{},"api":"v2"})";
+constexpr std::string_view kAuthenticateEcho =
+    R"({"action":"authenticate","body":{},"headers":{},"api":"v2"})";
+
+}  // namespace
+
+WsApi::WsApi(engine::QueueService& service, notify::PushHub& hub, WsApiOptions options)
+    : service_(service), hub_(hub), options_(std::move(options)) {}
+
+std::unique_ptr<ws::SessionHandler> WsApi::make_handler(ws::Session& session) {
+  return std::make_unique<WsConnection>(*this, session);
+}
+
+WsConnection::WsConnection(WsApi& api, ws::Session& session)
+    : api_(api), session_(session), service_(api.service()) {}
+
+WsConnection::~WsConnection() {
+  on_close();
+}
+
+void WsConnection::on_close() noexcept {
+  if (closed_) return;
+  closed_ = true;
+  for (const SocketSubscription& s : subscriptions_) {
+    api_.hub().remove_route(session_.loop().index(), *this, s.project, s.queue);
+  }
+  subscriptions_.clear();
+}
+
+void WsConnection::push(const ws::SharedBytesPtr& frames) noexcept {
+  if (!closed_) session_.push(frames);
+}
+
+boost::asio::awaitable<void> WsConnection::on_message(std::string_view payload, bool binary,
+                                                      std::string& reply, bool& reply_binary) {
+  WsCall call;
+  call.out = &reply;
+  call.binary = binary;
+  try {
+    co_await dispatch(payload, call);
+  } catch (const std::exception& e) {
+    log::error("ws {}: action failed: {}", session_.id(), e.what());
+    if (call.request_echo.empty()) call.request_echo = kEmptyEcho;
+    ws_reply_exception(call, Error{Errc::ws_unexpected, e.what(), std::nullopt},
+                       error_info(Errc::ws_unexpected).description);
+  }
+  reply_binary = binary;
+  if (binary && !reply.empty()) {
+    std::string packed;
+    if (ws::json_to_msgpack(reply, packed)) reply.swap(packed);
+  }
+}
+
+boost::asio::awaitable<void> WsConnection::dispatch(std::string_view payload, WsCall& call) {
+  std::string converted;
+  std::string_view text = payload;
+  const std::string_view encoding = call.binary ? "binary (MessagePack)" : "text (JSON)";
+  if (call.binary) {
+    std::string why;
+    if (!ws::msgpack_to_json(payload, converted, why)) {
+      call.request_echo = kEmptyEcho;
+      ws_reply_error(call, make_error(Errc::ws_undecodable, encoding, why));
+      co_return;
+    }
+    text = converted;
+  }
+  auto parsed = json::parse_value(text);
+  if (!parsed) {
+    call.request_echo = kEmptyEcho;
+    const std::string why = parsed.error().code == Errc::body_integer_too_large
+                                ? "ValueError: JSON contains integer that is too large."
+                                : "JSONDecodeError: the text is not valid JSON.";
+    ws_reply_error(call, make_error(Errc::ws_undecodable, encoding, why));
+    co_return;
+  }
+  call.document = std::move(*parsed);
+  const json::Element root = call.document.root();
+  if (!root.is_object()) {
+    call.request_echo = kEmptyEcho;
+    ws_reply_error(call, make_error(Errc::ws_not_object));
+    co_return;
+  }
+  const simdjson::dom::object envelope = json::object_of(root);
+  call.request_echo = request_echo(envelope);
+
+  simdjson::dom::element action;
+  const bool has_action = envelope["action"].get(action) == simdjson::SUCCESS;
+  const ActionRule* rule =
+      has_action && action.is_string() ? find_action(json::string_of(action)) : nullptr;
+  if (rule == nullptr) {
+    const std::string name = has_action ? python_text(action) : std::string("None");
+    ws_reply_error(call, make_error(Errc::ws_invalid_action, name));
+    co_return;
+  }
+  call.action = rule->name;
+  if (rule->name == "authenticate") {
+    if (!matches_schema(*rule, envelope)) {
+      ws_reply_error(call, make_error(Errc::ws_schema_failed));
+      co_return;
+    }
+    call.request_echo = kAuthenticateEcho;
+    ws_reply_error(call, make_error(Errc::ws_auth_not_enabled));
+    co_return;
+  }
+  if (rule->run == nullptr) {
+    ws_reply_error(call, make_error(Errc::ws_action_not_implemented, rule->name));
+    co_return;
+  }
+  if (!matches_schema(*rule, envelope)) {
+    ws_reply_error(call, make_error(Errc::ws_schema_failed));
+    co_return;
+  }
+  // The schema guarantees the types read here.
+  simdjson::dom::element value;
+  simdjson::dom::object headers = envelope["headers"].get_object().value_unsafe();
+  if (headers["X-Project-ID"].get(value) == simdjson::SUCCESS)
+    call.project = json::string_of(value);
+  if (headers["Client-ID"].get(value) == simdjson::SUCCESS) call.client = json::string_of(value);
+  call.scope = engine::Scope{call.project, call.client};
+  if (envelope["body"].get(value) == simdjson::SUCCESS && value.is_object()) {
+    call.body = json::object_of(value);
+    call.body_value = value;
+    call.has_body = true;
+  } else {
+    call.body_value = empty_object();
+    call.body = json::object_of(call.body_value);
+  }
+  if (call.body["queue_name"].get(value) == simdjson::SUCCESS && value.is_string()) {
+    call.queue = json::string_of(value);
+    if (auto valid = check_queue_identification(call.queue, call.project); !valid) {
+      ws_reply_exception(call, valid.error());
+      co_return;
+    }
+  } else if (call.project.size() > engine::kMaxProjectIdLength) {
+    ws_reply_exception(call, make_error(Errc::ws_project_id_too_long, engine::kMaxProjectIdLength));
+    co_return;
+  }
+  co_await (this->*(rule->run))(call);
+}
+
+bool WsConnection::check_client_id(WsCall& call) {
+  const ApiOptions& rules = api_.options().api;
+  if (!rules.client_id_uuid_safe) {
+    if (call.client.size() < rules.min_client_id_length ||
+        call.client.size() > rules.max_client_id_length) {
+      ws_reply_exception(call, make_error(Errc::client_id_length, rules.min_client_id_length,
+                                          rules.max_client_id_length));
+      return false;
+    }
+    return true;
+  }
+  const auto uuid = canonical_uuid(call.client);
+  if (!uuid) {
+    ws_reply_exception(call, make_error(Errc::client_id_malformed));
+    return false;
+  }
+  call.client_uuid = *uuid;
+  call.scope.client = call.client_uuid.view();
+  return true;
+}
+
+}  // namespace warren::api

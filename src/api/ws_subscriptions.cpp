@@ -1,0 +1,214 @@
+// WebSocket actions on subscriptions (Zaqar api/v2/endpoints.py, api/handler.py): list,
+// create, get, delete. subscription_create without a subscriber subscribes this socket: its
+// subscription is kept here and routed by the PushHub until its TTL passes or the socket closes.
+#include <random>
+
+#include "api/body_decode.h"
+#include "api/http_render.h"
+#include "api/ws_api.h"
+#include "api/ws_support.h"
+
+namespace warren::api {
+
+using boost::asio::awaitable;
+
+namespace {
+
+// datetime.max as seconds since the epoch (see engine/queue_service.cpp).
+constexpr std::int64_t kLatestExpirySeconds = 253402300799;
+
+// A new subscription id: 32 hex digits (a random UUID's, like the Redis driver's ids).
+std::string new_subscription_id() {
+  thread_local std::mt19937_64 random{std::random_device{}()};
+  const std::uint64_t high = random();
+  const std::uint64_t low = random();
+  return fmt::format("{:016x}{:016x}", high, low);
+}
+
+}  // namespace
+
+WsConnection::SocketSubscription* WsConnection::find_socket_subscription(std::string_view id,
+                                                                         store::TimeMs now) {
+  for (SocketSubscription& s : subscriptions_) {
+    if (s.id == id && s.expires > now) return &s;
+  }
+  return nullptr;
+}
+
+void WsConnection::write_socket_subscription(JsonWriter& json, const SocketSubscription& s,
+                                             store::TimeMs now) const {
+  json.begin_object()
+      .key("id")
+      .string(s.id)
+      .key("source")
+      .string(s.queue)
+      .key("subscriber")
+      .string(fmt::format("websocket:{}", session_.id()))
+      .key("ttl")
+      .integer(s.ttl_s)
+      .key("age")
+      .integer(age_seconds(s.created, now))
+      .key("options")
+      .raw(s.options)
+      .key("confirmed")
+      .boolean(false)
+      .end_object();
+}
+
+void WsConnection::drop_socket_subscriptions(std::string_view project, std::string_view queue) {
+  std::erase_if(subscriptions_, [&](const SocketSubscription& s) {
+    if (s.project != project || s.queue != queue) return false;
+    api_.hub().remove_route(session_.loop().index(), *this, s.project, s.queue);
+    return true;
+  });
+}
+
+awaitable<void> WsConnection::subscription_list(WsCall& call) {
+  const auto marker = string_field(call.body, "marker");
+  auto limit = int_field(call.body, "limit");
+  if (!limit) co_return ws_reply_exception(call, limit.error());
+  auto page =
+      co_await service_.list_subscriptions(call.scope, call.queue, marker.value_or(""), *limit);
+  if (!page) {
+    const bool storage = page.error().status() >= 500;
+    co_return ws_reply_exception(
+        call, page.error(),
+        storage ? std::optional<std::string_view>("Subscriptions could not be listed.")
+                : std::nullopt);
+  }
+  const store::TimeMs now = service_.now();
+  std::string body;
+  JsonWriter out(body);
+  out.begin_object().key("subscriptions").begin_array();
+  for (const store::Subscription& s : page->subscriptions) write_subscription(out, s, now);
+  if (!marker || marker->empty()) {
+    for (const SocketSubscription& s : subscriptions_) {
+      if (s.project == call.project && s.queue == call.queue && s.expires > now) {
+        write_socket_subscription(out, s, now);
+      }
+    }
+  }
+  out.end_array().end_object();
+  ws_reply(call, 200, body);
+}
+
+awaitable<void> WsConnection::subscription_create(WsCall& call) {
+  auto fields = decode_subscription(call.body_value, false);
+  if (!fields) co_return ws_reply_exception(call, fields.error());
+  const std::string_view subscriber =
+      fields->subscriber ? std::string_view(*fields->subscriber) : std::string_view();
+  const std::string created_text = fmt::format("Subscription {} created.", call.queue);
+
+  if (!subscriber.empty()) {
+    // A webhook (or other URI) subscription, kept by the store.
+    engine::SubscriptionCreateRequest request;
+    request.subscriber = std::string(subscriber);
+    request.ttl = fields->ttl;
+    if (fields->options) request.options = *fields->options;
+    auto queue = co_await service_.create_queue(call.scope, call.queue, "");
+    if (!queue) co_return ws_reply_exception(call, queue.error());
+    auto created = co_await service_.create_subscription(call.scope, call.queue, request);
+    if (!created) {
+      if (created.error().code == Errc::subscription_conflict) {
+        co_return ws_reply_text(call, 409, fmt::format("Subscription {} not created.", call.queue));
+      }
+      const bool storage = created.error().status() >= 500;
+      const std::string text = fmt::format("Subscription {} could not be created.", call.queue);
+      co_return ws_reply_exception(call, created.error(),
+                                   storage ? std::optional<std::string_view>(text) : std::nullopt);
+    }
+    std::string body;
+    JsonWriter(body)
+        .begin_object()
+        .key("subscription_id")
+        .string(created->id.view())
+        .key("message")
+        .string(created_text)
+        .end_object();
+    co_return ws_reply(call, 201, body);
+  }
+
+  // This socket subscribes.
+  const store::TimeMs now = service_.now();
+  const std::int64_t ttl = fields->ttl.value_or(service_.limits().default_subscription_ttl);
+  if (ttl < api_.options().min_socket_subscription_ttl) {
+    co_return ws_reply_exception(call, make_error(Errc::subscription_ttl_too_small,
+                                                  api_.options().min_socket_subscription_ttl));
+  }
+  if (ttl > kLatestExpirySeconds - now / 1000) {
+    co_return ws_reply_exception(call, make_error(Errc::subscription_ttl_overflow));
+  }
+  auto queue = co_await service_.create_queue(call.scope, call.queue, "");
+  if (!queue) co_return ws_reply_exception(call, queue.error());
+  if (closed_) co_return;
+  SocketSubscription* existing = nullptr;
+  for (SocketSubscription& s : subscriptions_) {
+    if (s.project == call.project && s.queue == call.queue) existing = &s;
+  }
+  if (existing == nullptr) {
+    existing = &subscriptions_.emplace_back();
+    existing->id = new_subscription_id();
+    existing->project = std::string(call.project);
+    existing->queue = std::string(call.queue);
+  }
+  existing->ttl_s = ttl;
+  existing->created = now;
+  existing->expires = now + ttl * 1000;
+  existing->options = fields->options.value_or("{}");
+  api_.hub().add_route(session_.loop().index(), *this, call.project, call.queue, existing->expires);
+  notify_binary_ = call.binary;  // notifications follow the last subscription's encoding
+  std::string body;
+  JsonWriter(body)
+      .begin_object()
+      .key("subscription_id")
+      .string(existing->id)
+      .key("message")
+      .string(created_text)
+      .end_object();
+  ws_reply(call, 201, body);
+}
+
+awaitable<void> WsConnection::subscription_get(WsCall& call) {
+  const std::string_view id = *string_field(call.body, "subscription_id");
+  const store::TimeMs now = service_.now();
+  if (const SocketSubscription* own = find_socket_subscription(id, now);
+      own != nullptr && own->project == call.project && own->queue == call.queue) {
+    std::string body;
+    JsonWriter out(body);
+    write_socket_subscription(out, *own, now);
+    co_return ws_reply(call, 200, body);
+  }
+  auto subscription = co_await service_.get_subscription(call.scope, call.queue, id);
+  if (!subscription) {
+    const bool missing = subscription.error().code == Errc::subscription_not_found;
+    const std::string text =
+        missing ? fmt::format("Subscription {} for queue {} does not exist.", id, call.queue)
+                : fmt::format("Cannot retrieve subscription {}.", id);
+    co_return ws_reply_exception(call, subscription.error(), text);
+  }
+  std::string body;
+  JsonWriter out(body);
+  write_subscription(out, *subscription, service_.now());
+  ws_reply(call, 200, body);
+}
+
+awaitable<void> WsConnection::subscription_delete(WsCall& call) {
+  const std::string_view id = *string_field(call.body, "subscription_id");
+  const std::string text = fmt::format("Subscription {} removed.", id);
+  for (auto it = subscriptions_.begin(); it != subscriptions_.end(); ++it) {
+    if (it->id == id && it->project == call.project && it->queue == call.queue) {
+      api_.hub().remove_route(session_.loop().index(), *this, it->project, it->queue);
+      subscriptions_.erase(it);
+      co_return ws_reply_text(call, 204, text);
+    }
+  }
+  auto deleted = co_await service_.delete_subscription(call.scope, call.queue, id);
+  if (!deleted) {
+    const std::string failed =
+        fmt::format("Subscription {} for queue {} could not be deleted.", id, call.queue);
+    co_return ws_reply_exception(call, deleted.error(), failed);
+  }
+  ws_reply_text(call, 204, text);
+}
+
+}  // namespace warren::api
