@@ -6,10 +6,13 @@
 
 #include <csignal>
 #include <cstdio>
+#include <memory>
+#include <optional>
 
 #include <boost/asio/signal_set.hpp>
 
 #include "api/http_api.h"
+#include "api/ws_api.h"
 #include "common/log.h"
 #include "common/version.h"
 #include "engine/clock.h"
@@ -18,8 +21,12 @@
 #include "http/server.h"
 #include "net/endpoint.h"
 #include "net/loop_group.h"
+#include "notify/post_fanout.h"
+#include "notify/push_hub.h"
+#include "notify/webhook_sender.h"
 #include "server/serve_options.h"
 #include "server/store_factory.h"
+#include "ws/acceptor.h"
 
 namespace warren::server {
 namespace {
@@ -65,6 +72,16 @@ int run_serve_command(int argc, char** argv) {
     std::fprintf(stderr, "warren serve: %s\n", endpoint.error().description.c_str());
     return 2;
   }
+  std::optional<boost::asio::ip::tcp::endpoint> ws_endpoint;
+  if (!options.ws_listen.empty()) {
+    auto parsed_ws = net::parse_endpoint(options.ws_listen);
+    if (!parsed_ws) {
+      std::fprintf(stderr, "warren serve: --ws-listen: %s\n",
+                   parsed_ws.error().description.c_str());
+      return 2;
+    }
+    ws_endpoint = *parsed_ws;
+  }
   std::signal(SIGPIPE, SIG_IGN);
   raise_descriptor_limit();
 
@@ -79,11 +96,33 @@ int run_serve_command(int argc, char** argv) {
 
   net::LoopGroup loops(options.threads, kTick);
   net::ConnectionLimit limit(options.max_connections);
-  http::HttpServer server(loops, limit, api, options.connection);
+
+  // Subscribers: sockets through the push hub, http(s) URIs through the webhook sender.
+  notify::PushHub hub(loops);
+  std::unique_ptr<notify::WebhookSender> webhooks;
+  if (options.webhooks) webhooks = std::make_unique<notify::WebhookSender>(options.webhook);
+  notify::PostFanout fanout(service, loops, hub, webhooks.get());
+  service.set_post_observer(&fanout);
+  api::WsApi ws_api(service, hub, api::WsApiOptions{options.api, options.ws_min_subscription_ttl});
+  ws::WsAcceptor ws_acceptor(loops, options.ws, ws_api);
+
+  http::HttpServer server(loops, limit, api, options.connection, &ws_acceptor);
   auto bound = server.listen(*endpoint, options.backlog);
   if (!bound) {
     log::error("{}", bound.error().description);
     return 1;
+  }
+  ws::WsOnlyHandler ws_only;
+  std::optional<http::HttpServer> ws_server;
+  std::optional<boost::asio::ip::tcp::endpoint> ws_bound;
+  if (ws_endpoint) {
+    ws_server.emplace(loops, limit, ws_only, options.connection, &ws_acceptor);
+    auto opened = ws_server->listen(*ws_endpoint, options.backlog);
+    if (!opened) {
+      log::error("{}", opened.error().description);
+      return 1;
+    }
+    ws_bound = *opened;
   }
 
   engine::Reaper reaper(loops.loop(0).context(), **store, clock);
@@ -103,7 +142,14 @@ int run_serve_command(int argc, char** argv) {
   log::info("warren {} listening on {}:{} ({} threads, storage {})", kVersion,
             bound->address().to_string(), bound->port(), options.threads,
             (*store)->engine_name());
+  if (ws_server) {
+    ws_server->start();
+    // (After the line above: scripts read the HTTP port from the first "listening on".)
+    log::info("websocket-only listener on {}:{}", ws_bound->address().to_string(),
+              ws_bound->port());
+  }
   loops.run();
+  service.set_post_observer(nullptr);
   log::info("stopped");
   return 0;
 }

@@ -34,6 +34,9 @@ ParsedServeOptions parse_serve_options(int argc, char** argv) {
   std::int64_t fsync_batch_ms = 10;
   std::string client_id_mode = "strict";
   std::string subscriber_types = "http,https,mailto,trust+http,trust+https";
+  double ws_handshake_timeout_s = 10, ws_close_timeout_s = 5, webhook_timeout_s = 10;
+  std::int64_t ws_push_delay_ms = o.ws.push_delay.count();
+  std::string webhooks = "on";
   engine::Limits& l = o.limits;
   http::ParserLimits& p = o.connection.limits;
 
@@ -88,8 +91,24 @@ ParsedServeOptions parse_serve_options(int argc, char** argv) {
       ("min-client-id-length", po::value(&o.api.min_client_id_length)->default_value(o.api.min_client_id_length), "")
       ("max-client-id-length", po::value(&o.api.max_client_id_length)->default_value(o.api.max_client_id_length), "");
 
+  po::options_description websocket("WebSocket and notifications");
+  websocket.add_options()
+      ("ws-listen", po::value(&o.ws_listen), "also serve the WebSocket API alone on HOST:PORT (Zaqar's layout: 127.0.0.1:9000); it is always served on --listen by upgrade")
+      ("ws-max-message-bytes", po::value(&o.ws.max_message_bytes)->default_value(o.ws.max_message_bytes), "a bigger message closes the socket (1009)")
+      ("ws-send-buffer", po::value(&o.ws.max_send_buffer)->default_value(o.ws.max_send_buffer), "bytes queued per socket at most; a push beyond closes the socket (1008, slow subscriber)")
+      ("ws-deflate", po::bool_switch(&o.ws.permessage_deflate), "offer permessage-deflate (replies compressed; pushes never)")
+      ("ws-push-delay-ms", po::value(&ws_push_delay_ms)->default_value(ws_push_delay_ms), "pushes may wait this long after a loop's previous flush, to leave in fewer writes")
+      ("ws-handshake-timeout", po::value(&ws_handshake_timeout_s)->default_value(ws_handshake_timeout_s), "seconds the opening handshake may take")
+      ("ws-close-timeout", po::value(&ws_close_timeout_s)->default_value(ws_close_timeout_s), "seconds the closing handshake may take")
+      ("ws-min-subscription-ttl", po::value(&o.ws_min_subscription_ttl)->default_value(o.ws_min_subscription_ttl), "smallest TTL of a socket subscription (Zaqar: 60; lower it for tests)")
+      ("webhooks", po::value(&webhooks)->default_value(webhooks), "on | off: POST notifications to http(s) subscribers")
+      ("webhook-queue-limit", po::value(&o.webhook.queue_limit)->default_value(o.webhook.queue_limit), "webhook deliveries waiting (or between retries) at most; more are dropped")
+      ("webhook-concurrency", po::value(&o.webhook.concurrency)->default_value(o.webhook.concurrency), "webhook requests in flight at most")
+      ("webhook-timeout", po::value(&webhook_timeout_s)->default_value(webhook_timeout_s), "seconds one webhook attempt may take")
+      ("webhook-ca-file", po::value(&o.webhook.ca_file), "PEM file of extra CAs trusted for https webhooks");
+
   po::options_description all;
-  all.add(general).add(storage).add(limits);
+  all.add(general).add(storage).add(limits).add(websocket);
 
   po::variables_map vm;
   try {
@@ -142,6 +161,20 @@ ParsedServeOptions parse_serve_options(int argc, char** argv) {
       l.max_subscriptions_per_page < 1 || l.max_messages_per_claim_or_pop < 1) {
     return fail("page and claim limits must be at least 1");
   }
+  if (webhooks != "on" && webhooks != "off") return fail("--webhooks must be on or off");
+  o.webhooks = webhooks == "on";
+  if (ws_push_delay_ms < 0 || ws_handshake_timeout_s <= 0 || ws_close_timeout_s <= 0 ||
+      webhook_timeout_s <= 0) {
+    return fail("WebSocket and webhook timeouts must be positive");
+  }
+  o.ws.push_delay = std::chrono::milliseconds(ws_push_delay_ms);
+  o.ws.handshake_timeout = std::chrono::milliseconds(static_cast<std::int64_t>(ws_handshake_timeout_s * 1000));
+  o.ws.close_timeout = std::chrono::milliseconds(static_cast<std::int64_t>(ws_close_timeout_s * 1000));
+  o.ws.write_stall_timeout = o.connection.idle_timeout;
+  o.webhook.timeout = std::chrono::milliseconds(static_cast<std::int64_t>(webhook_timeout_s * 1000));
+  if (o.ws.max_message_bytes < 1024) return fail("--ws-max-message-bytes must be at least 1024");
+  if (o.ws.max_send_buffer < 4096) return fail("--ws-send-buffer must be at least 4096");
+  if (o.ws_min_subscription_ttl < 1) return fail("--ws-min-subscription-ttl must be at least 1");
   if (o.storage.engine != "memory" && o.storage.engine != "rocksdb" && o.storage.engine != "redis") {
     return fail("--storage must be memory, rocksdb or redis");
   }

@@ -11,6 +11,8 @@
 #include "common/errors.h"
 #include "engine/limits.h"
 #include "http/connection_options.h"
+#include "notify/webhook_sender.h"
+#include "ws/options.h"
 
 namespace warren::server {
 
@@ -35,6 +37,12 @@ struct ServeOptions {
   api::ApiOptions api;
   engine::Limits limits;
   StorageOptions storage;
+  // WebSocket: always on the HTTP port (upgrade); also on ws_listen when set.
+  std::string ws_listen;
+  ws::WsOptions ws;
+  std::int64_t ws_min_subscription_ttl = 60;
+  bool webhooks = true;
+  notify::WebhookOptions webhook;
 };
 
 // What parsing decided: run with these options, or exit now (after --help, --version or an
