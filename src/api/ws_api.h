@@ -11,6 +11,7 @@
 // the socket that made them (get, list, delete), not to other sockets or to HTTP.
 #pragma once
 
+#include <array>
 #include <memory>
 #include <optional>
 #include <string>
@@ -98,7 +99,8 @@ class WsConnection final : public ws::SessionHandler, public notify::Subscriber 
  private:
   // A subscription of this socket (subscription_create without a subscriber).
   struct SocketSubscription {
-    std::string id;
+    std::array<char, 32> id_hex{};  // inline: no allocation per subscription
+    std::string_view id() const noexcept { return {id_hex.data(), id_hex.size()}; }
     std::string project;
     std::string queue;
     std::int64_t ttl_s = 0;

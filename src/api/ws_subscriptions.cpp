@@ -18,11 +18,13 @@ namespace {
 constexpr std::int64_t kLatestExpirySeconds = 253402300799;
 
 // A new subscription id: 32 hex digits (a random UUID's, like the Redis driver's ids).
-std::string new_subscription_id() {
+std::array<char, 32> new_subscription_id() {
   thread_local std::mt19937_64 random{std::random_device{}()};
   const std::uint64_t high = random();
   const std::uint64_t low = random();
-  return fmt::format("{:016x}{:016x}", high, low);
+  std::array<char, 32> id{};
+  fmt::format_to_n(id.data(), id.size(), "{:016x}{:016x}", high, low);
+  return id;
 }
 
 }  // namespace
@@ -30,7 +32,7 @@ std::string new_subscription_id() {
 WsConnection::SocketSubscription* WsConnection::find_socket_subscription(std::string_view id,
                                                                          store::TimeMs now) {
   for (SocketSubscription& s : subscriptions_) {
-    if (s.id == id && s.expires > now) return &s;
+    if (s.id() == id && s.expires > now) return &s;
   }
   return nullptr;
 }
@@ -39,7 +41,7 @@ void WsConnection::write_socket_subscription(JsonWriter& json, const SocketSubsc
                                              store::TimeMs now) const {
   json.begin_object()
       .key("id")
-      .string(s.id)
+      .string(s.id())
       .key("source")
       .string(s.queue)
       .key("subscriber")
@@ -147,7 +149,7 @@ awaitable<void> WsConnection::subscription_create(WsCall& call) {
   }
   if (existing == nullptr) {
     existing = &subscriptions_.emplace_back();
-    existing->id = new_subscription_id();
+    existing->id_hex = new_subscription_id();
     existing->project = std::string(call.project);
     existing->queue = std::string(call.queue);
   }
@@ -161,7 +163,7 @@ awaitable<void> WsConnection::subscription_create(WsCall& call) {
   JsonWriter(body)
       .begin_object()
       .key("subscription_id")
-      .string(existing->id)
+      .string(existing->id())
       .key("message")
       .string(created_text)
       .end_object();
@@ -196,7 +198,7 @@ awaitable<void> WsConnection::subscription_delete(WsCall& call) {
   const std::string_view id = *string_field(call.body, "subscription_id");
   const std::string text = fmt::format("Subscription {} removed.", id);
   for (auto it = subscriptions_.begin(); it != subscriptions_.end(); ++it) {
-    if (it->id == id && it->project == call.project && it->queue == call.queue) {
+    if (it->id() == id && it->project == call.project && it->queue == call.queue) {
       api_.hub().remove_route(session_.loop().index(), *this, it->project, it->queue);
       subscriptions_.erase(it);
       co_return ws_reply_text(call, 204, text);

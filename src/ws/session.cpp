@@ -20,8 +20,6 @@ namespace beast = boost::beast;
 namespace websocket = boost::beast::websocket;
 constexpr auto kUseTuple = asio::as_tuple(asio::use_awaitable);
 
-constexpr std::size_t kKeptBuffer = 8 * 1024;  // bigger read/reply buffers are freed after use
-
 std::atomic<std::uint64_t> next_session_id{1};
 
 }  // namespace
@@ -34,7 +32,8 @@ void Session::start(net::EventLoop& loop, LoopWriter& writer, asio::ip::tcp::soc
       new Session(loop, writer, std::move(socket), std::move(slot), options, factory));
   self->ws_.next_layer().set_keep_alive(self);
   self->ws_.next_layer().preload(leftover);
-  auto& upgrade = self->request_.emplace();
+  self->request_ = std::make_unique<beast::http::request<beast::http::empty_body>>();
+  auto& upgrade = *self->request_;
   upgrade.method(request.method);
   upgrade.target(beast::string_view(request.target.data(), request.target.size()));
   upgrade.version(request.version);
@@ -42,7 +41,7 @@ void Session::start(net::EventLoop& loop, LoopWriter& writer, asio::ip::tcp::soc
     upgrade.insert(beast::string_view(h.name.data(), h.name.size()),
                    beast::string_view(h.value.data(), h.value.size()));
   }
-  asio::co_spawn(loop.context(), run(std::move(self)), asio::detached);
+  self->begin();
 }
 
 Session::Session(net::EventLoop& loop, LoopWriter& writer, asio::ip::tcp::socket socket,
@@ -76,51 +75,70 @@ bool Session::open() const noexcept {
   return phase_ == Phase::open && !closing_ && ws_.is_open();
 }
 
-asio::awaitable<void> Session::run(std::shared_ptr<Session> self) {
-  co_await self->serve();
-}
-
-asio::awaitable<void> Session::serve() {
+void Session::begin() {
   if (loop_.shutting_down()) {
     end();
-    co_return;
+    return;
   }
-  auto [accept_ec] = co_await ws_.async_accept(*request_, kUseTuple);
-  request_.reset();
-  if (accept_ec) {
-    log::debug("ws {}: handshake failed: {}", id_, accept_ec.message());
-    end();
-    co_return;
-  }
-  phase_ = Phase::open;
-  deadline_ = net::SteadyTime::max();
-  handler_ = factory_.make_handler(*this);
-  while (true) {
-    auto [read_ec, size] = co_await ws_.async_read(in_, kUseTuple);
-    if (read_ec) {
-      log::debug("ws {}: read ended: {}", id_, read_ec.message());
-      break;
+  ws_.async_accept(*request_, [self = shared_from_this()](const boost::system::error_code& ec) {
+    self->request_.reset();
+    if (ec) {
+      log::debug("ws {}: handshake failed: {}", self->id_, ec.message());
+      self->end();
+      return;
     }
-    ++stats_.messages_in;
-    const bool binary = ws_.got_binary();
-    bool reply_binary = binary;
-    reply_.clear();
-    const auto data = in_.cdata();
-    co_await handler_->on_message(
-        std::string_view(static_cast<const char*>(data.data()), data.size()), binary, reply_,
-        reply_binary);
-    in_.consume(in_.size());
-    if (in_.capacity() > kKeptBuffer) in_ = beast::flat_buffer();
-    if (reply_.empty() || !ws_.is_open()) continue;
-    ws_.binary(reply_binary);
-    writing_reply_ = true;
-    auto [write_ec, written] = co_await ws_.async_write(asio::buffer(reply_), kUseTuple);
-    writing_reply_ = false;
-    if (reply_.capacity() > kKeptBuffer) std::string().swap(reply_);
-    if (write_ec) break;
-    release_deferred();
+    self->phase_ = Phase::open;
+    self->deadline_ = net::SteadyTime::max();
+    self->handler_ = self->factory_.make_handler(*self);
+    self->read_next();
+  });
+}
+
+void Session::read_next() {
+  // A callback, not a coroutine, waits for the next bytes: an idle socket then holds one small
+  // Beast operation instead of a stack of coroutine frames.
+  ws_.async_read_some(asio::buffer(chunk_),
+                      [self = shared_from_this()](const boost::system::error_code& ec,
+                                                  std::size_t n) { self->on_read(ec, n); });
+}
+
+void Session::on_read(const boost::system::error_code& ec, std::size_t size) {
+  if (ec) {
+    log::debug("ws {}: read ended: {}", id_, ec.message());
+    end();
+    return;
   }
-  end();
+  message_.append(chunk_.data(), size);
+  if (!ws_.is_message_done()) {
+    read_next();
+    return;
+  }
+  ++stats_.messages_in;
+  asio::co_spawn(loop_.context(), answer(shared_from_this()), asio::detached);
+}
+
+asio::awaitable<void> Session::answer(std::shared_ptr<Session> self) {
+  const bool binary = self->ws_.got_binary();
+  bool reply_binary = binary;
+  self->reply_.clear();
+  co_await self->handler_->on_message(self->message_, binary, self->reply_, reply_binary);
+  // Buffers are given back after every message: a subscribed socket mostly waits, and its
+  // idle footprint is what a server with thousands of them pays.
+  std::string().swap(self->message_);
+  if (!self->reply_.empty() && self->ws_.is_open() && self->phase_ == Phase::open) {
+    self->ws_.binary(reply_binary);
+    self->writing_reply_ = true;
+    auto [write_ec, written] =
+        co_await self->ws_.async_write(asio::buffer(self->reply_), kUseTuple);
+    self->writing_reply_ = false;
+    std::string().swap(self->reply_);
+    if (write_ec) {
+      self->end();
+      co_return;
+    }
+    self->release_deferred();
+  }
+  if (self->phase_ == Phase::open) self->read_next();
 }
 
 Session::PushResult Session::push(const SharedBytesPtr& frames) {

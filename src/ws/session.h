@@ -7,6 +7,7 @@
 // checked by the loop's coarse tick. Loop thread only.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -16,7 +17,6 @@
 
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/ip/tcp.hpp>
-#include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/http/empty_body.hpp>
 #include <boost/beast/http/message.hpp>
 #include <boost/beast/websocket/stream.hpp>
@@ -105,8 +105,13 @@ class Session final : public net::Connection, public std::enable_shared_from_thi
   Session(net::EventLoop& loop, LoopWriter& writer, boost::asio::ip::tcp::socket socket,
           net::ConnectionLimit::Slot slot, const WsOptions& options, HandlerFactory& factory);
 
-  static boost::asio::awaitable<void> run(std::shared_ptr<Session> self);
-  boost::asio::awaitable<void> serve();
+  // The opening handshake, then read_next().
+  void begin();
+  // Reads the next piece of a message into chunk_.
+  void read_next();
+  void on_read(const boost::system::error_code& ec, std::size_t size);
+  // Handles the complete message in message_, writes its reply, then reads on.
+  static boost::asio::awaitable<void> answer(std::shared_ptr<Session> self);
   // Queues the pushes that arrived while a reply was being written.
   void release_deferred();
   void end() noexcept;
@@ -116,9 +121,13 @@ class Session final : public net::Connection, public std::enable_shared_from_thi
   HandlerFactory& factory_;
   net::ConnectionLimit::Slot slot_;
   Stream ws_;
-  std::optional<boost::beast::http::request<boost::beast::http::empty_body>> request_;
+  // The upgrade request, until the handshake is done.
+  std::unique_ptr<boost::beast::http::request<boost::beast::http::empty_body>> request_;
   std::unique_ptr<SessionHandler> handler_;
-  boost::beast::flat_buffer in_;
+  // Reads land in this small inline chunk and are gathered into message_: a waiting socket
+  // then holds no read buffer of its own (a dynamic buffer would keep 1.5 KiB prepared).
+  std::array<char, 64> chunk_{};
+  std::string message_;
   std::string reply_;
   std::vector<SharedBytesPtr> deferred_;  // pushes held back while a reply is written
   std::size_t deferred_bytes_ = 0;
