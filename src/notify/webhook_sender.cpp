@@ -1,5 +1,5 @@
 // WebhookSender: the queue, the retry timers and one HTTP(S) POST per attempt (Beast over Asio,
-// OpenSSL for https).
+// OpenSSL for https, its context made on the first https delivery).
 #include "notify/webhook_sender.h"
 
 #include <boost/asio/as_tuple.hpp>
@@ -7,13 +7,15 @@
 #include <boost/asio/detached.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
+#if WARREN_WEBHOOK_TLS
 #include <boost/asio/ssl.hpp>
+#include <boost/beast/ssl/ssl_stream.hpp>
+#endif
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http.hpp>
-#include <boost/beast/ssl/ssl_stream.hpp>
 #include <boost/url/parse.hpp>
 
 #include "common/log.h"
@@ -58,14 +60,6 @@ asio::awaitable<int> exchange(Stream& stream, Request& request, std::size_t max_
 WebhookSender::WebhookSender(WebhookOptions options)
     : options_(std::move(options)), work_(asio::make_work_guard(context_)) {
   if (options_.concurrency == 0) options_.concurrency = 1;
-  tls_ = std::make_unique<asio::ssl::context>(asio::ssl::context::tls_client);
-  boost::system::error_code ec;
-  tls_->set_default_verify_paths(ec);
-  if (!options_.ca_file.empty()) {
-    tls_->load_verify_file(options_.ca_file, ec);
-    if (ec) log::warn("webhooks: cannot load CA file {}: {}", options_.ca_file, ec.message());
-  }
-  tls_->set_verify_mode(asio::ssl::verify_peer);
   thread_ = std::thread([this] { context_.run(); });
 }
 
@@ -167,7 +161,25 @@ asio::awaitable<int> WebhookSender::post_once(const WebhookDelivery& delivery) {
     stream.socket().shutdown(asio::ip::tcp::socket::shutdown_both, ignored);
     co_return status;
   }
-  beast::ssl_stream<beast::tcp_stream> secure(std::move(stream), *tls_);
+#if !WARREN_WEBHOOK_TLS
+  log::warn("webhooks: {}: https is not built in (WARREN_WEBHOOK_TLS=OFF)", delivery.url);
+  co_return 0;
+#else
+  if (!tls_) {
+    // Made on first use: initialising OpenSSL costs megabytes of resident memory that a
+    // server without https subscribers should not pay.
+    auto context = std::make_shared<asio::ssl::context>(asio::ssl::context::tls_client);
+    boost::system::error_code ec;
+    context->set_default_verify_paths(ec);
+    if (!options_.ca_file.empty()) {
+      context->load_verify_file(options_.ca_file, ec);
+      if (ec) log::warn("webhooks: cannot load CA file {}: {}", options_.ca_file, ec.message());
+    }
+    context->set_verify_mode(asio::ssl::verify_peer);
+    tls_ = std::move(context);
+  }
+  beast::ssl_stream<beast::tcp_stream> secure(std::move(stream),
+                                              *static_cast<asio::ssl::context*>(tls_.get()));
   if (!SSL_set_tlsext_host_name(secure.native_handle(), host.c_str())) co_return 0;
   secure.set_verify_callback(asio::ssl::host_name_verification(host));
   auto [handshake_ec] = co_await secure.async_handshake(asio::ssl::stream_base::client, kUseTuple);
@@ -176,6 +188,7 @@ asio::awaitable<int> WebhookSender::post_once(const WebhookDelivery& delivery) {
   auto [shutdown_ec] = co_await secure.async_shutdown(kUseTuple);
   (void)shutdown_ec;
   co_return status;
+#endif
 }
 
 }  // namespace warren::notify

@@ -4,7 +4,8 @@
 // dropped and counted, so a slow or dead receiver never grows memory without bound. At most
 // `concurrency` requests are in flight (Zaqar's max_notifier_workers); a delivery waiting for
 // its next retry holds no slot. A 2xx-4xx answer ends a delivery; a 5xx, a connection error or
-// a timeout schedules the next retry of its RetryPolicy, until they run out.
+// a timeout schedules the next retry of its RetryPolicy, until they run out. https needs the
+// build option WARREN_WEBHOOK_TLS (OpenSSL, on by default).
 #pragma once
 
 #include <atomic>
@@ -20,10 +21,6 @@
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
-
-namespace boost::asio::ssl {
-class context;
-}
 
 namespace warren::notify {
 
@@ -80,7 +77,7 @@ class WebhookSender {
   WebhookOptions options_;
   boost::asio::io_context context_;
   boost::asio::executor_work_guard<boost::asio::io_context::executor_type> work_;
-  std::unique_ptr<boost::asio::ssl::context> tls_;
+  std::shared_ptr<void> tls_;  // the OpenSSL client context, made on first use (type-erased)
   std::deque<std::shared_ptr<Job>> waiting_;  // sender thread only
   std::size_t in_flight_ = 0;                 // sender thread only
   std::atomic<std::size_t> pending_{0};
