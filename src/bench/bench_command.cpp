@@ -8,6 +8,7 @@
 
 #include <fmt/format.h>
 
+#include "bench/broadcast_command.h"
 #include "bench/check_command.h"
 #include "bench/load_engine.h"
 #include "bench/options.h"
@@ -24,6 +25,7 @@ void usage(std::FILE* out) {
       "usage: warren bench WORKLOAD --url URL --concurrency N[,N...] (--duration S | "
       "--count N) [options]\n"
       "       warren bench check HISTORY [--json FILE]\n"
+      "       warren bench broadcast --url ws://HOST:PORT/ [options]\n"
       "workloads: http post get claim pipeline sweep   (`warren bench WORKLOAD --help`)\n");
 }
 
@@ -105,6 +107,7 @@ int run_bench_command(int argc, char** argv) {
     return argc < 2 ? 2 : 0;
   }
   if (std::strcmp(argv[1], "check") == 0) return run_check_command(argc - 1, argv + 1);
+  if (std::strcmp(argv[1], "broadcast") == 0) return run_broadcast_command(argc - 1, argv + 1);
   auto options = parse_bench_options(argc, argv);
   if (!options) {
     if (options.error().message.empty()) return 0;  // --help
