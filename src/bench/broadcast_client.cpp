@@ -292,7 +292,10 @@ void BroadcastClients::on_message(Conn& c, std::string_view payload) {
   ++step_pushes_;
   const std::int64_t now = now_ns();
   last_push_ns_ = now;
-  if (sender == c.index && sent > 0) rtts_ns_.push_back(now - sent);
+  if (sent > 0) {
+    delivery_.record(now - sent);
+    if (sender == c.index) rtts_ns_.push_back(now - sent);
+  }
 }
 
 Outcome<void> BroadcastClients::connect_and_subscribe(int count, double timeout_s) {
@@ -361,6 +364,7 @@ StepResult BroadcastClients::run_step(double rate, double seconds, double loss_t
   received_.assign(static_cast<std::size_t>(total), 0);
   rtts_ns_.clear();
   rtts_ns_.reserve(static_cast<std::size_t>(total));
+  delivery_.reset();
   step_pushes_ = 0;
   reply_errors_ = 0;
   const int dropped_before = dropped_;
@@ -431,6 +435,8 @@ StepResult BroadcastClients::run_step(double rate, double seconds, double loss_t
     r.rtt_p99_ms = static_cast<double>(rtts_ns_[rtts_ns_.size() * 99 / 100]) / kNsPerMs;
     r.rtt_max_ms = static_cast<double>(rtts_ns_.back()) / kNsPerMs;
   }
+  r.delivery_mean_ms = delivery_.mean() / kNsPerMs;
+  r.delivery_p99_ms = static_cast<double>(delivery_.percentile(0.99)) / kNsPerMs;
   seq_base_ += total;
   return r;
 }

@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "bench/failure.h"
+#include "bench/histogram.h"
 
 namespace warren::bench {
 
@@ -44,6 +45,10 @@ struct StepResult {
   int dropped_sockets = 0;
   std::int64_t rtt_samples = 0;
   double rtt_mean_ms = 0, rtt_p50_ms = 0, rtt_p99_ms = 0, rtt_max_ms = 0;
+  // Send to receipt of every push by every client (not only the sender's own): what a
+  // subscriber waits. Differs from the round trip when a server delays pushes but flushes a
+  // sender's socket with its reply.
+  double delivery_mean_ms = 0, delivery_p99_ms = 0;
   double client_cpu_s = 0;  // this process, user + system, over the step
 
   double received_per_s() const { return receive_seconds > 0 ? pushes / receive_seconds : 0; }
@@ -98,6 +103,7 @@ class BroadcastClients {
   std::int64_t seq_base_ = 0;
   std::vector<std::uint32_t> received_;  // per message of the step: clients that got it
   std::vector<std::int64_t> rtts_ns_;
+  Histogram delivery_;
   std::int64_t step_pushes_ = 0;
   std::int64_t last_push_ns_ = 0;
   std::int64_t replies_ = 0;

@@ -14,8 +14,10 @@ namespace warren::bench {
 namespace {
 
 bool passes(const StepResult& r, const BroadcastOptions& o) {
-  return r.posted > 0 && r.rtt_mean_ms <= o.rtt_limit_ms && r.lost_messages == 0 &&
-         r.dropped_sockets == 0 && r.post_errors == 0;
+  // The round trip is the benchmark's rule; the delivery time to every subscriber is held to
+  // the same limit, so a server cannot pass by answering senders first.
+  return r.posted > 0 && r.rtt_mean_ms <= o.rtt_limit_ms && r.delivery_mean_ms <= o.rtt_limit_ms &&
+         r.lost_messages == 0 && r.dropped_sockets == 0 && r.post_errors == 0;
 }
 
 void print_step(const BroadcastOptions& o, int clients, std::string_view label,
@@ -27,11 +29,13 @@ void print_step(const BroadcastOptions& o, int clients, std::string_view label,
     cpu = fmt::format("{:.2f}", s.server_cpu_s * 1e6 / static_cast<double>(r.pushes));
   }
   std::printf(
-      "c=%-5d %-6s %9.1f posts/s  offered %9.0f  received %9.0f msgs/s  rtt mean %7.2f p99 %7.2f "
-      "ms  lost %lld  dropped %d  errors %lld  server %s us/msg  client %.2f us/msg  %s\n",
+      "c=%-5d %-6s %8.1f posts/s offered %8.0f received %8.0f msgs/s  rtt mean %6.1f p99 %6.1f "
+      "ms  delivery mean %6.1f p99 %6.1f ms  lost %lld dropped %d errors %lld  server %s "
+      "us/msg  client %.2f us/msg  %s\n",
       clients, std::string(label).c_str(), r.offered_posts_per_s, r.offered_posts_per_s * clients,
-      r.received_per_s(), r.rtt_mean_ms, r.rtt_p99_ms, static_cast<long long>(r.lost_messages),
-      r.dropped_sockets, static_cast<long long>(r.post_errors), cpu.c_str(),
+      r.received_per_s(), r.rtt_mean_ms, r.rtt_p99_ms, r.delivery_mean_ms, r.delivery_p99_ms,
+      static_cast<long long>(r.lost_messages), r.dropped_sockets,
+      static_cast<long long>(r.post_errors), cpu.c_str(),
       r.pushes > 0 ? r.client_cpu_s * 1e6 / static_cast<double>(r.pushes) : 0.0,
       s.passed ? "ok" : "SATURATED");
   std::fflush(stdout);

@@ -11,50 +11,48 @@ LoopWriter::LoopWriter(boost::asio::io_context& context, std::chrono::millisecon
     : context_(context), push_delay_(push_delay), timer_(context) {}
 
 LoopWriter::~LoopWriter() {
-  pending_.clear();
+  urgent_.clear();
+  delayed_.clear();
 }
 
 void LoopWriter::schedule(SocketLayer& layer, bool urgent) {
-  if (!layer.is_linked()) pending_.push_back(layer);
-  if (turn_posted_) return;
   if (urgent || push_delay_.count() == 0) {
-    post_turn_flush();
+    if (layer.is_linked() && !layer.urgent_) layer.unlink();  // leaves the delayed list
+    if (!layer.is_linked()) {
+      layer.urgent_ = true;
+      urgent_.push_back(layer);
+    }
+    if (!turn_posted_) post_turn_flush();
     return;
   }
-  if (timer_armed_) return;
-  const auto now = std::chrono::steady_clock::now();
-  if (now - last_flush_ >= push_delay_) {
-    post_turn_flush();
-  } else {
-    arm_timer(last_flush_ + push_delay_);
-  }
+  if (layer.is_linked()) return;  // already due, with the turn or the timer
+  layer.urgent_ = false;
+  delayed_.push_back(layer);
+  if (!timer_armed_) arm_timer();
 }
 
 void LoopWriter::post_turn_flush() {
   turn_posted_ = true;
   boost::asio::post(context_, [this] {
     turn_posted_ = false;
-    flush_all();
+    flush(urgent_);
   });
 }
 
-void LoopWriter::arm_timer(std::chrono::steady_clock::time_point at) {
+void LoopWriter::arm_timer() {
   timer_armed_ = true;
-  timer_.expires_at(at);
+  timer_.expires_after(push_delay_);
   timer_.async_wait([this](const boost::system::error_code& ec) {
     timer_armed_ = false;
-    if (!ec) flush_all();
+    if (!ec) flush(delayed_);
   });
 }
 
-void LoopWriter::flush_all() {
-  if (pending_.empty()) return;
-  ++flushes_;
-  last_flush_ = std::chrono::steady_clock::now();
-  // A flush may schedule its own layer again (it never does synchronously today, but a layer
-  // could be re-queued by a completion): take the list first.
-  decltype(pending_) batch;
-  batch.swap(pending_);
+void LoopWriter::flush(List& list) {
+  // Take the list first: a flush never re-queues its layer synchronously today, but a layer
+  // could be queued again by what a completion does.
+  List batch;
+  batch.swap(list);
   while (!batch.empty()) {
     SocketLayer& layer = batch.front();
     batch.pop_front();

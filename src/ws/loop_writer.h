@@ -1,9 +1,11 @@
 // LoopWriter: one per event loop. Collects the sockets with bytes to write and writes each of
 // them once per flush, so frames queued for a socket during one loop turn (replies, pushes of
-// several posts) leave in one system call. Replies are flushed at the end of the current loop
-// turn. Pushes may wait up to `push_delay` after the previous flush of this loop, so a busy
-// socket gets its notifications in batches (fewer, bigger writes); with push_delay 0 they leave
-// at the end of the turn like replies. Loop thread only.
+// several posts) leave in one system call. Sockets with replies (or Beast's control frames)
+// are flushed at the end of the current loop turn, pushes pending for them included. Sockets
+// with pushes only wait up to `push_delay` from the first push pending on this loop, so that
+// notifications of several posts leave in one write per socket: one system call per socket
+// per flush is the cost of a broadcast, whatever the number of messages. With push_delay 0
+// they leave at the end of the turn like replies. Loop thread only.
 #pragma once
 
 #include <chrono>
@@ -29,22 +31,20 @@ class LoopWriter {
 
   std::chrono::milliseconds push_delay() const noexcept { return push_delay_; }
 
-  // Flushes counted since start (for tests and stats).
-  std::uint64_t flush_count() const noexcept { return flushes_; }
-
  private:
+  using List = boost::intrusive::list<SocketLayer, boost::intrusive::constant_time_size<false>>;
+
   void post_turn_flush();
-  void arm_timer(std::chrono::steady_clock::time_point at);
-  void flush_all();
+  void arm_timer();
+  static void flush(List& list);
 
   boost::asio::io_context& context_;
   std::chrono::milliseconds push_delay_;
   boost::asio::steady_timer timer_;
-  boost::intrusive::list<SocketLayer, boost::intrusive::constant_time_size<false>> pending_;
-  std::chrono::steady_clock::time_point last_flush_{};
+  List urgent_;   // flushed at the end of the turn
+  List delayed_;  // pushes only: flushed when the timer fires
   bool turn_posted_ = false;
   bool timer_armed_ = false;
-  std::uint64_t flushes_ = 0;
 };
 
 }  // namespace warren::ws

@@ -148,6 +148,8 @@ class SocketLayer : public boost::intrusive::list_base_hook<
   std::size_t blocked_bytes_ = 0;
   boost::asio::any_completion_handler<void(error_code)> teardown_;
   std::chrono::steady_clock::time_point last_progress_;
+  friend class LoopWriter;
+  bool urgent_ = false;  // in the LoopWriter's list of this turn (else in its delayed list)
   bool waiting_writable_ = false;
   bool failed_ = false;
   bool closed_ = false;
