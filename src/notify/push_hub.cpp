@@ -68,14 +68,29 @@ unsigned PushHub::home_of(std::string_view key) const noexcept {
   return static_cast<unsigned>(std::hash<std::string_view>()(key) % loops_.size());
 }
 
-template <class F>
-void PushHub::run_on(unsigned index, F&& f) {
-  auto& context = loops_.loop(index).context();
-  if (context.get_executor().running_in_this_thread()) {
-    f();
-  } else {
-    boost::asio::post(context, std::forward<F>(f));
+void PushHub::enqueue(unsigned index, std::function<void()> f) {
+  LoopState& state = *loops_state_[index];
+  bool post_drain = false;
+  {
+    std::lock_guard<std::mutex> lock(state.inbox_mutex);
+    state.inbox.push_back(std::move(f));
+    post_drain = !state.drain_posted;
+    state.drain_posted = true;
   }
+  if (post_drain) {
+    boost::asio::post(loops_.loop(index).context(), [this, index] { drain(index); });
+  }
+}
+
+void PushHub::drain(unsigned index) {
+  LoopState& state = *loops_state_[index];
+  std::vector<std::function<void()>> work;
+  {
+    std::lock_guard<std::mutex> lock(state.inbox_mutex);
+    work.swap(state.inbox);
+    state.drain_posted = false;
+  }
+  for (auto& f : work) f();
 }
 
 void PushHub::add_route(unsigned loop_index, Subscriber& subscriber, std::string_view project,
@@ -90,7 +105,8 @@ void PushHub::add_route(unsigned loop_index, Subscriber& subscriber, std::string
   }
   routes.push_back(Route{&subscriber, expires_ms});
   routes_.fetch_add(1, std::memory_order_acq_rel);
-  change_count(home_of(key), std::move(key), loop_index, +1);
+  const unsigned home = home_of(key);  // before the move below (argument order is unspecified)
+  change_count(home, std::move(key), loop_index, +1);
 }
 
 void PushHub::remove_route(unsigned loop_index, Subscriber& subscriber, std::string_view project,
@@ -106,13 +122,14 @@ void PushHub::remove_route(unsigned loop_index, Subscriber& subscriber, std::str
     routes.pop_back();
     if (routes.empty()) table.erase(it);
     routes_.fetch_sub(1, std::memory_order_acq_rel);
-    change_count(home_of(key), std::move(key), loop_index, -1);
+    const unsigned home = home_of(key);  // before the move below
+    change_count(home, std::move(key), loop_index, -1);
     return;
   }
 }
 
 void PushHub::change_count(unsigned home, std::string key, unsigned loop_index, int delta) {
-  run_on(home, [this, home, key = std::move(key), loop_index, delta] {
+  enqueue(home, [this, home, key = std::move(key), loop_index, delta] {
     auto& counts_table = loops_state_[home]->route_counts;
     std::vector<std::uint32_t>& counts = counts_table[key];
     counts.resize(loops_.size(), 0);
@@ -140,13 +157,15 @@ void PushHub::publish(std::string_view project, std::string_view queue,
   if (remote != nullptr) remote->publish(batch);
   if (routes_.load(std::memory_order_acquire) == 0) return;
   const unsigned home = home_of(batch->route_key);
-  run_on(home, [this, batch = std::move(batch)] { route_from_home(batch); });
+  // Never inline, also on the home loop itself: the poster's reply (queued before this runs)
+  // then reaches a poster that is also a subscriber before the notification, as in Zaqar.
+  enqueue(home, [this, batch = std::move(batch)] { route_from_home(batch); });
 }
 
 void PushHub::deliver_remote(BatchPtr batch) {
   if (!batch || routes_.load(std::memory_order_acquire) == 0) return;
   const unsigned home = home_of(batch->route_key);
-  run_on(home, [this, batch = std::move(batch)] { route_from_home(batch); });
+  enqueue(home, [this, batch = std::move(batch)] { route_from_home(batch); });
 }
 
 void PushHub::route_from_home(const BatchPtr& batch) {
@@ -160,8 +179,7 @@ void PushHub::route_from_home(const BatchPtr& batch) {
     if (loop == home) {
       deliver_local(loop, *batch);
     } else {
-      boost::asio::post(loops_.loop(loop).context(),
-                        [this, loop, batch] { deliver_local(loop, *batch); });
+      enqueue(loop, [this, loop, batch] { deliver_local(loop, *batch); });
     }
   }
 }

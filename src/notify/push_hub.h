@@ -7,12 +7,14 @@
 // - Each queue has a home loop (a hash of project and queue). The home loop keeps, for its
 //   queues, how many routes each loop has; only the home loop's thread touches those counts.
 // - publish() may run on any thread. It builds the batch once (owned, immutable, shared by
-//   reference count), hands it to the queue's home loop (a post, or inline if already there),
+//   reference count), hands it to the queue's home loop through that loop's inbox (a FIFO
+//   under a mutex, one lock per batch per loop hop, never per socket; even from the home loop
+//   itself, so a poster's reply is queued before its own notification),
 //   and the home loop forwards it to each loop that has routes for the queue, in the order it
 //   received the batches. So every subscriber of a queue sees the same order, and each
 //   producer's posts in the order they were acknowledged.
 // - add_route()/remove_route() run on the subscriber's loop; they update the local table at
-//   once and post the count change to the home loop. A route added before a post was
+//   once and hand the count change to the home loop's inbox. A route added before a post was
 //   acknowledged to its producer is seen by that post (the home loop is FIFO).
 // - The only shared mutable state is an atomic count of routes, read on publish to skip all
 //   work while nobody is subscribed anywhere (and no remote fan-out is set).
@@ -24,7 +26,9 @@
 
 #include <atomic>
 #include <cstdint>
+#include <functional>
 #include <memory>
+#include <mutex>
 #include <span>
 #include <string>
 #include <string_view>
@@ -122,13 +126,19 @@ class PushHub {
     // Home-side: routes per loop of the queues homed on this loop.
     std::unordered_map<std::string, std::vector<std::uint32_t>> route_counts;
     PushStats stats;
+    // What other threads (and this one) hand this loop, in the order they handed it.
+    std::mutex inbox_mutex;
+    std::vector<std::function<void()>> inbox;
+    bool drain_posted = false;
   };
 
   static std::string key_of(std::string_view project, std::string_view queue);
   unsigned home_of(std::string_view key) const noexcept;
-  // Runs `f` on loop `index`: inline if called on that loop's thread, else posted.
-  template <class F>
-  void run_on(unsigned index, F&& f);
+  // Runs `f` on loop `index` after everything handed to that loop before (from any thread).
+  // (asio::post alone does not keep that order: a post made on the loop's own thread waits
+  // in a private queue until the running handler returns, behind later posts from others.)
+  void enqueue(unsigned index, std::function<void()> f);
+  void drain(unsigned index);
   void change_count(unsigned home, std::string key, unsigned loop_index, int delta);
   void route_from_home(const BatchPtr& batch);
   void deliver_local(unsigned loop_index, const NotificationBatch& batch);
