@@ -66,9 +66,7 @@ void SocketLayer::wait_writable() {
 
 void SocketLayer::release_blocked_write() {
   if (!blocked_write_ || out_.size() > max_buffered_) return;
-  asio::post(socket_.get_executor(),
-             asio::append(std::move(blocked_write_), error_code(), blocked_bytes_));
-  blocked_write_ = nullptr;
+  blocked_write_.post(socket_.get_executor(), error_code(), blocked_bytes_);
 }
 
 void SocketLayer::fail(const error_code& ec) noexcept {
@@ -76,10 +74,7 @@ void SocketLayer::fail(const error_code& ec) noexcept {
   failed_ = true;
   failure_ = ec;
   out_.clear();
-  if (blocked_write_) {
-    asio::post(socket_.get_executor(), asio::append(std::move(blocked_write_), ec, 0));
-    blocked_write_ = nullptr;
-  }
+  if (blocked_write_) blocked_write_.post(socket_.get_executor(), ec, 0);
   if (teardown_) finish_teardown();
   // Wake a pending read: the peer is gone.
   error_code ignored;
@@ -90,8 +85,7 @@ void SocketLayer::finish_teardown() {
   if (!teardown_) return;
   error_code ec = failure_;
   if (!failed_) socket_.shutdown(asio::ip::tcp::socket::shutdown_send, ec);
-  asio::post(socket_.get_executor(), asio::append(std::move(teardown_), ec));
-  teardown_ = nullptr;
+  teardown_.post(socket_.get_executor(), ec);
 }
 
 void SocketLayer::close() noexcept {
@@ -104,14 +98,8 @@ void SocketLayer::close() noexcept {
   unlink();
   out_.clear();
   const error_code aborted = asio::error::operation_aborted;
-  if (blocked_write_) {
-    asio::post(socket_.get_executor(), asio::append(std::move(blocked_write_), aborted, 0));
-    blocked_write_ = nullptr;
-  }
-  if (teardown_) {
-    asio::post(socket_.get_executor(), asio::append(std::move(teardown_), aborted));
-    teardown_ = nullptr;
-  }
+  if (blocked_write_) blocked_write_.post(socket_.get_executor(), aborted, 0);
+  if (teardown_) teardown_.post(socket_.get_executor(), aborted);
   error_code ignored;
   socket_.shutdown(asio::ip::tcp::socket::shutdown_both, ignored);
   socket_.close(ignored);

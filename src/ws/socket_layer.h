@@ -17,7 +17,6 @@
 #include <string_view>
 #include <utility>
 
-#include <boost/asio/any_completion_handler.hpp>
 #include <boost/asio/append.hpp>
 #include <boost/asio/async_result.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -30,6 +29,42 @@
 namespace warren::ws {
 
 class LoopWriter;
+
+// A completion handler kept until later, type-erased and move-only. (Asio 1.26's
+// any_completion_handler recurses without end when posted through asio::append.)
+template <class... Args>
+class PendingHandler {
+ public:
+  using executor_type = boost::asio::ip::tcp::socket::executor_type;
+
+  PendingHandler() = default;
+  template <class Handler>
+  explicit PendingHandler(Handler&& handler)
+      : impl_(std::make_unique<Impl<std::decay_t<Handler>>>(std::forward<Handler>(handler))) {}
+
+  explicit operator bool() const noexcept { return impl_ != nullptr; }
+
+  // Posts the handler, called with `args`, to `executor`; this becomes empty.
+  void post(const executor_type& executor, Args... args) {
+    std::unique_ptr<Base> impl = std::move(impl_);
+    impl->post(executor, args...);
+  }
+
+ private:
+  struct Base {
+    virtual ~Base() = default;
+    virtual void post(const executor_type& executor, Args... args) = 0;
+  };
+  template <class Handler>
+  struct Impl final : Base {
+    explicit Impl(Handler h) : handler(std::move(h)) {}
+    void post(const executor_type& executor, Args... args) override {
+      boost::asio::post(executor, boost::asio::append(std::move(handler), args...));
+    }
+    Handler handler;
+  };
+  std::unique_ptr<Base> impl_;
+};
 
 class SocketLayer : public boost::intrusive::list_base_hook<
                         boost::intrusive::link_mode<boost::intrusive::auto_unlink>> {
@@ -89,7 +124,7 @@ class SocketLayer : public boost::intrusive::list_base_hook<
             boost::asio::post(socket_.get_executor(),
                               boost::asio::append(std::move(handler), error_code(), n));
           } else {
-            blocked_write_ = std::move(handler);
+            blocked_write_ = PendingHandler<error_code, std::size_t>(std::move(handler));
             blocked_bytes_ = n;
           }
         },
@@ -102,7 +137,7 @@ class SocketLayer : public boost::intrusive::list_base_hook<
   auto async_teardown(Token&& token) {
     return boost::asio::async_initiate<Token, void(error_code)>(
         [this](auto handler) {
-          teardown_ = std::move(handler);
+          teardown_ = PendingHandler<error_code>(std::move(handler));
           if (out_.empty() || failed_) {
             finish_teardown();
           } else {
@@ -144,9 +179,9 @@ class SocketLayer : public boost::intrusive::list_base_hook<
   OutputQueue out_;
   std::string preread_;
   std::size_t preread_pos_ = 0;
-  boost::asio::any_completion_handler<void(error_code, std::size_t)> blocked_write_;
+  PendingHandler<error_code, std::size_t> blocked_write_;
   std::size_t blocked_bytes_ = 0;
-  boost::asio::any_completion_handler<void(error_code)> teardown_;
+  PendingHandler<error_code> teardown_;
   std::chrono::steady_clock::time_point last_progress_;
   friend class LoopWriter;
   bool urgent_ = false;  // in the LoopWriter's list of this turn (else in its delayed list)
