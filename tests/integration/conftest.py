@@ -97,6 +97,26 @@ def server(server_factory):
 
 
 @pytest.fixture
+def connect():
+    """Opens WebSocket clients (ws_client.Client) and closes them before the server stops, so
+    the server's closing handshakes do not wait for them."""
+    from ws_client import Client
+    opened = []
+
+    def open_client(server, *args, **kwargs):
+        client = Client(server, *args, **kwargs)
+        opened.append(client)
+        return client
+
+    yield open_client
+    for client in opened:
+        try:
+            client.close()
+        except Exception:
+            pass
+
+
+@pytest.fixture
 def headers():
     """Zaqar headers with a fresh project per test."""
     return {"Client-ID": CLIENT_ID, "X-Project-ID": "test-" + uuid.uuid4().hex[:12],
