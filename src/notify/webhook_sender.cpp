@@ -7,6 +7,9 @@
 #include <boost/asio/detached.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
+#ifndef WARREN_WEBHOOK_TLS
+#define WARREN_WEBHOOK_TLS 0
+#endif
 #if WARREN_WEBHOOK_TLS
 #include <boost/asio/ssl.hpp>
 #include <boost/beast/ssl/ssl_stream.hpp>
@@ -56,6 +59,10 @@ asio::awaitable<int> exchange(Stream& stream, Request& request, std::size_t max_
 }
 
 }  // namespace
+
+bool webhook_tls_available() noexcept {
+  return WARREN_WEBHOOK_TLS != 0;
+}
 
 WebhookSender::WebhookSender(WebhookOptions options)
     : options_(std::move(options)), work_(asio::make_work_guard(context_)) {

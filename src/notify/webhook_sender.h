@@ -24,6 +24,9 @@
 
 namespace warren::notify {
 
+// True if this binary can deliver to https:// subscribers (built with WARREN_WEBHOOK_TLS).
+bool webhook_tls_available() noexcept;
+
 struct WebhookOptions {
   std::size_t queue_limit = 10000;  // deliveries waiting, in flight or between retries
   std::size_t concurrency = 10;     // requests in flight

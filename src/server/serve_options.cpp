@@ -105,7 +105,10 @@ ParsedServeOptions parse_serve_options(int argc, char** argv) {
       ("webhook-queue-limit", po::value(&o.webhook.queue_limit)->default_value(o.webhook.queue_limit), "webhook deliveries waiting (or between retries) at most; more are dropped")
       ("webhook-concurrency", po::value(&o.webhook.concurrency)->default_value(o.webhook.concurrency), "webhook requests in flight at most")
       ("webhook-timeout", po::value(&webhook_timeout_s)->default_value(webhook_timeout_s), "seconds one webhook attempt may take")
-      ("webhook-ca-file", po::value(&o.webhook.ca_file), "PEM file of extra CAs trusted for https webhooks");
+      ("webhook-ca-file", po::value(&o.webhook.ca_file),
+       notify::webhook_tls_available()
+           ? "PEM file of extra CAs trusted for https webhooks"
+           : "PEM file of extra CAs trusted for https webhooks (https not built in: WARREN_WEBHOOK_TLS=OFF)");
 
   po::options_description all;
   all.add(general).add(storage).add(limits).add(websocket);
