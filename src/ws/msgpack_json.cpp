@@ -3,6 +3,7 @@
 
 #include <cmath>
 #include <cstdint>
+#include <cstring>
 #include <msgpack.hpp>
 #include <vector>
 
@@ -129,13 +130,29 @@ class JsonVisitor : public msgpack::null_visitor {
   std::string error_;
 };
 
+struct StringSink {
+  std::string* out;
+  void write(const char* data, std::size_t size) { out->append(data, size); }
+};
+
+// float64 always (msgpack-cxx's pack_double turns integral doubles into integers; Python, and
+// so Zaqar's clients, keep 2.0 a float).
+void pack_float64(StringSink& sink, double value) {
+  std::uint64_t bits = 0;
+  std::memcpy(&bits, &value, sizeof bits);
+  char bytes[9];
+  bytes[0] = static_cast<char>(0xcb);
+  for (int i = 0; i < 8; ++i) bytes[1 + i] = static_cast<char>((bits >> (56 - 8 * i)) & 0xFF);
+  sink.write(bytes, sizeof bytes);
+}
+
 template <class Packer>
-void pack_element(Packer& packer, simdjson::dom::element e) {
+void pack_element(Packer& packer, StringSink& sink, simdjson::dom::element e) {
   switch (e.type()) {
     case simdjson::dom::element_type::ARRAY: {
       const simdjson::dom::array array = e.get_array().value_unsafe();
       packer.pack_array(static_cast<std::uint32_t>(array.size()));
-      for (simdjson::dom::element item : array) pack_element(packer, item);
+      for (simdjson::dom::element item : array) pack_element(packer, sink, item);
       break;
     }
     case simdjson::dom::element_type::OBJECT: {
@@ -144,7 +161,7 @@ void pack_element(Packer& packer, simdjson::dom::element e) {
       for (auto field : object) {
         packer.pack_str(static_cast<std::uint32_t>(field.key.size()));
         packer.pack_str_body(field.key.data(), static_cast<std::uint32_t>(field.key.size()));
-        pack_element(packer, field.value);
+        pack_element(packer, sink, field.value);
       }
       break;
     }
@@ -155,7 +172,7 @@ void pack_element(Packer& packer, simdjson::dom::element e) {
       packer.pack(e.get_uint64().value_unsafe());
       break;
     case simdjson::dom::element_type::DOUBLE:
-      packer.pack_double(e.get_double().value_unsafe());
+      pack_float64(sink, e.get_double().value_unsafe());
       break;
     case simdjson::dom::element_type::STRING: {
       const std::string_view s = e.get_string().value_unsafe();
@@ -175,11 +192,6 @@ void pack_element(Packer& packer, simdjson::dom::element e) {
       break;
   }
 }
-
-struct StringSink {
-  std::string* out;
-  void write(const char* data, std::size_t size) { out->append(data, size); }
-};
 
 }  // namespace
 
@@ -214,7 +226,7 @@ bool json_to_msgpack(std::string_view json, std::string& out) {
   if (parser.parse(json.data(), json.size()).get(root) != simdjson::SUCCESS) return false;
   StringSink sink{&out};
   msgpack::packer<StringSink> packer(sink);
-  pack_element(packer, root);
+  pack_element(packer, sink, root);
   return true;
 }
 
