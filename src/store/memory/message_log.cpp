@@ -161,6 +161,7 @@ std::uint64_t MessageLog::find_first(Key key, std::uint64_t from, TimeMs bound) 
     if (k == from_k) mask &= ~std::uint64_t{0} << (from & (kChunkSize - 1));
     for (; mask != 0; mask &= mask - 1) {
       const unsigned i = static_cast<unsigned>(std::countr_zero(mask));
+      ++records_examined_;
       if (key_of(c.records[i], key) <= bound) return (k << kChunkBits) | i;
     }
     ++k;

@@ -87,6 +87,14 @@ class MessageLog {
   // The key times of a record.
   Summary keys_of(const Record& record) const noexcept;
 
+  // Work done by find_first() since construction: records examined and tree nodes visited.
+  // Lets tests check that searches stay O(log n) without timing them.
+  struct SearchCost {
+    std::uint64_t records = 0;
+    std::uint64_t nodes = 0;
+  };
+  SearchCost search_cost() const noexcept { return {records_examined_, tree_.nodes_visited()}; }
+
   // Frees whole chunks from the front until about `budget` records are gone; for a deleted
   // queue whose claims and clients no longer matter. Returns the records freed.
   std::size_t drain(std::size_t budget) noexcept;
@@ -115,6 +123,7 @@ class MessageLog {
   std::size_t size_ = 0;
   SummaryTree tree_;
   std::vector<std::uint64_t> dirty_;  // chunk numbers to recompute at flush()
+  mutable std::uint64_t records_examined_ = 0;
 };
 
 }  // namespace warren::store::memory
