@@ -1,8 +1,9 @@
 // Micro-benchmarks of the memory engine, through the storage contract as the server calls it
 // (co_await inside one coroutine):
-// - claim + release, and the post + claim + delete cycle, on an empty queue against a queue of
-//   1,000,000 messages whose oldest half is claimed (issue 3: a claim must cost the same; a
-//   store that scans past claimed messages is ~10^5 times slower on the deep one);
+// - claim + release, and the post + claim + delete cycle, on an empty queue and one of 1,000
+//   messages against a queue of 1,000,000 messages whose oldest half is claimed (issue 3: a
+//   claim must cost the same; a store that scans past claimed messages is ~10^5 times slower
+//   on the deep one);
 // - post throughput, one message of 100 bytes per call and batches of 10, one thread and two
 //   threads on different queues (sharding).
 #include <memory>
@@ -46,16 +47,19 @@ awaitable<void> post(Store& store, QueueRef queue, int count) {
   }
 }
 
-// One store holding an "empty" queue (one message, so claims succeed) and a deep queue of
-// 1,000,000 messages whose oldest 500,000 are claimed (claims of 20 lasting a day). Built once.
+// One store holding an "empty" queue (one message, so claims succeed), a queue of 1,000 free
+// messages, and a deep queue of 1,000,000 messages whose oldest 500,000 are claimed (claims of
+// 20 lasting a day). Built once.
 struct Queues {
   std::unique_ptr<Store> store = make_memory_store();
   QueueRef empty{"bench", "empty"};
+  QueueRef shallow{"bench", "shallow"};
   QueueRef deep{"bench", "deep"};
 
   Queues() {
     in_coroutine([this]() -> awaitable<void> {
       co_await post(*store, empty, 1);
+      co_await post(*store, shallow, 1'000);
       co_await post(*store, deep, 1'000'000);
       ClaimParams params;
       params.limit = 20;
@@ -74,13 +78,21 @@ struct Queues {
     static Queues queues;
     return queues;
   }
-  QueueRef pick(int deep_queue) const { return deep_queue ? deep : empty; }
+  // range(0) of a benchmark: 0 = empty, 1 = deep, 2 = shallow.
+  QueueRef pick(std::int64_t which) const {
+    return which == 0 ? empty : which == 1 ? deep : shallow;
+  }
+  static const char* label(std::int64_t which) {
+    return which == 0   ? "1 message"
+           : which == 1 ? "1M messages, oldest 500k claimed"
+                        : "1,000 messages";
+  }
 };
 
 // Claim one message, release the claim: the queue is left as it was.
 void BM_ClaimRelease(benchmark::State& state) {
   Queues& q = Queues::get();
-  const QueueRef queue = q.pick(static_cast<int>(state.range(0)));
+  const QueueRef queue = q.pick(state.range(0));
   ClaimParams params;
   params.limit = 1;
   in_coroutine([&]() -> awaitable<void> {
@@ -90,14 +102,14 @@ void BM_ClaimRelease(benchmark::State& state) {
       co_await q.store->release_claim(queue, claim->claim_id.view(), kNow);
     }
   });
-  state.SetLabel(state.range(0) ? "1M messages, oldest 500k claimed" : "1 message");
+  state.SetLabel(Queues::label(state.range(0)));
 }
-BENCHMARK(BM_ClaimRelease)->Arg(0)->Arg(1);
+BENCHMARK(BM_ClaimRelease)->Arg(0)->Arg(2)->Arg(1);
 
 // The consumer cycle: post one message, claim one, delete it with the claim.
 void BM_PostClaimDelete(benchmark::State& state) {
   Queues& q = Queues::get();
-  const QueueRef queue = q.pick(static_cast<int>(state.range(0)));
+  const QueueRef queue = q.pick(state.range(0));
   ClaimParams params;
   params.limit = 1;
   const NewMessage message{kBody, 3600, 0};
@@ -110,9 +122,9 @@ void BM_PostClaimDelete(benchmark::State& state) {
                                        kNow);
     }
   });
-  state.SetLabel(state.range(0) ? "1M messages, oldest 500k claimed" : "1 message");
+  state.SetLabel(Queues::label(state.range(0)));
 }
-BENCHMARK(BM_PostClaimDelete)->Arg(0)->Arg(1);
+BENCHMARK(BM_PostClaimDelete)->Arg(0)->Arg(2)->Arg(1);
 
 // Claim limit 1 alone on the deep queue, each claim taking the next free message (no release):
 // the claimed run grows past 500,000 as it goes. Fixed iterations keep free messages available.

@@ -132,9 +132,10 @@ TEST_F(MessageLogTest, SearchesCostLogNOnADeepHalfClaimedQueue) {
   for (std::uint64_t seq = 1; seq <= kDepth / 2; seq += 20) {
     const std::uint32_t ref = claims_.create(seq, kNow, kNow + 300'000, 300);
     for (std::uint64_t s = seq; s < seq + 20; ++s) {
+      const Summary before = log_.keys_of(*log_.find(s));
       log_.find(s)->claim = ref;
       claims_.attach(ref, s);
-      log_.touch(s);
+      log_.touch(s, before);
     }
   }
   log_.flush();
