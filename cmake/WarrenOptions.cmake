@@ -8,7 +8,7 @@ target_compile_options(warren_build_flags INTERFACE
   $<$<BOOL:${WARREN_WERROR}>:-Werror>)
 target_compile_definitions(warren_build_flags INTERFACE
   BOOST_ASIO_NO_DEPRECATED
-  BOOST_BEAST_USE_STD_STRING_VIEW
+  BOOST_ASIO_NO_TS_EXECUTORS
   $<$<CONFIG:Debug>:WARREN_DEBUG_CHECKS=1>)
 
 if(WARREN_SANITIZE)

@@ -13,7 +13,7 @@ build_pkgs=(
   googletest libgtest-dev libgmock-dev libbenchmark-dev
 )
 test_pkgs=(
-  clang libclang-rt-14-dev python3 python3-zaqarclient python3-zaqar python3-websocket
+  clang libclang-rt-14-dev python3 python3-pytest python3-zaqarclient python3-zaqar python3-websocket
   python3-msgpack python3-requests python3-testtools python3-ddt python3-fixtures
   python3-stestr redis-server redis-tools procps
 )

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -33,9 +34,24 @@ const ErrorInfo& error_info(Errc code) noexcept;
 struct Error {
   Errc code{};
   std::string description;
+  // Zaqar titles some validation failures by where they happened (a queue PATCH reports them
+  // as "Invalid request body", a PUT as "Invalid API request"): the title then comes from this
+  // other row of the table. Status and description stay the code's.
+  std::optional<Errc> titled_as;
 
   int status() const noexcept { return error_info(code).status; }
-  std::string_view title() const noexcept { return error_info(code).title; }
+  std::string_view title() const noexcept {
+    const std::string_view title = error_info(titled_as.value_or(code)).title;
+    return title == "{}" ? std::string_view(description) : title;
+  }
+  // The description as the error body shows it: none when it serves as the title.
+  std::string_view shown_description() const noexcept {
+    return error_info(titled_as.value_or(code)).title == "{}" ? std::string_view() : description;
+  }
+  Error retitled(Errc title_source) && {
+    titled_as = title_source;
+    return std::move(*this);
+  }
   friend bool operator==(const Error&, const Error&) = default;
 };
 
@@ -44,9 +60,9 @@ template <class... Args>
 Error make_error(Errc code, const Args&... args) {
   const ErrorInfo& info = error_info(code);
   if constexpr (sizeof...(Args) == 0) {
-    return Error{code, std::string(info.description)};
+    return Error{code, std::string(info.description), std::nullopt};
   } else {
-    return Error{code, fmt::format(fmt::runtime(info.description), args...)};
+    return Error{code, fmt::format(fmt::runtime(info.description), args...), std::nullopt};
   }
 }
 

@@ -1,13 +1,111 @@
-// `warren serve` (being built: the network core lands next).
+// `warren serve`: wires storage, engine, API and HTTP server onto the event loops, and runs
+// them until SIGINT/SIGTERM, then drains requests in flight and exits 0.
 #include "server/serve_command.h"
 
+#include <sys/resource.h>
+
+#include <csignal>
 #include <cstdio>
 
-namespace warren::server {
+#include <boost/asio/signal_set.hpp>
 
-int run_serve_command(int /*argc*/, char** /*argv*/) {
-  std::fprintf(stderr, "warren serve: not built yet\n");
-  return 1;
+#include "api/http_api.h"
+#include "common/log.h"
+#include "common/version.h"
+#include "engine/clock.h"
+#include "engine/queue_service.h"
+#include "engine/reaper.h"
+#include "http/server.h"
+#include "net/endpoint.h"
+#include "net/loop_group.h"
+#include "server/serve_options.h"
+#include "server/store_factory.h"
+
+namespace warren::server {
+namespace {
+
+constexpr auto kTick = std::chrono::milliseconds(250);
+
+// Lets the process hold as many descriptors as its hard limit allows.
+void raise_descriptor_limit() {
+  rlimit limit{};
+  if (getrlimit(RLIMIT_NOFILE, &limit) == 0 && limit.rlim_cur < limit.rlim_max) {
+    limit.rlim_cur = limit.rlim_max;
+    setrlimit(RLIMIT_NOFILE, &limit);
+  }
+}
+
+bool set_log_level(const std::string& level) {
+  if (level == "debug") {
+    log::set_level(log::Level::debug);
+  } else if (level == "info") {
+    log::set_level(log::Level::info);
+  } else if (level == "warn") {
+    log::set_level(log::Level::warn);
+  } else if (level == "error") {
+    log::set_level(log::Level::error);
+  } else {
+    return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+int run_serve_command(int argc, char** argv) {
+  ParsedServeOptions parsed = parse_serve_options(argc, argv);
+  if (!parsed.options) return parsed.exit_status;
+  const ServeOptions& options = *parsed.options;
+  if (!set_log_level(options.log_level)) {
+    std::fprintf(stderr, "warren serve: --log-level must be debug, info, warn or error\n");
+    return 2;
+  }
+  auto endpoint = net::parse_endpoint(options.listen);
+  if (!endpoint) {
+    std::fprintf(stderr, "warren serve: %s\n", endpoint.error().description.c_str());
+    return 2;
+  }
+  std::signal(SIGPIPE, SIG_IGN);
+  raise_descriptor_limit();
+
+  auto store = make_store(options.storage);
+  if (!store) {
+    log::error("{}", store.error().description);
+    return 1;
+  }
+  engine::SystemClock clock;
+  engine::QueueService service(**store, clock, options.limits);
+  api::HttpApi api(service, options.api);
+
+  net::LoopGroup loops(options.threads, kTick);
+  net::ConnectionLimit limit(options.max_connections);
+  http::HttpServer server(loops, limit, api, options.connection);
+  auto bound = server.listen(*endpoint, options.backlog);
+  if (!bound) {
+    log::error("{}", bound.error().description);
+    return 1;
+  }
+
+  engine::Reaper reaper(loops.loop(0).context(), **store, clock);
+  loops.loop(0).add_shutdown_hook([&reaper] { reaper.stop(); });
+  reaper.start();
+
+  boost::asio::signal_set signals(loops.loop(0).context(), SIGINT, SIGTERM);
+  signals.async_wait([&](const boost::system::error_code& ec, int signal) {
+    if (ec) return;
+    log::info("signal {}: stopping (requests in flight get {} ms)", signal,
+              options.shutdown_grace.count());
+    loops.shutdown(options.shutdown_grace);
+  });
+  loops.loop(0).add_shutdown_hook([&signals] { signals.cancel(); });
+
+  server.start();
+  log::info("warren {} listening on {}:{} ({} threads, storage {})", kVersion,
+            bound->address().to_string(), bound->port(), options.threads,
+            (*store)->engine_name());
+  loops.run();
+  log::info("stopped");
+  return 0;
 }
 
 }  // namespace warren::server

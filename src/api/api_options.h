@@ -1,0 +1,16 @@
+// ApiOptions: settings of the request layer that are not engine limits.
+#pragma once
+
+#include <cstddef>
+
+namespace warren::api {
+
+struct ApiOptions {
+  // Client-ID must be a UUID (Zaqar's client_id_uuid_safe=strict); otherwise any string of
+  // length min..max (client_id_uuid_safe=off).
+  bool client_id_uuid_safe = true;
+  std::size_t min_client_id_length = 10;
+  std::size_t max_client_id_length = 36;
+};
+
+}  // namespace warren::api

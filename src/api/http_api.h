@@ -1,0 +1,101 @@
+// HttpApi: Zaqar's v2 HTTP API. Routes each request, runs Zaqar's checks in Zaqar's order
+// (form-encoded body, Accept, Client-ID, X-Project-ID, queue name, policy), answers 404 for
+// unknown paths and 405 for unknown methods, and calls the resource handler, which decodes the
+// request into the engine's request model and renders the result.
+#pragma once
+
+#include <array>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "api/api_options.h"
+#include "api/client_id.h"
+#include "api/query.h"
+#include "engine/queue_service.h"
+#include "http/handler.h"
+#include "common/json_writer.h"
+#include "http/router.h"
+
+namespace warren::api {
+
+// One request on its way through a resource handler.
+struct HttpCall {
+  HttpCall(http::Request& r, http::ResponseWriter& w) : request(r), response(w) {}
+
+  http::Request& request;
+  http::ResponseWriter& response;
+  std::array<std::string_view, http::kMaxRouteParams> params{};
+  std::string_view queue;  // decoded {queue_name}, when the route has one
+  engine::Scope scope;
+  QueryParams query;
+
+  std::string decoded_queue;  // backing store of `queue` when it was percent-encoded
+  CanonicalUuid client_uuid;
+
+  // The request path without the API prefix's trailing parts, e.g. "/v2/queues/q".
+  std::string_view path() const noexcept { return request.path; }
+  bool has_body() const noexcept { return request.content_length.has_value() || !request.body.empty(); }
+};
+
+class HttpApi final : public http::Handler {
+ public:
+  // `service` must outlive the API.
+  HttpApi(engine::QueueService& service, ApiOptions options);
+
+  boost::asio::awaitable<void> handle(http::Request& request,
+                                      http::ResponseWriter& response) override;
+
+ private:
+  using Resource = boost::asio::awaitable<void> (HttpApi::*)(HttpCall&);
+  struct Route {
+    Resource resource = nullptr;
+    bool has_queue = false;    // {queue_name} is the first parameter
+    bool admin_only = false;   // needs role:admin (X-Roles)
+  };
+
+  void add(boost::beast::http::verb method, std::string_view pattern, Resource resource,
+           bool admin_only = false);
+  // Zaqar's before-hooks. False: an error response was written.
+  bool check_request(HttpCall& call, const Route* route);
+  void write_error(HttpCall& call, const Error& error);
+
+  // System (http_system.cpp)
+  boost::asio::awaitable<void> get_versions(HttpCall& call);
+  boost::asio::awaitable<void> get_home(HttpCall& call);
+  boost::asio::awaitable<void> get_ping(HttpCall& call);
+  boost::asio::awaitable<void> head_ping(HttpCall& call);
+  boost::asio::awaitable<void> get_health(HttpCall& call);
+  // Queues (http_queues.cpp)
+  boost::asio::awaitable<void> list_queues(HttpCall& call);
+  boost::asio::awaitable<void> put_queue(HttpCall& call);
+  boost::asio::awaitable<void> get_queue(HttpCall& call);
+  boost::asio::awaitable<void> patch_queue(HttpCall& call);
+  boost::asio::awaitable<void> delete_queue(HttpCall& call);
+  boost::asio::awaitable<void> get_stats(HttpCall& call);
+  boost::asio::awaitable<void> post_purge(HttpCall& call);
+  // Messages (http_messages.cpp)
+  boost::asio::awaitable<void> post_messages(HttpCall& call);
+  boost::asio::awaitable<void> get_messages(HttpCall& call);
+  boost::asio::awaitable<void> delete_messages(HttpCall& call);
+  boost::asio::awaitable<void> get_message(HttpCall& call);
+  boost::asio::awaitable<void> delete_message(HttpCall& call);
+  // Claims (http_claims.cpp)
+  boost::asio::awaitable<void> post_claim(HttpCall& call);
+  boost::asio::awaitable<void> get_claim(HttpCall& call);
+  boost::asio::awaitable<void> patch_claim(HttpCall& call);
+  boost::asio::awaitable<void> delete_claim(HttpCall& call);
+  // Subscriptions (http_subscriptions.cpp)
+  boost::asio::awaitable<void> list_subscriptions(HttpCall& call);
+  boost::asio::awaitable<void> post_subscription(HttpCall& call);
+  boost::asio::awaitable<void> get_subscription(HttpCall& call);
+  boost::asio::awaitable<void> patch_subscription(HttpCall& call);
+  boost::asio::awaitable<void> delete_subscription(HttpCall& call);
+  boost::asio::awaitable<void> put_confirm(HttpCall& call);
+
+  engine::QueueService& service_;
+  ApiOptions options_;
+  http::Router<Route> router_;
+};
+
+}  // namespace warren::api

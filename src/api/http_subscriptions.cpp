@@ -1,0 +1,114 @@
+// Subscription resources: list, create, get, update, delete, confirm.
+#include "api/body_decode.h"
+#include "api/http_api.h"
+#include "api/http_render.h"
+#include "api/http_support.h"
+
+namespace warren::api {
+
+boost::asio::awaitable<void> HttpApi::list_subscriptions(HttpCall& call) {
+  auto limit = call.query.get_int("limit");
+  if (!limit) co_return write_error(call, limit.error());
+  const std::string_view marker = call.query.get("marker").value_or("");
+  auto page = co_await service_.list_subscriptions(call.scope, call.queue, marker, *limit);
+  if (!page) co_return write_error(call, page.error());
+  const store::TimeMs now = service_.now();
+  call.response.begin(200);
+  std::string& body = call.response.begin_body("application/json");
+  JsonWriter json(body);
+  json.begin_object().key("subscriptions").begin_array();
+  for (const store::Subscription& s : page->subscriptions) write_subscription(json, s, now);
+  json.end_array().key("links").begin_array();
+  if (!page->subscriptions.empty()) {
+    NextLink link;
+    link.keep(call.query, "marker");
+    link.keep(call.query, "limit");
+    link.set("marker", std::string(page->subscriptions.back().id.view()));
+    link.write(json, call.path());
+  }
+  json.end_array().end_object();
+  call.response.finish_body();
+}
+
+boost::asio::awaitable<void> HttpApi::post_subscription(HttpCall& call) {
+  auto document = optional_json_body(call);
+  if (!document) co_return write_error(call, document.error());
+  // Zaqar creates the queue before it looks at the request.
+  auto queue_created = co_await service_.create_queue(call.scope, call.queue, "");
+  if (!queue_created) co_return write_error(call, queue_created.error());
+  auto empty = engine::json::parse_document("{}");
+  auto fields = decode_subscription(*document ? (*document)->root() : empty->root(), true);
+  if (!fields) co_return write_error(call, fields.error());
+  engine::SubscriptionCreateRequest request;
+  request.subscriber = fields->subscriber.value_or("");
+  if (request.subscriber.empty()) {
+    co_return write_error(call, make_error(Errc::subscription_param_missing, "subscriber"));
+  }
+  request.ttl = fields->ttl;
+  if (fields->options) request.options = *fields->options;
+  auto created = co_await service_.create_subscription(call.scope, call.queue, request);
+  if (!created) {
+    if (created.error().code == Errc::subscription_conflict) {
+      call.response.begin(409);
+      call.response.header("Location", call.path());
+      std::string& body = call.response.begin_body("application/json");
+      JsonWriter(body).begin_object().key("title").string(created.error().title())
+          .key("description").string(created.error().description).end_object();
+      call.response.finish_body();
+      co_return;
+    }
+    co_return write_error(call, created.error());
+  }
+  call.response.begin(201);
+  call.response.header("Location", call.path());
+  std::string& body = call.response.begin_body("application/json");
+  JsonWriter(body).begin_object().key("subscription_id").string(created->id.view()).end_object();
+  call.response.finish_body();
+}
+
+boost::asio::awaitable<void> HttpApi::get_subscription(HttpCall& call) {
+  auto subscription = co_await service_.get_subscription(call.scope, call.queue, call.params[1]);
+  if (!subscription) co_return write_error(call, subscription.error());
+  call.response.begin(200);
+  std::string& body = call.response.begin_body("application/json");
+  JsonWriter json(body);
+  write_subscription(json, *subscription, service_.now());
+  call.response.finish_body();
+}
+
+boost::asio::awaitable<void> HttpApi::patch_subscription(HttpCall& call) {
+  auto document = optional_json_body(call);
+  if (!document) co_return write_error(call, document.error());
+  auto empty = engine::json::parse_document("{}");
+  auto fields = decode_subscription(*document ? (*document)->root() : empty->root(), false);
+  if (!fields) co_return write_error(call, fields.error());
+  if (!fields->subscriber && !fields->ttl && !fields->options) {
+    co_return write_error(call, make_error(Errc::subscription_update_failed, call.params[1]));
+  }
+  store::SubscriptionUpdate update;
+  if (fields->subscriber) update.subscriber = *fields->subscriber;
+  if (fields->ttl) update.ttl_s = *fields->ttl;
+  if (fields->options) update.options = *fields->options;
+  auto updated = co_await service_.update_subscription(call.scope, call.queue, call.params[1], update);
+  if (!updated) co_return write_error(call, updated.error());
+  write_empty(call.response, 204, call.path());
+}
+
+boost::asio::awaitable<void> HttpApi::delete_subscription(HttpCall& call) {
+  auto deleted = co_await service_.delete_subscription(call.scope, call.queue, call.params[1]);
+  if (!deleted) co_return write_error(call, deleted.error());
+  write_empty(call.response, 204);
+}
+
+boost::asio::awaitable<void> HttpApi::put_confirm(HttpCall& call) {
+  auto document = optional_json_body(call);
+  if (!document) co_return write_error(call, document.error());
+  auto empty = engine::json::parse_document("{}");
+  auto confirmed = decode_confirmation(*document ? (*document)->root() : empty->root());
+  if (!confirmed) co_return write_error(call, confirmed.error());
+  auto done = co_await service_.confirm_subscription(call.scope, call.queue, call.params[1], *confirmed);
+  if (!done) co_return write_error(call, done.error());
+  write_empty(call.response, 204, call.path());
+}
+
+}  // namespace warren::api

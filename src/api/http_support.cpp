@@ -1,0 +1,71 @@
+// HTTP resource helpers.
+#include "api/http_support.h"
+
+namespace warren::api {
+
+Result<std::optional<engine::json::Document>> optional_json_body(const HttpCall& call) {
+  if (call.request.body.empty()) return std::optional<engine::json::Document>();
+  auto document = engine::json::parse_document(call.request.body);
+  if (!document) return document.error();
+  return std::optional<engine::json::Document>(std::move(*document));
+}
+
+Result<engine::json::Document> required_json_body(const HttpCall& call) {
+  if (!call.request.content_length && call.request.body.empty()) {
+    return make_error(Errc::body_missing);
+  }
+  return engine::json::parse_document(call.request.body);
+}
+
+void NextLink::keep(const QueryParams& query, std::string_view name) {
+  if (const auto value = query.get_list(name)) {
+    std::string joined;
+    for (std::size_t i = 0; i < value->size(); ++i) {
+      if (i > 0) joined += ',';
+      joined += (*value)[i];
+    }
+    params_.emplace_back(std::string(name), std::move(joined));
+  }
+}
+
+void NextLink::set(std::string_view name, std::string value) {
+  for (auto& [k, v] : params_) {
+    if (k == name) {
+      v = std::move(value);
+      return;
+    }
+  }
+  params_.emplace_back(std::string(name), std::move(value));
+}
+
+void NextLink::write(JsonWriter& json, std::string_view path) const {
+  std::string href(path);
+  for (std::size_t i = 0; i < params_.size(); ++i) {
+    href += i == 0 ? '?' : '&';
+    append_query_encoded(href, params_[i].first);
+    href += '=';
+    append_query_encoded(href, params_[i].second);
+  }
+  json.begin_object().key("rel").string("next").key("href").string(href).end_object();
+}
+
+void write_empty(http::ResponseWriter& response, int status, std::string_view location) {
+  response.begin(status);
+  if (!location.empty()) response.header("Location", location);
+  if (status == 204) {
+    response.end_without_body();
+  } else {
+    response.end_with_body("application/json", "");
+  }
+}
+
+std::string_view queue_path(std::string_view path, std::size_t segments_below) {
+  for (std::size_t i = 0; i < segments_below; ++i) {
+    const auto slash = path.rfind('/');
+    if (slash == std::string_view::npos) break;
+    path = path.substr(0, slash);
+  }
+  return path;
+}
+
+}  // namespace warren::api

@@ -1,0 +1,43 @@
+// Helpers shared by the HTTP resource handlers: reading JSON bodies with Zaqar's rules, next
+// links of paginated lists, and the common response shapes.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "api/http_api.h"
+#include "engine/json.h"
+
+namespace warren::api {
+
+// The body if the request has a non-empty one (Zaqar's `if req.content_length:`), parsed as a
+// JSON object or array. Errors: body_unparseable, body_integer_too_large.
+Result<std::optional<engine::json::Document>> optional_json_body(const HttpCall& call);
+
+// The body, which must be present (Zaqar's deserialize()). Errors: body_missing and the above.
+Result<engine::json::Document> required_json_body(const HttpCall& call);
+
+// The query of a "next" link: the parameters a list read, in the order it read them, with the
+// new marker replacing the old one (or appended).
+class NextLink {
+ public:
+  // Records `name` if the request had it, with the value as the request gave it.
+  void keep(const QueryParams& query, std::string_view name);
+  void set(std::string_view name, std::string value);
+  // {"rel":"next","href":"<path>?<params>"}
+  void write(JsonWriter& json, std::string_view path) const;
+
+ private:
+  std::vector<std::pair<std::string, std::string>> params_;
+};
+
+// A response without body: 201/204 with an optional Location.
+void write_empty(http::ResponseWriter& response, int status, std::string_view location = {});
+
+// The queue's path ("/v2/queues/q") from a path below it.
+std::string_view queue_path(std::string_view path, std::size_t segments_below);
+
+}  // namespace warren::api

@@ -1,0 +1,25 @@
+// Where the load goes: an http:// URL parsed once into a socket address, the Host header value
+// and the request target (path and query).
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <sys/socket.h>
+
+#include "bench/failure.h"
+
+namespace warren::bench {
+
+struct Target {
+  sockaddr_storage addr{};
+  socklen_t addr_len = 0;
+  std::string host_header;  // "host:port" as the URL wrote it
+  std::string base_path;    // path without a trailing slash ("" for "/"), used by queue workloads
+  std::string target;       // path and query, "/" when the URL has none
+};
+
+// Parses an http:// URL and resolves its host (numeric addresses need no DNS). https is not
+// supported: the load generator measures the server, not TLS.
+Outcome<Target> parse_target(std::string_view url);
+
+}  // namespace warren::bench

@@ -1,0 +1,446 @@
+// QueueService: validation, defaults and dead-letter policy around the storage contract.
+#include "engine/queue_service.h"
+
+#include <algorithm>
+#include <cctype>
+
+#include "engine/json.h"
+
+namespace warren::engine {
+namespace {
+
+using store::QueueRef;
+
+constexpr std::int64_t kDefaultPageSize = 10;
+constexpr std::int64_t kDefaultClaimLimit = 10;
+// datetime.max (9999-12-31T23:59:59) as seconds since the epoch: Zaqar rejects subscription
+// TTLs that would take the expiry past it.
+constexpr std::int64_t kLatestExpirySeconds = 253402300799;
+
+QueueRef ref(const Scope& scope, std::string_view queue) { return QueueRef{scope.project, queue}; }
+
+std::string python_list(const std::vector<std::string>& items) {
+  std::string out = "[";
+  for (std::size_t i = 0; i < items.size(); ++i) {
+    if (i > 0) out += ", ";
+    out += "'" + items[i] + "'";
+  }
+  return out + "]";
+}
+
+// The scheme of a URI as Python's urllib.parse.urlparse finds it ("" if none).
+std::string uri_scheme(std::string_view uri) {
+  const auto colon = uri.find(':');
+  if (colon == std::string_view::npos || colon == 0) return {};
+  if (!std::isalpha(static_cast<unsigned char>(uri[0]))) return {};
+  std::string scheme;
+  for (std::size_t i = 0; i < colon; ++i) {
+    const auto c = static_cast<unsigned char>(uri[i]);
+    if (!std::isalnum(c) && c != '+' && c != '-' && c != '.') return {};
+    scheme.push_back(static_cast<char>(std::tolower(c)));
+  }
+  return scheme;
+}
+
+}  // namespace
+
+QueueService::QueueService(store::Store& store, const Clock& clock, Limits limits)
+    : store_(store), clock_(clock), limits_(std::move(limits)) {}
+
+Result<void> QueueService::check_queue_metadata_size(std::size_t bytes) const {
+  if (static_cast<std::int64_t>(bytes) > limits_.max_queue_metadata) {
+    return make_error(Errc::queue_metadata_too_large, limits_.max_queue_metadata);
+  }
+  return {};
+}
+
+Result<void> QueueService::check_message_deletion(
+    const std::optional<std::vector<std::string_view>>& ids, std::optional<std::int64_t> pop,
+    const std::optional<std::vector<std::string_view>>& claim_ids) const {
+  if (pop && ids) return make_error(Errc::delete_pop_and_ids);
+  if (!pop && !ids) return make_error(Errc::delete_needs_ids_or_pop);
+  if (limits_.message_delete_with_claim_id) {
+    const bool has_ids = ids && !ids->empty();
+    const bool has_claims = claim_ids && !claim_ids->empty();
+    if ((has_ids && !claim_ids) || (!ids && has_claims)) {
+      return make_error(Errc::delete_needs_claim_ids);
+    }
+  }
+  if (pop && (*pop < 1 || *pop > limits_.max_messages_per_claim_or_pop)) {
+    return make_error(Errc::pop_range, limits_.max_messages_per_claim_or_pop);
+  }
+  if (ids && (ids->empty() || static_cast<std::int64_t>(ids->size()) > limits_.max_messages_per_page)) {
+    return make_error(Errc::ids_range, limits_.max_messages_per_page);
+  }
+  return {};
+}
+
+Async<QueuePolicy> QueueService::policy_of(QueueRef queue) {
+  auto metadata = co_await store_.get_queue_metadata(queue);
+  if (!metadata) co_return metadata.error();
+  if (!*metadata) co_return QueuePolicy{};
+  auto parsed = QueueMetadata::parse(**metadata);
+  co_return parsed ? parsed->policy() : QueuePolicy{};
+}
+
+// ---- queues ----
+
+Async<bool> QueueService::create_queue(const Scope& scope, std::string_view queue,
+                                       std::string_view metadata) {
+  auto parsed = QueueMetadata::parse(metadata);
+  if (!parsed) co_return parsed.error();
+  if (auto valid = parsed->validate(limits_); !valid) co_return valid.error();
+  co_return co_await store_.create_queue(ref(scope, queue), parsed->to_json(), now());
+}
+
+Async<QueueMetadata> QueueService::get_queue_metadata(const Scope& scope, std::string_view queue) {
+  auto metadata = co_await store_.get_queue_metadata(ref(scope, queue));
+  if (!metadata) co_return metadata.error();
+  if (!*metadata) co_return QueueMetadata{};
+  auto parsed = QueueMetadata::parse(**metadata);
+  co_return parsed ? std::move(*parsed) : QueueMetadata{};
+}
+
+Async<QueueMetadata> QueueService::patch_queue(const Scope& scope, std::string_view queue,
+                                               std::string_view patch) {
+  auto changes = QueueMetadata::parse_patch(patch);
+  if (!changes) co_return std::move(changes.error()).retitled(Errc::invalid_body);
+  auto stored = co_await store_.get_queue_metadata(ref(scope, queue));
+  if (!stored) co_return stored.error();
+  if (!*stored) co_return make_error(Errc::queue_not_found, queue, scope.project);
+  auto metadata = QueueMetadata::parse(**stored);
+  QueueMetadata current = metadata ? std::move(*metadata) : QueueMetadata{};
+  if (auto applied = current.apply(*changes); !applied) co_return applied.error();
+  if (auto valid = current.validate(limits_); !valid) {
+    co_return std::move(valid.error()).retitled(Errc::invalid_body);
+  }
+  auto saved = co_await store_.set_queue_metadata(ref(scope, queue), current.to_json());
+  if (!saved) co_return saved.error();
+  co_return current;
+}
+
+Async<void> QueueService::delete_queue(const Scope& scope, std::string_view queue) {
+  co_return co_await store_.delete_queue(ref(scope, queue));
+}
+
+Async<QueueListResult> QueueService::list_queues(const Scope& scope,
+                                                 const QueueListRequest& request) {
+  const std::int64_t limit = request.limit.value_or(kDefaultPageSize);
+  if (limit < 1 || limit > limits_.max_queues_per_page) {
+    co_return make_error(Errc::queue_limit_range, limits_.max_queues_per_page);
+  }
+  QueueListResult result;
+  std::string marker(request.marker);
+  const bool filtering = !request.filters.empty();
+  while (static_cast<std::int64_t>(result.queues.size()) < limit) {
+    store::QueueListOptions options;
+    options.marker = marker;
+    options.limit = static_cast<int>(limit - static_cast<std::int64_t>(result.queues.size()));
+    options.with_metadata = request.detailed || filtering;
+    options.name_contains = request.name_contains;
+    auto page = co_await store_.list_queues(scope.project, options);
+    if (!page) co_return page.error();
+    const bool last_page = static_cast<int>(page->queues.size()) < options.limit;
+    for (store::QueueEntry& entry : page->queues) {
+      marker = entry.name;
+      if (filtering) {
+        auto metadata = QueueMetadata::parse(entry.metadata);
+        if (!metadata) continue;
+        const bool matches = std::all_of(
+            request.filters.begin(), request.filters.end(), [&](const auto& filter) {
+              const std::string* value = metadata->find(filter.first);
+              return value != nullptr && *value == filter.second;
+            });
+        if (!matches) continue;
+      }
+      if (!request.detailed) entry.metadata.clear();
+      result.queues.push_back(std::move(entry));
+    }
+    if (last_page || !filtering) break;
+  }
+  result.next_marker = result.queues.empty() ? std::string(request.marker)
+                                             : result.queues.back().name;
+  if (request.with_count) {
+    auto count = co_await store_.count_queues(scope.project);
+    if (!count) co_return count.error();
+    result.count = *count;
+  }
+  co_return result;
+}
+
+Async<store::QueueStats> QueueService::queue_stats(const Scope& scope, std::string_view queue) {
+  co_return co_await store_.queue_stats(ref(scope, queue), now());
+}
+
+Async<void> QueueService::purge_queue(const Scope& scope, std::string_view queue, bool messages,
+                                      bool subscriptions) {
+  if (messages) {
+    auto purged = co_await store_.purge_messages(ref(scope, queue), now());
+    if (!purged) co_return purged.error();
+  }
+  if (subscriptions) {
+    auto purged = co_await store_.purge_subscriptions(ref(scope, queue));
+    if (!purged) co_return purged.error();
+  }
+  co_return Result<void>{};
+}
+
+// ---- messages ----
+
+Async<PostPlan> QueueService::plan_post(const Scope& scope, std::string_view queue,
+                                        std::optional<std::size_t> content_length) {
+  const QueueRef q = ref(scope, queue);
+  auto metadata = co_await store_.get_queue_metadata(q);
+  if (!metadata) co_return metadata.error();
+  QueuePolicy policy;
+  if (!*metadata) {
+    auto created = co_await store_.create_queue(q, "{}", now());
+    if (!created) co_return created.error();
+  } else if (auto parsed = QueueMetadata::parse(**metadata)) {
+    policy = parsed->policy();
+  }
+  if (content_length) {
+    const auto length = static_cast<std::int64_t>(*content_length);
+    if (policy.max_post_bytes > 0) {
+      const std::int64_t effective = std::min(policy.max_post_bytes, limits_.max_messages_post_size);
+      if (length > effective) {
+        co_return make_error(Errc::messages_too_large_for_queue, effective,
+                             limits_.max_messages_post_size, policy.max_post_bytes);
+      }
+    }
+    if (length > limits_.max_messages_post_size) {
+      co_return make_error(Errc::messages_too_large, limits_.max_messages_post_size);
+    }
+  }
+  PostPlan plan;
+  plan.default_ttl = policy.default_ttl > 0 ? policy.default_ttl : limits_.default_message_ttl;
+  if (policy.delay_queue()) plan.default_delay = policy.default_delay;
+  co_return plan;
+}
+
+Async<std::vector<store::ShortId>> QueueService::post_messages(const Scope& scope,
+                                                             std::string_view queue,
+                                                             std::vector<MessageInput> messages,
+                                                             const PostPlan& plan) {
+  if (messages.empty()) co_return make_error(Errc::messages_empty);
+  std::vector<store::NewMessage> resolved;
+  resolved.reserve(messages.size());
+  for (const MessageInput& input : messages) {
+    store::NewMessage message;
+    message.body = input.body;
+    message.ttl_s = input.ttl.value_or(plan.default_ttl);
+    message.delay_s = plan.default_delay ? input.delay.value_or(*plan.default_delay) : 0;
+    if (message.ttl_s < kMinMessageTtl || message.ttl_s > limits_.max_message_ttl) {
+      co_return make_error(Errc::message_ttl_range, limits_.max_message_ttl, kMinMessageTtl);
+    }
+    if (message.delay_s < kMinMessageDelay || message.delay_s > limits_.max_message_delay) {
+      co_return make_error(Errc::message_delay_range, limits_.max_message_delay, kMinMessageDelay);
+    }
+    resolved.push_back(message);
+  }
+  auto ids = co_await store_.post_messages(ref(scope, queue), scope.client, resolved, now());
+  if (ids && observer_ != nullptr) {
+    std::vector<PostedMessage> posted;
+    posted.reserve(resolved.size());
+    for (std::size_t i = 0; i < resolved.size() && i < ids->size(); ++i) {
+      posted.push_back(
+          PostedMessage{(*ids)[i], resolved[i].body, resolved[i].ttl_s, resolved[i].delay_s});
+    }
+    observer_->messages_posted(scope.project, queue, posted);
+  }
+  co_return ids;
+}
+
+Async<MessageListResult> QueueService::list_messages(const Scope& scope, std::string_view queue,
+                                                     const MessageListRequest& request) {
+  const std::int64_t limit = request.limit.value_or(kDefaultPageSize);
+  if (limit < 1 || limit > limits_.max_messages_per_page) {
+    co_return make_error(Errc::limit_range, limits_.max_messages_per_page);
+  }
+  auto policy = co_await policy_of(ref(scope, queue));
+  if (!policy) co_return policy.error();
+  MessageListResult result;
+  result.include_delayed = request.include_delayed || !policy->delay_queue();
+  store::MessageListOptions options;
+  options.marker = request.marker;
+  options.limit = static_cast<int>(limit);
+  options.echo_client = request.echo ? std::string_view() : scope.client;
+  options.include_claimed = request.include_claimed;
+  options.include_delayed = result.include_delayed;
+  auto page = co_await store_.list_messages(ref(scope, queue), options, now());
+  if (!page) co_return page.error();
+  result.messages = std::move(page->messages);
+  co_return result;
+}
+
+Async<std::vector<store::Message>> QueueService::get_messages(
+    const Scope& scope, std::string_view queue, std::span<const std::string_view> ids) {
+  if (ids.empty() || static_cast<std::int64_t>(ids.size()) > limits_.max_messages_per_page) {
+    co_return make_error(Errc::limit_range, limits_.max_messages_per_page);
+  }
+  co_return co_await store_.get_messages(ref(scope, queue), ids, now());
+}
+
+Async<store::Message> QueueService::get_message(const Scope& scope, std::string_view queue,
+                                                std::string_view id) {
+  const std::string_view ids[] = {id};
+  auto found = co_await store_.get_messages(ref(scope, queue), ids, now());
+  if (!found) co_return found.error();
+  if (found->empty()) co_return make_error(Errc::message_not_found, id, queue, scope.project);
+  co_return std::move(found->front());
+}
+
+Async<void> QueueService::delete_message(const Scope& scope, std::string_view queue,
+                                         std::string_view id,
+                                         std::optional<std::string_view> claim_id) {
+  co_return co_await store_.delete_message(ref(scope, queue), id, claim_id, now());
+}
+
+Async<void> QueueService::delete_messages(const Scope& scope, std::string_view queue,
+                                          std::span<const std::string_view> ids,
+                                          std::span<const std::string_view> claim_ids) {
+  if (limits_.message_delete_with_claim_id && !claim_ids.empty()) {
+    // Claimed messages may only be deleted by their own claims.
+    auto messages = co_await store_.get_messages(ref(scope, queue), ids, now());
+    if (!messages) co_return messages.error();
+    for (const store::Message& message : *messages) {
+      if (!message.claimed_at(now())) continue;
+      const bool named = std::find(claim_ids.begin(), claim_ids.end(),
+                                   message.claim_id.view()) != claim_ids.end();
+      if (!named) {
+        co_return make_error(Errc::claim_ids_mismatch, message.claim_id.view(), queue,
+                             scope.project);
+      }
+    }
+  }
+  co_return co_await store_.delete_messages(ref(scope, queue), ids, now());
+}
+
+Async<std::vector<store::Message>> QueueService::pop_messages(const Scope& scope,
+                                                             std::string_view queue,
+                                                             std::int64_t count) {
+  co_return co_await store_.pop_messages(ref(scope, queue), static_cast<int>(count), now());
+}
+
+// ---- claims ----
+
+Async<store::ClaimResult> QueueService::create_claim(const Scope& scope, std::string_view queue,
+                                                     const ClaimCreateRequest& request) {
+  if (request.ttl < kMinClaimTtl || request.ttl > limits_.max_claim_ttl) {
+    co_return make_error(Errc::claim_ttl_range, limits_.max_claim_ttl, kMinClaimTtl);
+  }
+  const std::int64_t limit = request.limit.value_or(kDefaultClaimLimit);
+  if (limit < 1 || limit > limits_.max_messages_per_claim_or_pop) {
+    co_return make_error(Errc::limit_range, limits_.max_messages_per_claim_or_pop);
+  }
+  if (request.grace < kMinClaimGrace || request.grace > limits_.max_claim_grace) {
+    co_return make_error(Errc::claim_grace_range, limits_.max_claim_grace, kMinClaimGrace);
+  }
+  auto policy = co_await policy_of(ref(scope, queue));
+  if (!policy) co_return policy.error();
+  store::ClaimParams params;
+  params.limit = static_cast<int>(limit);
+  params.ttl_s = request.ttl;
+  params.grace_s = request.grace;
+  params.dead_letter = std::move(policy->dead_letter);
+  co_return co_await store_.create_claim(ref(scope, queue), params, now());
+}
+
+Async<store::ClaimInfo> QueueService::get_claim(const Scope& scope, std::string_view queue,
+                                                std::string_view claim_id) {
+  co_return co_await store_.get_claim(ref(scope, queue), claim_id, now());
+}
+
+Async<void> QueueService::update_claim(const Scope& scope, std::string_view queue,
+                                       std::string_view claim_id, std::int64_t ttl,
+                                       std::int64_t grace) {
+  if (ttl < kMinClaimTtl || ttl > limits_.max_claim_ttl) {
+    co_return make_error(Errc::claim_ttl_range, limits_.max_claim_ttl, kMinClaimTtl);
+  }
+  co_return co_await store_.update_claim(ref(scope, queue), claim_id, ttl, grace, now());
+}
+
+Async<void> QueueService::delete_claim(const Scope& scope, std::string_view queue,
+                                       std::string_view claim_id) {
+  co_return co_await store_.release_claim(ref(scope, queue), claim_id, now());
+}
+
+// ---- subscriptions ----
+
+Result<void> QueueService::check_subscriber(std::string_view subscriber) const {
+  const std::string scheme = uri_scheme(subscriber);
+  if (std::find(limits_.subscriber_types.begin(), limits_.subscriber_types.end(), scheme) ==
+      limits_.subscriber_types.end()) {
+    return make_error(Errc::subscriber_type_unsupported, python_list(limits_.subscriber_types));
+  }
+  return {};
+}
+
+Async<store::SubscriptionCreated> QueueService::create_subscription(
+    const Scope& scope, std::string_view queue, const SubscriptionCreateRequest& request) {
+  if (!request.subscriber.empty()) {
+    if (auto valid = check_subscriber(request.subscriber); !valid) co_return valid.error();
+  }
+  const std::int64_t ttl = request.ttl.value_or(limits_.default_subscription_ttl);
+  if (request.ttl && *request.ttl != 0) {
+    if (*request.ttl < kMinSubscriptionTtl) {
+      co_return make_error(Errc::subscription_ttl_too_small, kMinSubscriptionTtl);
+    }
+    if (*request.ttl > kLatestExpirySeconds - now() / 1000) {
+      co_return make_error(Errc::subscription_ttl_overflow);
+    }
+  }
+  store::NewSubscription subscription;
+  subscription.subscriber = request.subscriber;
+  subscription.ttl_s = ttl;
+  subscription.options = request.options;
+  co_return co_await store_.create_subscription(ref(scope, queue), subscription, now());
+}
+
+Async<store::SubscriptionPage> QueueService::list_subscriptions(const Scope& scope,
+                                                                std::string_view queue,
+                                                                std::string_view marker,
+                                                                std::optional<std::int64_t> limit) {
+  const std::int64_t n = limit.value_or(kDefaultPageSize);
+  if (n < 1 || n > limits_.max_subscriptions_per_page) {
+    co_return make_error(Errc::limit_range, limits_.max_subscriptions_per_page);
+  }
+  co_return co_await store_.list_subscriptions(ref(scope, queue), marker, static_cast<int>(n), now());
+}
+
+Async<store::Subscription> QueueService::get_subscription(const Scope& scope,
+                                                          std::string_view queue,
+                                                          std::string_view id) {
+  co_return co_await store_.get_subscription(ref(scope, queue), id, now());
+}
+
+Async<void> QueueService::update_subscription(const Scope& scope, std::string_view queue,
+                                              std::string_view id,
+                                              const store::SubscriptionUpdate& update) {
+  if (update.subscriber) {
+    if (auto valid = check_subscriber(*update.subscriber); !valid) co_return valid.error();
+  }
+  if (update.ttl_s && *update.ttl_s != 0) {
+    if (*update.ttl_s < kMinSubscriptionTtl) {
+      co_return make_error(Errc::subscription_ttl_too_small, kMinSubscriptionTtl);
+    }
+    if (*update.ttl_s > kLatestExpirySeconds - now() / 1000) {
+      co_return make_error(Errc::subscription_ttl_overflow);
+    }
+  }
+  co_return co_await store_.update_subscription(ref(scope, queue), id, update, now());
+}
+
+Async<void> QueueService::delete_subscription(const Scope& scope, std::string_view queue,
+                                              std::string_view id) {
+  co_return co_await store_.delete_subscription(ref(scope, queue), id);
+}
+
+Async<void> QueueService::confirm_subscription(const Scope& scope, std::string_view queue,
+                                               std::string_view id, bool confirmed) {
+  co_return co_await store_.confirm_subscription(ref(scope, queue), id, confirmed, now());
+}
+
+Async<void> QueueService::ping() { co_return co_await store_.ping(); }
+
+}  // namespace warren::engine

@@ -1,0 +1,134 @@
+// QueueService: Zaqar v2 queue semantics over the storage contract, for every transport. It
+// validates request values (limits, TTL ranges, reserved metadata), resolves defaults from the
+// queue's metadata (TTL, delay, dead-letter policy), reads the clock, and calls the store with
+// fully resolved parameters. Errors are typed (common/errors.def).
+#pragma once
+
+#include <optional>
+#include <span>
+#include <string_view>
+#include <vector>
+
+#include "engine/clock.h"
+#include "engine/limits.h"
+#include "engine/queue_metadata.h"
+#include "engine/requests.h"
+#include "store/store.h"
+
+namespace warren::engine {
+
+template <class T>
+using Async = store::Async<T>;
+
+// A message as it was posted, for subscribers (push and webhooks).
+struct PostedMessage {
+  store::ShortId id;
+  std::string_view body;  // compact JSON
+  std::int64_t ttl = 0;
+  std::int64_t delay = 0;
+};
+
+// Told of every successful post, after the store acknowledged it, on the poster's loop. Must
+// not block; it may not keep the views past the call.
+class PostObserver {
+ public:
+  virtual ~PostObserver() = default;
+  virtual void messages_posted(std::string_view project, std::string_view queue,
+                               std::span<const PostedMessage> messages) = 0;
+};
+
+class QueueService {
+ public:
+  // `store` and `clock` must outlive the service.
+  QueueService(store::Store& store, const Clock& clock, Limits limits);
+
+  const Limits& limits() const noexcept { return limits_; }
+  store::TimeMs now() const noexcept { return clock_.now(); }
+  store::Store& store() noexcept { return store_; }
+  void set_post_observer(PostObserver* observer) noexcept { observer_ = observer; }
+
+  // ---- checks a transport makes before decoding a body ----
+  Result<void> check_queue_metadata_size(std::size_t bytes) const;
+  // Zaqar's message_deletion rules for DELETE ...messages?ids=&pop=&claim_ids=.
+  Result<void> check_message_deletion(const std::optional<std::vector<std::string_view>>& ids,
+                                      std::optional<std::int64_t> pop,
+                                      const std::optional<std::vector<std::string_view>>& claim_ids) const;
+
+  // ---- queues ----
+  // Creates the queue with `metadata` (JSON object text, "" for none). True if created; an
+  // existing queue is left unchanged (false).
+  Async<bool> create_queue(const Scope& scope, std::string_view queue, std::string_view metadata);
+  // The stored metadata; a missing queue has empty metadata (Zaqar answers 200 with defaults).
+  Async<QueueMetadata> get_queue_metadata(const Scope& scope, std::string_view queue);
+  // Applies a JSON-patch document; returns the new metadata. queue_not_found if missing.
+  Async<QueueMetadata> patch_queue(const Scope& scope, std::string_view queue,
+                                   std::string_view patch);
+  Async<void> delete_queue(const Scope& scope, std::string_view queue);
+  Async<QueueListResult> list_queues(const Scope& scope, const QueueListRequest& request);
+  Async<store::QueueStats> queue_stats(const Scope& scope, std::string_view queue);
+  Async<void> purge_queue(const Scope& scope, std::string_view queue, bool messages,
+                          bool subscriptions);
+
+  // ---- messages ----
+  // Reads the queue's defaults for a post of `content_length` bytes, creating the queue if it is
+  // missing, and checks the size against the configured and the queue's limit.
+  Async<PostPlan> plan_post(const Scope& scope, std::string_view queue,
+                            std::optional<std::size_t> content_length);
+  // Posts decoded messages: applies the plan's defaults, checks TTL and delay ranges.
+  Async<std::vector<store::ShortId>> post_messages(const Scope& scope, std::string_view queue,
+                                                   std::vector<MessageInput> messages,
+                                                   const PostPlan& plan);
+  Async<MessageListResult> list_messages(const Scope& scope, std::string_view queue,
+                                         const MessageListRequest& request);
+  // Messages by id in any state; checks the count against the page limit.
+  Async<std::vector<store::Message>> get_messages(const Scope& scope, std::string_view queue,
+                                                  std::span<const std::string_view> ids);
+  // message_not_found if it does not exist (or expired).
+  Async<store::Message> get_message(const Scope& scope, std::string_view queue,
+                                    std::string_view id);
+  Async<void> delete_message(const Scope& scope, std::string_view queue, std::string_view id,
+                             std::optional<std::string_view> claim_id);
+  Async<void> delete_messages(const Scope& scope, std::string_view queue,
+                              std::span<const std::string_view> ids,
+                              std::span<const std::string_view> claim_ids);
+  Async<std::vector<store::Message>> pop_messages(const Scope& scope, std::string_view queue,
+                                                  std::int64_t count);
+
+  // ---- claims ----
+  Async<store::ClaimResult> create_claim(const Scope& scope, std::string_view queue,
+                                         const ClaimCreateRequest& request);
+  Async<store::ClaimInfo> get_claim(const Scope& scope, std::string_view queue,
+                                    std::string_view claim_id);
+  Async<void> update_claim(const Scope& scope, std::string_view queue, std::string_view claim_id,
+                           std::int64_t ttl, std::int64_t grace);
+  Async<void> delete_claim(const Scope& scope, std::string_view queue, std::string_view claim_id);
+
+  // ---- subscriptions ----
+  Result<void> check_subscriber(std::string_view subscriber) const;
+  Async<store::SubscriptionCreated> create_subscription(const Scope& scope, std::string_view queue,
+                                                        const SubscriptionCreateRequest& request);
+  Async<store::SubscriptionPage> list_subscriptions(const Scope& scope, std::string_view queue,
+                                                    std::string_view marker,
+                                                    std::optional<std::int64_t> limit);
+  Async<store::Subscription> get_subscription(const Scope& scope, std::string_view queue,
+                                              std::string_view id);
+  Async<void> update_subscription(const Scope& scope, std::string_view queue, std::string_view id,
+                                  const store::SubscriptionUpdate& update);
+  Async<void> delete_subscription(const Scope& scope, std::string_view queue,
+                                  std::string_view id);
+  Async<void> confirm_subscription(const Scope& scope, std::string_view queue,
+                                   std::string_view id, bool confirmed);
+
+  // ---- health ----
+  Async<void> ping();
+
+ private:
+  Async<QueuePolicy> policy_of(store::QueueRef queue);
+
+  store::Store& store_;
+  const Clock& clock_;
+  Limits limits_;
+  PostObserver* observer_ = nullptr;
+};
+
+}  // namespace warren::engine

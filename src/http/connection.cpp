@@ -1,0 +1,267 @@
+// HttpConnection: the read / parse / answer / write loop of one connection.
+#include "http/connection.h"
+
+#include <cstring>
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/write.hpp>
+
+namespace warren::http {
+namespace {
+
+namespace asio = boost::asio;
+constexpr auto kUseTuple = asio::as_tuple(asio::use_awaitable);
+
+constexpr std::size_t kInitialBuffer = 4096;
+constexpr std::size_t kIdleBufferLimit = 16 * 1024;  // bigger buffers are freed when idle
+constexpr std::size_t kLingerBytes = 64 * 1024;
+constexpr auto kLingerTime = std::chrono::seconds(2);
+
+constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
+
+}  // namespace
+
+void HttpConnection::start(net::EventLoop& loop, asio::ip::tcp::socket socket,
+                           net::ConnectionLimit::Slot slot, const ConnectionOptions& options,
+                           Handler& handler) {
+  std::unique_ptr<HttpConnection> self(
+      new HttpConnection(loop, std::move(socket), std::move(slot), options, handler));
+  asio::co_spawn(loop.context(), run(std::move(self)), asio::detached);
+}
+
+HttpConnection::HttpConnection(net::EventLoop& loop, asio::ip::tcp::socket socket,
+                               net::ConnectionLimit::Slot slot, const ConnectionOptions& options,
+                               Handler& handler)
+    : loop_(loop),
+      socket_(std::move(socket)),
+      slot_(std::move(slot)),
+      options_(options),
+      handler_(handler),
+      parser_(options.limits) {
+  boost::system::error_code ignored;
+  socket_.set_option(asio::ip::tcp::no_delay(true), ignored);
+  socket_.non_blocking(true, ignored);
+  loop_.attach(*this);
+}
+
+HttpConnection::~HttpConnection() {
+  close_socket();
+  loop_.detach(*this);
+}
+
+asio::awaitable<void> HttpConnection::run(std::unique_ptr<HttpConnection> self) {
+  co_await self->serve();
+}
+
+void HttpConnection::set_phase(Phase phase, std::chrono::milliseconds timeout) {
+  phase_ = phase;
+  deadline_ = loop_.coarse_now() + timeout;
+}
+
+asio::awaitable<void> HttpConnection::serve() {
+  set_phase(Phase::idle, options_.idle_timeout);
+  if (loop_.shutting_down()) co_return;
+  while (!closed_) {
+    // (No co_await inside a condition: GCC 12 miscompiles some of those.)
+    const bool answered = co_await answer_buffered();
+    if (!answered) break;
+    if (!out_.empty()) {
+      const bool written = co_await flush();
+      if (!written) break;
+    }
+    if (closing_) break;
+    if (shutdown_requested_ && in_begin_ == in_end_ && !parser_.started()) break;
+    if (!make_room()) break;
+
+    if (in_begin_ == in_end_ && !parser_.started()) {
+      if (phase_ != Phase::idle) set_phase(Phase::idle, options_.idle_timeout);
+    } else if (parser_.in_body()) {
+      set_phase(Phase::reading_body, options_.idle_timeout);  // each read restarts it
+    } else if (phase_ != Phase::reading_header) {
+      set_phase(Phase::reading_header, options_.header_timeout);
+    }
+
+    auto [ec, n] = co_await socket_.async_read_some(
+        asio::buffer(in_.get() + in_end_, in_capacity_ - in_end_), kUseTuple);
+    if (ec || n == 0) break;
+    in_end_ += n;
+  }
+  if (framing_lost_ && !closed_) {
+    co_await linger();
+  }
+  close_socket();
+}
+
+asio::awaitable<bool> HttpConnection::answer_buffered() {
+  while (in_begin_ < in_end_ && !closing_) {
+    std::size_t used = 0;
+    const ParseStatus status =
+        parser_.feed(std::string_view(in_.get() + in_begin_, in_end_ - in_begin_), used);
+    in_begin_ += used;
+
+    if (status == ParseStatus::need_more) {
+      if (parser_.in_body()) {
+        keep_unfinished_header();
+        if (parser_.request().expect_continue && !continue_sent_) {
+          out_.append(kContinue);
+          continue_sent_ = true;
+        }
+      }
+      break;
+    }
+    if (status == ParseStatus::failed) {
+      writer_.set_head_request(false);
+      writer_.set_keep_alive_header(false);
+      writer_.set_close(true);
+      writer_.error(parser_.error());
+      closing_ = framing_lost_ = true;
+      break;
+    }
+
+    Request& request = parser_.request();
+    writer_.set_head_request(request.method == boost::beast::http::verb::head);
+    writer_.set_close(!request.keep_alive || shutdown_requested_);
+    writer_.set_keep_alive_header(request.version == 10 && request.keep_alive);
+    phase_ = Phase::handling;
+    co_await handler_.handle(request, writer_);
+    if (writer_.closing()) closing_ = true;
+
+    parser_.reset();
+    request_begin_ = in_begin_;
+    header_kept_ = false;
+    continue_sent_ = false;
+    if (out_.size() >= options_.max_buffered_output && !closing_) {
+      const bool written = co_await flush();
+      if (!written) co_return false;
+    }
+  }
+  if (header_kept_) request_begin_ = in_begin_;  // no views into the buffer any more
+  if (in_begin_ == in_end_ && !parser_.started()) in_begin_ = in_end_ = request_begin_ = 0;
+  co_return true;
+}
+
+void HttpConnection::keep_unfinished_header() {
+  if (header_kept_) return;
+  // The request's header (and body pieces the parser has already copied out) lie between
+  // request_begin_ and in_begin_. Keep the header aside so the read buffer can be reused for
+  // the body however long it is.
+  const char* from = in_.get() + request_begin_;
+  header_copy_.assign(from, in_begin_ - request_begin_);
+  parser_.request().relocate(from, header_copy_.size(), header_copy_.data());
+  std::memmove(in_.get(), in_.get() + in_begin_, in_end_ - in_begin_);
+  in_end_ -= in_begin_;
+  in_begin_ = request_begin_ = 0;
+  header_kept_ = true;
+}
+
+void HttpConnection::move_unfinished_request(char* to) {
+  char* from = in_.get() + request_begin_;
+  const std::size_t size = in_end_ - request_begin_;
+  // Beast may already have reported the request line (views into it) before the rest of the
+  // header arrived, so the views move with the bytes.
+  parser_.request().relocate(from, size, to);
+  std::memmove(to, from, size);
+  in_begin_ -= request_begin_;
+  in_end_ -= request_begin_;
+  request_begin_ = 0;
+}
+
+bool HttpConnection::make_room() {
+  if (!in_) {
+    in_capacity_ = kInitialBuffer;
+    in_ = std::make_unique<char[]>(in_capacity_);
+  }
+  if (in_begin_ == in_end_ && !parser_.started() && in_capacity_ > kIdleBufferLimit) {
+    in_capacity_ = kInitialBuffer;
+    in_ = std::make_unique<char[]>(in_capacity_);
+    in_begin_ = in_end_ = request_begin_ = 0;
+  }
+  if (in_end_ < in_capacity_) return true;
+  if (request_begin_ > 0) {
+    move_unfinished_request(in_.get());
+    return true;
+  }
+  // A header bigger than the buffer: grow up to just past the header limit, so the parser sees
+  // enough bytes to report the limit.
+  const std::size_t ceiling = options_.limits.max_header_bytes + kInitialBuffer;
+  if (in_capacity_ >= ceiling) return false;
+  const std::size_t capacity = std::min(in_capacity_ * 2, ceiling);
+  auto bigger = std::make_unique<char[]>(capacity);
+  move_unfinished_request(bigger.get());
+  in_ = std::move(bigger);
+  in_capacity_ = capacity;
+  return true;
+}
+
+asio::awaitable<bool> HttpConnection::flush() {
+  set_phase(Phase::writing, options_.idle_timeout);
+  std::size_t done = 0;
+  while (done < out_.size()) {
+    boost::system::error_code ec;
+    const std::size_t n = socket_.write_some(asio::buffer(out_.data() + done, out_.size() - done), ec);
+    if (ec == asio::error::would_block || ec == asio::error::try_again) {
+      auto [write_ec, written] = co_await asio::async_write(
+          socket_, asio::buffer(out_.data() + done, out_.size() - done), kUseTuple);
+      if (write_ec) {
+        out_.clear();
+        co_return false;
+      }
+      done += written;
+      continue;
+    }
+    if (ec) {
+      out_.clear();
+      co_return false;
+    }
+    done += n;
+  }
+  out_.clear();
+  if (out_.capacity() > options_.max_buffered_output * 2) std::string().swap(out_);
+  co_return true;
+}
+
+asio::awaitable<void> HttpConnection::linger() {
+  boost::system::error_code ec;
+  socket_.shutdown(asio::ip::tcp::socket::shutdown_send, ec);
+  if (ec) co_return;
+  phase_ = Phase::lingering;
+  deadline_ = loop_.coarse_now() + kLingerTime;
+  std::size_t drained = 0;
+  char sink[4096];
+  while (!closed_ && drained < kLingerBytes) {
+    auto [read_ec, n] = co_await socket_.async_read_some(asio::buffer(sink), kUseTuple);
+    if (read_ec || n == 0) break;
+    drained += n;
+  }
+}
+
+void HttpConnection::check_deadline(net::SteadyTime now) {
+  if (closed_ || phase_ == Phase::handling || now < deadline_) return;
+  if (phase_ == Phase::reading_header && out_.empty()) {
+    boost::system::error_code ignored;
+    // Best effort, never waits. (The Date header is the only part that changes.)
+    const std::string timeout = canned_error_response(Errc::http_request_timeout);
+    socket_.write_some(asio::buffer(timeout), ignored);
+  }
+  close_socket();
+}
+
+void HttpConnection::begin_shutdown() {
+  shutdown_requested_ = true;
+  if (phase_ == Phase::idle) close_socket();
+}
+
+void HttpConnection::force_close() { close_socket(); }
+
+void HttpConnection::close_socket() noexcept {
+  if (closed_) return;
+  closed_ = true;
+  boost::system::error_code ignored;
+  socket_.shutdown(asio::ip::tcp::socket::shutdown_both, ignored);
+  socket_.close(ignored);
+}
+
+}  // namespace warren::http

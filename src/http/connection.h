@@ -1,0 +1,89 @@
+// HttpConnection: one HTTP/1.x connection, served by one coroutine on its loop. Reads into a
+// per-connection buffer, parses every complete request in it (pipelining), answers them in
+// order into one output buffer and writes that buffer once per batch. Deadlines (header
+// timeout, idle keep-alive, stalled writes) are checked by the loop's coarse tick.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/ip/tcp.hpp>
+
+#include "http/connection_options.h"
+#include "http/handler.h"
+#include "http/request_parser.h"
+#include "http/response_writer.h"
+#include "net/connection.h"
+#include "net/connection_limit.h"
+#include "net/event_loop.h"
+
+namespace warren::http {
+
+class HttpConnection final : public net::Connection {
+ public:
+  // Serves `socket` on `loop` until it closes; the connection owns itself. `options` and
+  // `handler` must outlive every connection (they belong to the server).
+  static void start(net::EventLoop& loop, boost::asio::ip::tcp::socket socket,
+                    net::ConnectionLimit::Slot slot, const ConnectionOptions& options,
+                    Handler& handler);
+
+  ~HttpConnection() override;
+
+  void check_deadline(net::SteadyTime now) override;
+  void begin_shutdown() override;
+  void force_close() override;
+
+ private:
+  enum class Phase { idle, reading_header, reading_body, handling, writing, lingering };
+
+  HttpConnection(net::EventLoop& loop, boost::asio::ip::tcp::socket socket,
+                 net::ConnectionLimit::Slot slot, const ConnectionOptions& options,
+                 Handler& handler);
+
+  static boost::asio::awaitable<void> run(std::unique_ptr<HttpConnection> self);
+  boost::asio::awaitable<void> serve();
+  // Parses and answers every complete request buffered. False: stop serving.
+  boost::asio::awaitable<bool> answer_buffered();
+  // Writes all buffered responses. False: the peer is gone.
+  boost::asio::awaitable<bool> flush();
+  // After an error that lost the framing: stop sending, drain the peer's bytes for a moment so
+  // the error response is not destroyed by a reset, then close.
+  boost::asio::awaitable<void> linger();
+
+  void set_phase(Phase phase, std::chrono::milliseconds timeout);
+  void keep_unfinished_header();
+  // Moves the unfinished request's bytes (and those after it) to the start of `to`, re-pointing
+  // the request's views.
+  void move_unfinished_request(char* to);
+  bool make_room();
+  void close_socket() noexcept;
+
+  net::EventLoop& loop_;
+  boost::asio::ip::tcp::socket socket_;
+  net::ConnectionLimit::Slot slot_;
+  const ConnectionOptions& options_;
+  Handler& handler_;
+  RequestParser parser_;
+
+  std::unique_ptr<char[]> in_;
+  std::size_t in_capacity_ = 0;
+  std::size_t in_begin_ = 0;       // first byte not consumed by the parser
+  std::size_t in_end_ = 0;         // end of the bytes read
+  std::size_t request_begin_ = 0;  // first byte of the unfinished request (views point past it)
+  std::string header_copy_;   // header of a request whose body is still arriving
+  bool header_kept_ = false;
+  bool continue_sent_ = false;
+
+  std::string out_;
+  ResponseWriter writer_{out_};
+
+  Phase phase_ = Phase::idle;
+  net::SteadyTime deadline_{};
+  bool closing_ = false;          // close after the current batch is written
+  bool framing_lost_ = false;     // closing because of a request error
+  bool shutdown_requested_ = false;
+  bool closed_ = false;
+};
+
+}  // namespace warren::http

@@ -1,0 +1,50 @@
+// HttpServer: listeners and the over-limit answer.
+#include "http/server.h"
+
+#include "http/connection.h"
+#include "http/response_writer.h"
+
+namespace warren::http {
+namespace {
+
+// Answers a connection over the limit without waiting, then closes it.
+void turn_away(boost::asio::ip::tcp::socket socket) {
+  boost::system::error_code ignored;
+  socket.non_blocking(true, ignored);
+  const std::string answer = canned_error_response(Errc::http_too_many_connections);
+  socket.write_some(boost::asio::buffer(answer), ignored);
+  socket.shutdown(boost::asio::ip::tcp::socket::shutdown_both, ignored);
+  socket.close(ignored);
+}
+
+}  // namespace
+
+HttpServer::HttpServer(net::LoopGroup& loops, net::ConnectionLimit& limit, Handler& handler,
+                       ConnectionOptions options)
+    : loops_(loops), limit_(limit), handler_(handler), options_(options) {}
+
+Result<boost::asio::ip::tcp::endpoint> HttpServer::listen(
+    const boost::asio::ip::tcp::endpoint& endpoint, int backlog) {
+  boost::asio::ip::tcp::endpoint bound = endpoint;
+  for (unsigned i = 0; i < loops_.size(); ++i) {
+    net::EventLoop& loop = loops_.loop(i);
+    auto listener = std::make_unique<net::Listener>(
+        loop, limit_,
+        net::ListenerCallbacks{
+            [this, &loop](boost::asio::ip::tcp::socket socket, net::ConnectionLimit::Slot slot) {
+              HttpConnection::start(loop, std::move(socket), std::move(slot), options_, handler_);
+            },
+            turn_away});
+    if (auto opened = listener->open(bound, backlog); !opened) return opened.error();
+    if (i == 0) bound = listener->local_endpoint();
+    listeners_.push_back(std::move(listener));
+  }
+  return bound;
+}
+
+void HttpServer::start() {
+  // Called before the loops run, so starting the accepts from this thread is safe.
+  for (auto& listener : listeners_) listener->start();
+}
+
+}  // namespace warren::http

@@ -1,0 +1,151 @@
+// Command-line and config-file options of `warren serve` (Boost.Program_options).
+#include "server/serve_options.h"
+
+#include <cstdio>
+#include <iostream>
+#include <sstream>
+#include <thread>
+
+#include <boost/program_options.hpp>
+
+#include "common/version.h"
+
+namespace warren::server {
+namespace po = boost::program_options;
+
+namespace {
+
+std::vector<std::string> split_list(const std::string& text) {
+  std::vector<std::string> items;
+  std::stringstream in(text);
+  std::string item;
+  while (std::getline(in, item, ',')) {
+    if (!item.empty()) items.push_back(item);
+  }
+  return items;
+}
+
+}  // namespace
+
+ParsedServeOptions parse_serve_options(int argc, char** argv) {
+  ServeOptions o;
+  std::string config_file;
+  double header_timeout_s = 10, idle_timeout_s = 60, shutdown_grace_s = 10;
+  std::int64_t fsync_batch_ms = 10;
+  std::string client_id_mode = "strict";
+  std::string subscriber_types = "http,https,mailto,trust+http,trust+https";
+  engine::Limits& l = o.limits;
+  http::ParserLimits& p = o.connection.limits;
+
+  po::options_description general("Server");
+  general.add_options()
+      ("help,h", "print this help and exit")
+      ("version", "print the version and exit")
+      ("config", po::value(&config_file), "read options from this file (key = value lines, same names)")
+      ("listen", po::value(&o.listen)->default_value(o.listen), "address and port: HOST:PORT, [IPv6]:PORT or PORT")
+      ("threads", po::value(&o.threads)->default_value(0), "event-loop threads (0: one per core)")
+      ("max-connections", po::value(&o.max_connections)->default_value(o.max_connections), "open connections at most; more are answered 503 and closed")
+      ("backlog", po::value(&o.backlog)->default_value(o.backlog), "listen backlog of each loop's socket")
+      ("max-header-bytes", po::value(&p.max_header_bytes)->default_value(p.max_header_bytes), "request line and headers at most (431 beyond)")
+      ("max-target-bytes", po::value(&p.max_target_bytes)->default_value(p.max_target_bytes), "request target at most (414 beyond)")
+      ("max-header-count", po::value(&p.max_header_count)->default_value(p.max_header_count), "header fields at most (431 beyond)")
+      ("max-body-bytes", po::value(&p.max_body_bytes)->default_value(p.max_body_bytes), "request body at most (413 beyond)")
+      ("header-timeout", po::value(&header_timeout_s)->default_value(header_timeout_s), "seconds a request's headers may take to arrive")
+      ("idle-timeout", po::value(&idle_timeout_s)->default_value(idle_timeout_s), "seconds an idle keep-alive connection (or a stalled body or write) is kept")
+      ("shutdown-grace", po::value(&shutdown_grace_s)->default_value(shutdown_grace_s), "seconds requests in flight get to finish on SIGINT/SIGTERM")
+      ("log-level", po::value(&o.log_level)->default_value(o.log_level), "debug | info | warn | error");
+
+  po::options_description storage("Storage");
+  storage.add_options()
+      ("storage", po::value(&o.storage.engine)->default_value(o.storage.engine), "engine: memory | rocksdb | redis")
+      ("data-dir", po::value(&o.storage.data_dir)->default_value(o.storage.data_dir), "rocksdb: directory of the database")
+      ("fsync", po::value(&o.storage.fsync)->default_value(o.storage.fsync), "rocksdb: always (sync before acknowledging) | batch | never")
+      ("fsync-interval-ms", po::value(&fsync_batch_ms)->default_value(fsync_batch_ms), "rocksdb, --fsync=batch: sync at most this often")
+      ("redis", po::value(&o.storage.redis_urls), "redis: redis://HOST:PORT[,HOST:PORT...] (several: a Redis Cluster)")
+      ("redis-wait-replicas", po::value(&o.storage.redis_wait_replicas)->default_value(0), "redis: after each write, WAIT for this many replicas (narrows the failover loss window)")
+      ("memory-shards", po::value(&o.storage.memory_shards)->default_value(o.storage.memory_shards), "memory: lock shards");
+
+  po::options_description limits("Zaqar limits (as Zaqar's [transport] options)");
+  limits.add_options()
+      ("max-queues-per-page", po::value(&l.max_queues_per_page)->default_value(l.max_queues_per_page), "")
+      ("max-messages-per-page", po::value(&l.max_messages_per_page)->default_value(l.max_messages_per_page), "")
+      ("max-subscriptions-per-page", po::value(&l.max_subscriptions_per_page)->default_value(l.max_subscriptions_per_page), "")
+      ("max-messages-per-claim-or-pop", po::value(&l.max_messages_per_claim_or_pop)->default_value(l.max_messages_per_claim_or_pop), "")
+      ("max-queue-metadata", po::value(&l.max_queue_metadata)->default_value(l.max_queue_metadata), "bytes")
+      ("max-messages-post-size", po::value(&l.max_messages_post_size)->default_value(l.max_messages_post_size), "bytes")
+      ("max-message-ttl", po::value(&l.max_message_ttl)->default_value(l.max_message_ttl), "seconds")
+      ("default-message-ttl", po::value(&l.default_message_ttl)->default_value(l.default_message_ttl), "seconds")
+      ("max-message-delay", po::value(&l.max_message_delay)->default_value(l.max_message_delay), "seconds")
+      ("default-message-delay", po::value(&l.default_message_delay)->default_value(l.default_message_delay), "seconds")
+      ("max-claim-ttl", po::value(&l.max_claim_ttl)->default_value(l.max_claim_ttl), "seconds")
+      ("default-claim-ttl", po::value(&l.default_claim_ttl)->default_value(l.default_claim_ttl), "seconds")
+      ("max-claim-grace", po::value(&l.max_claim_grace)->default_value(l.max_claim_grace), "seconds")
+      ("default-claim-grace", po::value(&l.default_claim_grace)->default_value(l.default_claim_grace), "seconds")
+      ("default-subscription-ttl", po::value(&l.default_subscription_ttl)->default_value(l.default_subscription_ttl), "seconds")
+      ("subscriber-types", po::value(&subscriber_types)->default_value(subscriber_types), "comma-separated URI schemes")
+      ("message-delete-with-claim-id", po::bool_switch(&l.message_delete_with_claim_id), "bulk deletes must name the claims of claimed messages")
+      ("client-id-uuid-safe", po::value(&client_id_mode)->default_value(client_id_mode), "strict (a UUID) | off (a length range)")
+      ("min-client-id-length", po::value(&o.api.min_client_id_length)->default_value(o.api.min_client_id_length), "")
+      ("max-client-id-length", po::value(&o.api.max_client_id_length)->default_value(o.api.max_client_id_length), "");
+
+  po::options_description all;
+  all.add(general).add(storage).add(limits);
+
+  po::variables_map vm;
+  try {
+    po::store(po::parse_command_line(argc, argv, all), vm);
+    if (vm.count("config")) {
+      po::store(po::parse_config_file(vm["config"].as<std::string>().c_str(), all), vm);
+    }
+    po::notify(vm);
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "warren serve: %s\n(see `warren serve --help`)\n", e.what());
+    return {std::nullopt, 2};
+  }
+  if (vm.count("help")) {
+    std::cout << "usage: warren serve [options]\n\nRuns the Zaqar v2 queue server.\n\n" << all << "\n";
+    return {std::nullopt, 0};
+  }
+  if (vm.count("version")) {
+    std::printf("warren %s\n", kVersion);
+    return {std::nullopt, 0};
+  }
+  auto fail = [](const std::string& why) {
+    std::fprintf(stderr, "warren serve: %s\n", why.c_str());
+    return ParsedServeOptions{std::nullopt, 2};
+  };
+  if (client_id_mode != "strict" && client_id_mode != "off") {
+    return fail("--client-id-uuid-safe must be strict or off");
+  }
+  o.api.client_id_uuid_safe = client_id_mode == "strict";
+  l.subscriber_types = split_list(subscriber_types);
+  if (header_timeout_s <= 0 || idle_timeout_s <= 0 || shutdown_grace_s < 0) {
+    return fail("timeouts must be positive");
+  }
+  o.connection.header_timeout = std::chrono::milliseconds(static_cast<std::int64_t>(header_timeout_s * 1000));
+  o.connection.idle_timeout = std::chrono::milliseconds(static_cast<std::int64_t>(idle_timeout_s * 1000));
+  o.shutdown_grace = std::chrono::milliseconds(static_cast<std::int64_t>(shutdown_grace_s * 1000));
+  o.storage.fsync_batch_interval = std::chrono::milliseconds(fsync_batch_ms);
+  if (o.threads == 0) o.threads = std::max(1u, std::thread::hardware_concurrency());
+  if (o.max_connections == 0) return fail("--max-connections must be at least 1");
+  if (p.max_header_bytes < 256) return fail("--max-header-bytes must be at least 256");
+  if (l.default_message_ttl < engine::kMinMessageTtl || l.default_message_ttl > l.max_message_ttl) {
+    return fail("--default-message-ttl must lie within 60..--max-message-ttl");
+  }
+  if (l.default_claim_ttl < engine::kMinClaimTtl || l.default_claim_ttl > l.max_claim_ttl) {
+    return fail("--default-claim-ttl must lie within 60..--max-claim-ttl");
+  }
+  if (l.default_claim_grace < engine::kMinClaimGrace || l.default_claim_grace > l.max_claim_grace) {
+    return fail("--default-claim-grace must lie within 60..--max-claim-grace");
+  }
+  if (l.max_messages_per_page < 1 || l.max_queues_per_page < 1 ||
+      l.max_subscriptions_per_page < 1 || l.max_messages_per_claim_or_pop < 1) {
+    return fail("page and claim limits must be at least 1");
+  }
+  if (o.storage.engine != "memory" && o.storage.engine != "rocksdb" && o.storage.engine != "redis") {
+    return fail("--storage must be memory, rocksdb or redis");
+  }
+  return {std::move(o), 0};
+}
+
+}  // namespace warren::server
