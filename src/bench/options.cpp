@@ -43,7 +43,7 @@ Outcome<BenchOptions> parse_bench_options(int argc, char** argv) {
       "requests per level (claim: messages); the run ends when all are answered")(
       "rate", po::value(&o.rate),
       "intended requests per second; latency counts from the intended send time")(
-      "size", po::value(&o.size), "message body bytes (post 100, get 220: a ~420-byte response)")(
+      "size", po::value(&o.size), "message body bytes (post 100, get 150: a ~420-byte response)")(
       "queues", po::value(&o.queues)->default_value(1), "queues the connections spread over")(
       "pipeline", po::value(&o.pipeline)->default_value(1), "requests in flight per connection")(
       "json", po::value(&o.json_path), "write the full result as JSON to this file")(
