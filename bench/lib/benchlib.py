@@ -368,6 +368,16 @@ def machine_line():
             f"load average before the run {' '.join(load)}")
 
 
+def median_level(levels, key=lambda lvl: lvl["throughput"]):
+    """Of several measurements of one point, the one with the median figure (errors summed
+    into it, so that a failure in any round shows)."""
+    ordered = sorted(levels, key=key)
+    chosen = dict(ordered[len(ordered) // 2])
+    chosen["rounds"] = len(levels)
+    chosen["error_total"] = max(lvl["error_total"] for lvl in levels)
+    return chosen
+
+
 def measure(server, args, timeout=600):
     """One point: `warren bench ARGS` against a server; returns the JSON's first level with the
     server's CPU share over the point added (server_cpu_pct, 100 = one core saturated)."""
