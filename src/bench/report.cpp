@@ -67,9 +67,17 @@ void print_level(std::FILE* out, const BenchOptions& o, const LevelResult& level
              level.concurrency, s.depth,
              s.rate > 0 ? fmt::format("  rate {:.0f}/s", s.rate) : std::string());
   const ErrorCounts errors = s.total_errors();
-  fmt::print(out, "  {:>12.0f} req/s   {} ok   {} errors   {:.2f} s{}\n", s.throughput(),
-             s.total_ok(), total(errors), s.elapsed_s,
-             s.unfinished ? fmt::format("   {} unfinished", s.unfinished) : std::string());
+  fmt::print(out, "  {:>12.0f} req/s   {} ok   {} errors   {:.2f} s\n", s.throughput(),
+             s.total_ok(), total(errors), s.elapsed_s);
+  if (s.unfinished > 0 && s.unfinished_oldest_s >= 1.0) {
+    // Requests waiting seconds at the end are a server not serving some connections.
+    fmt::print(out, "  unfinished   {} requests at the end, the oldest sent {:.2f} s before\n",
+               s.unfinished, s.unfinished_oldest_s);
+  }
+  if (s.starved_connections > 0) {
+    fmt::print(out, "  starved      {} of {} connections got no response at all\n",
+               s.starved_connections, s.connections);
+  }
   if (s.primary_counter >= 0) {
     fmt::print(out, "  {:>12.0f} msgs/s  end to end ({})\n", messages_per_s(s),
                s.counters[s.primary_counter].name);
@@ -151,6 +159,8 @@ std::string result_json(const BenchOptions& o, const std::vector<LevelResult>& l
         .field("throughput", s.throughput())
         .field("messages_per_s", messages_per_s(s))
         .field("unfinished", s.unfinished)
+        .field("unfinished_oldest_s", s.unfinished_oldest_s)
+        .field("starved_connections", s.starved_connections)
         .field("cpu_user_s", s.cpu_user_s)
         .field("cpu_system_s", s.cpu_system_s)
         .field("cpu_us_per_request", s.cpu_us_per_request());
