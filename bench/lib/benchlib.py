@@ -331,6 +331,15 @@ def fmt_us(x):
     return f"{x:.0f} µs"
 
 
+def fmt_errors(level):
+    """Errors of a point, and the connections that got no answer at all (a server that leaves
+    them in its accept queue fails no request but serves nobody on them)."""
+    text = str(level["error_total"])
+    if level.get("starved_connections"):
+        text += f" ({level['starved_connections']} of {level['connections']} conns starved)"
+    return text
+
+
 def fmt_ratio(x):
     return "–" if x is None else f"{x:.2f}"
 
@@ -375,6 +384,7 @@ def median_level(levels, key=lambda lvl: lvl["throughput"]):
     chosen = dict(ordered[len(ordered) // 2])
     chosen["rounds"] = len(levels)
     chosen["error_total"] = max(lvl["error_total"] for lvl in levels)
+    chosen["starved_connections"] = max(lvl.get("starved_connections", 0) for lvl in levels)
     return chosen
 
 

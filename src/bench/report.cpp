@@ -108,21 +108,26 @@ void print_level(std::FILE* out, const BenchOptions& o, const LevelResult& level
 
 void print_summary(std::FILE* out, const BenchOptions& o, const std::vector<LevelResult>& levels) {
   bool messages = false;
-  for (const LevelResult& l : levels) messages |= l.stats.primary_counter >= 0;
-  fmt::print(out, "warren bench {}  {}\n", o.workload, o.url);
-  fmt::print(out, "{:>11} {:>12}{} {:>9} {:>9} {:>9} {:>9} {:>9} {:>8} {:>9}\n", "concurrency",
-             "req/s", messages ? fmt::format(" {:>10}", "msgs/s") : "", "p50", "p90", "p99",
-             "p99.9", "max", "errors", "cpu/req");
+  int starved = 0;
   for (const LevelResult& l : levels) {
+    messages |= l.stats.primary_counter >= 0;
+    starved += l.stats.starved_connections;
+  }
+  fmt::print(out, "warren bench {}  {}\n", o.workload, o.url);
+  fmt::print(out, "{:>11} {:>12}{} {:>9} {:>9} {:>9} {:>9} {:>9} {:>8} {:>9}{}\n", "concurrency",
+             "req/s", messages ? fmt::format(" {:>10}", "msgs/s") : "", "p50", "p90", "p99",
+             "p99.9", "max", "errors", "cpu/req", starved ? "  starved" : "");
+  for (const LevelResult& l : levels) {
+    const RunStats& s = l.stats;
     // Latency of the end-to-end figure where there is one (post to delete), else of requests.
-    const Histogram h =
-        l.stats.derived.empty() ? l.stats.total_latency() : l.stats.derived.front().latency;
-    fmt::print(
-        out, "{:>11} {:>12.0f}{} {:>9} {:>9} {:>9} {:>9} {:>9} {:>8} {:>7.2f}us\n", l.concurrency,
-        l.stats.throughput(), messages ? fmt::format(" {:>10.0f}", messages_per_s(l.stats)) : "",
-        format_duration(h.percentile(0.5)), format_duration(h.percentile(0.9)),
-        format_duration(h.percentile(0.99)), format_duration(h.percentile(0.999)),
-        format_duration(h.max()), total(l.stats.total_errors()), l.stats.cpu_us_per_request());
+    const Histogram h = s.derived.empty() ? s.total_latency() : s.derived.front().latency;
+    fmt::print(out, "{:>11} {:>12.0f}{} {:>9} {:>9} {:>9} {:>9} {:>9} {:>8} {:>7.2f}us{}\n",
+               l.concurrency, s.throughput(),
+               messages ? fmt::format(" {:>10.0f}", messages_per_s(s)) : "",
+               format_duration(h.percentile(0.5)), format_duration(h.percentile(0.9)),
+               format_duration(h.percentile(0.99)), format_duration(h.percentile(0.999)),
+               format_duration(h.max()), total(s.total_errors()), s.cpu_us_per_request(),
+               starved ? fmt::format(" {:>8}", s.starved_connections) : "");
   }
 }
 
