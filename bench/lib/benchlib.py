@@ -125,6 +125,23 @@ class Server:
         self.stop()
 
 
+class External:
+    """A server this script did not start (given by URL): loaded like the others, its CPU not
+    measured (cpu() is None) and never stopped."""
+
+    def __init__(self, name, url):
+        from urllib.parse import urlsplit
+        self.name, self.url = name, url.rstrip("/")
+        parts = urlsplit(url)
+        self.host, self.port = parts.hostname, parts.port or 80
+
+    def cpu(self):
+        return None
+
+    def stop(self):
+        pass
+
+
 def build_dir():
     return Path(os.environ.get("WARREN_BUILD", ROOT / "build" / "release"))
 
@@ -395,5 +412,10 @@ def measure(server, args, timeout=600):
     result = run_bench(args, timeout=timeout)
     cpu1, t1 = server.cpu(), time.time()
     level = result["levels"][0]
-    level["server_cpu_pct"] = 100.0 * (cpu1 - cpu0) / max(1e-9, t1 - t0)
+    level["server_cpu_pct"] = None if cpu0 is None else 100.0 * (cpu1 - cpu0) / max(1e-9, t1 - t0)
     return level, result
+
+
+def fmt_cpu(level):
+    pct = level.get("server_cpu_pct")
+    return "–" if pct is None else f"{pct:.0f} %"
