@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The test command README.md gives (and .ci/run calls): installs what the tests need, builds
 # the release and the sanitizer (ASan + UBSan) modes, and runs every suite against both:
-# unit tests (ctest), integration tests over real sockets against the real binary (pytest).
+# unit tests (ctest), integration tests over real sockets against the real binary (pytest), and
+# the fuzz targets for a bounded time.
 # Exits non-zero if anything fails.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -21,6 +22,19 @@ make --no-print-directory debug
 PY=/usr/bin/python3   # Debian's interpreter: it has python3-zaqar and python3-zaqarclient
 failed=()
 
+# Real Redis servers on loopback for the redis engine's tests: one standalone, one 3-master
+# cluster. Stopped on exit whatever happens.
+step "redis servers"
+REDIS_URL=$(tests/redis/start-redis.sh)
+REDIS_CLUSTER_URL=$(tests/redis/start-cluster.sh)
+cleanup() {
+  tests/redis/stop-redis.sh "$REDIS_URL" >/dev/null 2>&1 || true
+  tests/redis/stop-redis.sh "$REDIS_CLUSTER_URL" >/dev/null 2>&1 || true
+}
+trap cleanup EXIT
+export WARREN_TEST_REDIS_URL=$REDIS_URL WARREN_TEST_REDIS_CLUSTER_URL=$REDIS_CLUSTER_URL
+echo "redis: $REDIS_URL  cluster: $REDIS_CLUSTER_URL"
+
 for mode in release debug; do
   step "unit tests ($mode)"
   if ! ctest --test-dir "build/$mode" --output-on-failure -j 2 --timeout 300; then
@@ -32,6 +46,11 @@ for mode in release debug; do
     failed+=("integration tests ($mode)")
   fi
 done
+
+step "fuzz targets (clang + libFuzzer, ${FUZZ_SECONDS:-30}s each)"
+if ! make --no-print-directory fuzz || ! tests/fuzz/run.sh "${FUZZ_SECONDS:-30}"; then
+  failed+=("fuzz")
+fi
 
 if [ ${#failed[@]} -gt 0 ]; then
   step "FAILED: ${failed[*]}"

@@ -34,9 +34,8 @@ boost::asio::awaitable<void> HttpApi::post_subscription(HttpCall& call) {
   auto document = optional_json_body(call);
   if (!document) co_return write_error(call, document.error());
   // Zaqar creates the queue before it looks at the request.
-  if (auto created = co_await service_.create_queue(call.scope, call.queue, ""); !created) {
-    co_return write_error(call, created.error());
-  }
+  auto queue_created = co_await service_.create_queue(call.scope, call.queue, "");
+  if (!queue_created) co_return write_error(call, queue_created.error());
   auto empty = engine::json::parse_document("{}");
   auto fields = decode_subscription(*document ? (*document)->root() : empty->root(), true);
   if (!fields) co_return write_error(call, fields.error());

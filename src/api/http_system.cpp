@@ -42,7 +42,8 @@ boost::asio::awaitable<void> HttpApi::get_health(HttpCall& call) {
   const std::string queue = fmt::format("health-{}", service_.now());
   std::string body;
   JsonWriter json(body);
-  const bool reachable = static_cast<bool>(co_await service_.ping());
+  auto ping = co_await service_.ping();
+  const bool reachable = ping.has_value();
   json.begin_object().key("storage_reachable").boolean(reachable);
   json.key("operation_status").begin_object();
   auto report = [&json](std::string_view name, bool ok, Clock::time_point start) {
@@ -52,43 +53,53 @@ boost::asio::awaitable<void> HttpApi::get_health(HttpCall& call) {
   };
   store::QueueStats volume;
   if (reachable) {
+    // One statement per awaited operation: no co_await inside a condition or an argument list
+    // (GCC 12 miscompiles some of those).
     auto start = Clock::now();
-    report("create_queue", static_cast<bool>(co_await service_.create_queue(scope, queue, "")), start);
+    auto created = co_await service_.create_queue(scope, queue, "");
+    report("create_queue", created.has_value(), start);
     start = Clock::now();
     engine::PostPlan plan;
     std::vector<engine::MessageInput> inputs(2);
     inputs[0].body = "{\"health\":0}";
     inputs[1].body = "{\"health\":1}";
     auto posted = co_await service_.post_messages(scope, queue, std::move(inputs), plan);
-    report("post_messages", static_cast<bool>(posted), start);
+    report("post_messages", posted.has_value(), start);
     start = Clock::now();
     auto claimed = co_await service_.create_claim(scope, queue, engine::ClaimCreateRequest{1, 60, 60});
-    report("claim_messages", static_cast<bool>(claimed), start);
+    report("claim_messages", claimed.has_value(), start);
     start = Clock::now();
     auto listed = co_await service_.list_messages(scope, queue, engine::MessageListRequest{{}, 10, true, true, true});
-    report("list_messages", static_cast<bool>(listed), start);
-    if (auto stats = co_await service_.queue_stats(scope, queue)) volume = *stats;
+    report("list_messages", listed.has_value(), start);
+    auto stats = co_await service_.queue_stats(scope, queue);
+    if (stats) volume = *stats;
     start = Clock::now();
     bool deleted = false;
     if (claimed && !claimed->messages.empty()) {
-      deleted = static_cast<bool>(co_await service_.delete_message(
-          scope, queue, claimed->messages.front().id.view(), claimed->claim_id.view()));
+      auto done = co_await service_.delete_message(scope, queue, claimed->messages.front().id.view(),
+                                                   claimed->claim_id.view());
+      deleted = done.has_value();
     }
     report("delete_messages", deleted, start);
     start = Clock::now();
-    report("delete_claim",
-           claimed && static_cast<bool>(co_await service_.delete_claim(scope, queue, claimed->claim_id.view())),
-           start);
+    bool released = false;
+    if (claimed) {
+      auto done = co_await service_.delete_claim(scope, queue, claimed->claim_id.view());
+      released = done.has_value();
+    }
+    report("delete_claim", released, start);
     start = Clock::now();
     bool bulk = false;
     if (posted) {
       std::vector<std::string_view> ids;
       for (const auto& id : *posted) ids.push_back(id.view());
-      bulk = static_cast<bool>(co_await service_.delete_messages(scope, queue, ids, {}));
+      auto done = co_await service_.delete_messages(scope, queue, ids, {});
+      bulk = done.has_value();
     }
     report("bulk_delete_messages", bulk, start);
     start = Clock::now();
-    report("delete_queue", static_cast<bool>(co_await service_.delete_queue(scope, queue)), start);
+    auto dropped = co_await service_.delete_queue(scope, queue);
+    report("delete_queue", dropped.has_value(), start);
   }
   json.end_object();
   json.key("message_volume").begin_object()

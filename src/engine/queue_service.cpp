@@ -114,9 +114,8 @@ Async<QueueMetadata> QueueService::patch_queue(const Scope& scope, std::string_v
   if (auto valid = current.validate(limits_); !valid) {
     co_return std::move(valid.error()).retitled(Errc::invalid_body);
   }
-  if (auto saved = co_await store_.set_queue_metadata(ref(scope, queue), current.to_json()); !saved) {
-    co_return saved.error();
-  }
+  auto saved = co_await store_.set_queue_metadata(ref(scope, queue), current.to_json());
+  if (!saved) co_return saved.error();
   co_return current;
 }
 
@@ -176,14 +175,12 @@ Async<store::QueueStats> QueueService::queue_stats(const Scope& scope, std::stri
 Async<void> QueueService::purge_queue(const Scope& scope, std::string_view queue, bool messages,
                                       bool subscriptions) {
   if (messages) {
-    if (auto purged = co_await store_.purge_messages(ref(scope, queue), now()); !purged) {
-      co_return purged.error();
-    }
+    auto purged = co_await store_.purge_messages(ref(scope, queue), now());
+    if (!purged) co_return purged.error();
   }
   if (subscriptions) {
-    if (auto purged = co_await store_.purge_subscriptions(ref(scope, queue)); !purged) {
-      co_return purged.error();
-    }
+    auto purged = co_await store_.purge_subscriptions(ref(scope, queue));
+    if (!purged) co_return purged.error();
   }
   co_return Result<void>{};
 }
@@ -197,9 +194,8 @@ Async<PostPlan> QueueService::plan_post(const Scope& scope, std::string_view que
   if (!metadata) co_return metadata.error();
   QueuePolicy policy;
   if (!*metadata) {
-    if (auto created = co_await store_.create_queue(q, "{}", now()); !created) {
-      co_return created.error();
-    }
+    auto created = co_await store_.create_queue(q, "{}", now());
+    if (!created) co_return created.error();
   } else if (auto parsed = QueueMetadata::parse(**metadata)) {
     policy = parsed->policy();
   }

@@ -65,8 +65,13 @@ asio::awaitable<void> HttpConnection::serve() {
   set_phase(Phase::idle, options_.idle_timeout);
   if (loop_.shutting_down()) co_return;
   while (!closed_) {
-    if (!co_await answer_buffered()) break;
-    if (!out_.empty() && !co_await flush()) break;
+    // (No co_await inside a condition: GCC 12 miscompiles some of those.)
+    const bool answered = co_await answer_buffered();
+    if (!answered) break;
+    if (!out_.empty()) {
+      const bool written = co_await flush();
+      if (!written) break;
+    }
     if (closing_) break;
     if (shutdown_requested_ && in_begin_ == in_end_ && !parser_.started()) break;
     if (!make_room()) break;
@@ -84,7 +89,9 @@ asio::awaitable<void> HttpConnection::serve() {
     if (ec || n == 0) break;
     in_end_ += n;
   }
-  if (framing_lost_ && !closed_) co_await linger();
+  if (framing_lost_ && !closed_) {
+    co_await linger();
+  }
   close_socket();
 }
 
@@ -127,7 +134,8 @@ asio::awaitable<bool> HttpConnection::answer_buffered() {
     header_kept_ = false;
     continue_sent_ = false;
     if (out_.size() >= options_.max_buffered_output && !closing_) {
-      if (!co_await flush()) co_return false;
+      const bool written = co_await flush();
+      if (!written) co_return false;
     }
   }
   if (header_kept_) request_begin_ = in_begin_;  // no views into the buffer any more

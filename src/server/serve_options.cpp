@@ -62,6 +62,7 @@ ParsedServeOptions parse_serve_options(int argc, char** argv) {
       ("fsync", po::value(&o.storage.fsync)->default_value(o.storage.fsync), "rocksdb: always (sync before acknowledging) | batch | never")
       ("fsync-interval-ms", po::value(&fsync_batch_ms)->default_value(fsync_batch_ms), "rocksdb, --fsync=batch: sync at most this often")
       ("redis", po::value(&o.storage.redis_urls), "redis: redis://HOST:PORT[,HOST:PORT...] (several: a Redis Cluster)")
+      ("redis-wait-replicas", po::value(&o.storage.redis_wait_replicas)->default_value(0), "redis: after each write, WAIT for this many replicas (narrows the failover loss window)")
       ("memory-shards", po::value(&o.storage.memory_shards)->default_value(o.storage.memory_shards), "memory: lock shards");
 
   po::options_description limits("Zaqar limits (as Zaqar's [transport] options)");

@@ -20,6 +20,7 @@ struct StorageOptions {
   std::string fsync = "always";   // always | batch | never
   std::chrono::milliseconds fsync_batch_interval{10};
   std::string redis_urls;          // redis://HOST:PORT[,HOST:PORT...]
+  int redis_wait_replicas = 0;     // WAIT for this many replicas after each write
   std::size_t memory_shards = 64;
 };
 

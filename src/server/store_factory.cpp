@@ -2,6 +2,7 @@
 #include "server/store_factory.h"
 
 #include "store/memory/memory_store.h"
+#include "store/redis/redis_store.h"
 
 namespace warren::server {
 
@@ -10,6 +11,14 @@ Result<std::unique_ptr<store::Store>> make_store(const StorageOptions& options) 
     store::MemoryStoreOptions memory;
     memory.shards = options.memory_shards;
     return store::make_memory_store(memory);
+  }
+  if (options.engine == "redis") {
+    store::redis::RedisStoreOptions redis;
+    redis.url = options.redis_urls.empty() ? std::string("redis://127.0.0.1:6379") : options.redis_urls;
+    redis.wait_replicas = options.redis_wait_replicas;
+    auto made = store::redis::make_redis_store(redis);
+    if (!made) return make_error(Errc::startup_failed, made.error().description);
+    return std::move(*made);
   }
   return make_error(Errc::startup_failed,
                     fmt::format("the {} storage engine is not part of this build", options.engine));

@@ -1,0 +1,113 @@
+-- common.lua: prepended to every script of the redis engine (see embed_lua.cmake).
+-- KEYS are every key of one queue, "w:{project/queue}:<suffix>" in the order below (keys.h
+-- QueueKeys): they share the queue's hash tag, so a script touches one cluster slot, and they
+-- are all declared, so Redis refuses (TRYAGAIN) a script over a slot caught mid-migration.
+-- ARGV[1] is always `now` (wall-clock ms, from the caller).
+--
+-- Messages (P = the prefix): P:b hash id->body; P:m hash id->record (msgpack: created, ttl_s, expires, visible,
+-- claim id, claim expires, claim count, client). Indexes (sorted sets of ids):
+--   P:ids    every message, by sequence number (FIFO order, listings, markers)
+--   P:exp    every message, by expiry time (reaping)
+--   P:free   claimable: visible and unclaimed, by sequence number (claims take the head)
+--   P:dly    unclaimed but delayed, by visible-at time; P:dlyseq the same ids by sequence
+--   P:clm    claimed, by claim expiry
+-- promote() moves due entries of P:dly and P:clm into P:free, so a claim is a few O(log n)
+-- steps whatever the queue's depth: it never scans past claimed or delayed messages.
+local K = {}
+for i, name in ipairs({ 'q', 'seq', 'b', 'm', 'ids', 'exp', 'free', 'dly', 'dlyseq', 'clm',
+    'c', 'cexp', 'out', 'outl', 's', 'sidx', 'sby', 'sexp' }) do
+  K[name] = KEYS[i]
+end
+local now = tonumber(ARGV[1])
+
+-- Integers as exact decimal text (tostring would switch to exponents past 1e14).
+local function num(x) return string.format('%d', x) end
+local function id_of(seq) return string.format('%016x', seq) end
+local function seq_of(id) return tonumber(id, 16) end
+
+local function load(id)
+  local s = redis.call('HGET', K.m, id)
+  if not s then return nil end
+  return { cmsgpack.unpack(s) }
+end
+local function store(id, r)
+  redis.call('HSET', K.m, id, cmsgpack.pack(r[1], r[2], r[3], r[4], r[5], r[6], r[7], r[8]))
+end
+
+-- Removes a message from every structure.
+local function drop(id)
+  redis.call('HDEL', K.b, id)
+  redis.call('HDEL', K.m, id)
+  redis.call('ZREM', K.ids, id)
+  redis.call('ZREM', K.exp, id)
+  redis.call('ZREM', K.free, id)
+  redis.call('ZREM', K.dly, id)
+  redis.call('ZREM', K.dlyseq, id)
+  redis.call('ZREM', K.clm, id)
+end
+
+-- Appends a message in the reply layout the C++ side decodes (9 fields).
+local function emit(out, id, r, body)
+  out[#out + 1] = id
+  out[#out + 1] = body or redis.call('HGET', K.b, id) or ''
+  out[#out + 1] = r[1]
+  out[#out + 1] = r[2]
+  out[#out + 1] = r[3]
+  out[#out + 1] = r[4]
+  out[#out + 1] = r[5]
+  out[#out + 1] = r[6]
+  out[#out + 1] = r[7]
+end
+
+-- Delayed messages now visible and claimed messages whose claim ended become claimable, at most
+-- `limit` of each per call (each message is promoted once per delay or claim: amortised
+-- O(log n)). Returns true if the limit cut it short.
+local function promote(limit)
+  local cut = false
+  local due = redis.call('ZRANGEBYSCORE', K.dly, '-inf', num(now), 'LIMIT', 0, limit)
+  for _, id in ipairs(due) do
+    redis.call('ZREM', K.dly, id)
+    redis.call('ZREM', K.dlyseq, id)
+    redis.call('ZADD', K.free, seq_of(id), id)
+  end
+  if #due == limit then cut = true end
+  due = redis.call('ZRANGEBYSCORE', K.clm, '-inf', num(now), 'LIMIT', 0, limit)
+  for _, id in ipairs(due) do
+    redis.call('ZREM', K.clm, id)
+    redis.call('ZADD', K.free, seq_of(id), id)
+  end
+  if #due == limit then cut = true end
+  return cut
+end
+
+-- Deletes up to `limit` expired messages. Returns how many.
+local function reap_messages(limit)
+  local due = redis.call('ZRANGEBYSCORE', K.exp, '-inf', num(now), 'LIMIT', 0, limit)
+  for _, id in ipairs(due) do drop(id) end
+  return #due
+end
+
+-- Creates the queue record if missing. Returns 1 if it did.
+local function ensure_queue()
+  if redis.call('EXISTS', K.q) == 1 then return 0 end
+  redis.call('HSET', K.q, 'meta', '{}')
+  return 1
+end
+
+-- Adds one message with sequence number `seq`; it is free or delayed according to `visible`.
+local function insert(seq, body, r)
+  local id = id_of(seq)
+  redis.call('HSET', K.b, id, body)
+  store(id, r)
+  redis.call('ZADD', K.ids, seq, id)
+  redis.call('ZADD', K.exp, r[3], id)
+  if r[4] > now then
+    redis.call('ZADD', K.dly, r[4], id)
+    redis.call('ZADD', K.dlyseq, seq, id)
+  else
+    redis.call('ZADD', K.free, seq, id)
+  end
+  return id
+end
+
+local PROMOTE_LIMIT = 1000

@@ -1,0 +1,3 @@
+-- delete_many: deletes the listed messages whatever their claims. ARGV: now, id...
+for i = 2, #ARGV do drop(ARGV[i]) end
+return 0

@@ -1,0 +1,14 @@
+-- post: appends messages in order. ARGV: now, client, count, then body, ttl_s, delay_s for each.
+-- The ids of one call are consecutive. Returns {queue created (0/1), first sequence number}.
+local client = ARGV[2]
+local n = tonumber(ARGV[3])
+local created = ensure_queue()
+local last = redis.call('INCRBY', K.seq, n)
+local first = last - n + 1
+for i = 0, n - 1 do
+  local body = ARGV[4 + 3 * i]
+  local ttl = tonumber(ARGV[5 + 3 * i])
+  local delay = tonumber(ARGV[6 + 3 * i])
+  insert(first + i, body, { now, ttl, now + ttl * 1000, now + delay * 1000, '', 0, 0, client })
+end
+return { created, first }

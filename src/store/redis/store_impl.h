@@ -1,0 +1,101 @@
+// The redis engine's Store implementation, split by area over store_*.cpp. Private to the
+// engine and its tests (which reach the per-loop Client through it).
+#pragma once
+
+#include <atomic>
+#include <memory>
+#include <mutex>
+#include <unordered_map>
+
+#include <boost/asio/execution_context.hpp>
+
+#include "store/redis/client.h"
+#include "store/redis/redis_store.h"
+#include "store/store.h"
+
+namespace warren::store::redis {
+
+class RedisStore final : public Store {
+ public:
+  RedisStore(std::vector<Endpoint> seeds, const RedisStoreOptions& options);
+  ~RedisStore() override;
+
+  std::string_view engine_name() const noexcept override { return "redis"; }
+
+  Async<bool> create_queue(QueueRef queue, std::string_view metadata, TimeMs now) override;
+  Async<std::optional<std::string>> get_queue_metadata(QueueRef queue) override;
+  Async<void> set_queue_metadata(QueueRef queue, std::string_view metadata) override;
+  Async<void> delete_queue(QueueRef queue) override;
+  Async<QueuePage> list_queues(std::string_view project, const QueueListOptions& options) override;
+  Async<std::int64_t> count_queues(std::string_view project) override;
+  Async<QueueStats> queue_stats(QueueRef queue, TimeMs now) override;
+
+  Async<std::vector<ShortId>> post_messages(QueueRef queue, std::string_view client,
+                                            std::span<const NewMessage> messages,
+                                            TimeMs now) override;
+  Async<MessagePage> list_messages(QueueRef queue, const MessageListOptions& options,
+                                   TimeMs now) override;
+  Async<std::vector<Message>> get_messages(QueueRef queue, std::span<const std::string_view> ids,
+                                           TimeMs now) override;
+  Async<void> delete_message(QueueRef queue, std::string_view id,
+                             std::optional<std::string_view> claim_id, TimeMs now) override;
+  Async<void> delete_messages(QueueRef queue, std::span<const std::string_view> ids,
+                              TimeMs now) override;
+  Async<std::vector<Message>> pop_messages(QueueRef queue, int limit, TimeMs now) override;
+  Async<void> purge_messages(QueueRef queue, TimeMs now) override;
+
+  Async<ClaimResult> create_claim(QueueRef queue, const ClaimParams& params, TimeMs now) override;
+  Async<ClaimInfo> get_claim(QueueRef queue, std::string_view claim_id, TimeMs now) override;
+  Async<void> update_claim(QueueRef queue, std::string_view claim_id, std::int64_t ttl_s,
+                           std::int64_t grace_s, TimeMs now) override;
+  Async<void> release_claim(QueueRef queue, std::string_view claim_id, TimeMs now) override;
+
+  Async<SubscriptionCreated> create_subscription(QueueRef queue,
+                                                 const NewSubscription& subscription,
+                                                 TimeMs now) override;
+  Async<SubscriptionPage> list_subscriptions(QueueRef queue, std::string_view marker, int limit,
+                                             TimeMs now) override;
+  Async<Subscription> get_subscription(QueueRef queue, std::string_view id, TimeMs now) override;
+  Async<void> update_subscription(QueueRef queue, std::string_view id,
+                                  const SubscriptionUpdate& update, TimeMs now) override;
+  Async<void> confirm_subscription(QueueRef queue, std::string_view id, bool confirmed,
+                                   TimeMs now) override;
+  Async<void> delete_subscription(QueueRef queue, std::string_view id) override;
+  Async<void> purge_subscriptions(QueueRef queue) override;
+
+  Async<void> ping() override;
+  Async<ReapStats> reap(TimeMs now, std::size_t budget) override;
+
+  // The calling event loop's client, created on its first call.
+  boost::asio::awaitable<Client*> client();
+
+ private:
+  // Runs `cmd` on this loop's client. Transport failures and Redis refusing service (OOM,
+  // LOADING, ...) become storage_unavailable; other error replies (bugs) become internal.
+  Async<Reply> exec(const Command& cmd);
+  // Adds the queue to its project's index and the project to the project list (other slots
+  // than the queue's, hence not in the queue's scripts; see docs/redis.md).
+  Async<void> index_queue(QueueRef queue);
+  // Moves outbox entries returned by the claim script into their dead-letter queues.
+  Async<void> move_dead_letters(QueueRef queue, const Reply& entries, TimeMs now);
+
+  const std::uint64_t instance_;  // distinguishes stores in the per-thread client cache
+  std::shared_ptr<Topology> topology_;
+  ClientOptions client_options_;
+  std::mutex mutex_;
+  std::unordered_map<boost::asio::execution_context*, std::unique_ptr<Client>> clients_;
+  // The reaper's position: the project and queue it visits next.
+  std::mutex reap_mutex_;
+  std::string reap_project_;
+  std::string reap_queue_;
+};
+
+// Decodes the 9-field message layout of the scripts (common.lua `emit`) starting at
+// elements[at]; `id_suffix` turns internal ids into the queue's public ids (keys.h). Returns
+// false if the reply is malformed.
+bool decode_message(const std::vector<Reply>& elements, std::size_t at, std::string_view id_suffix,
+                    Message& out);
+// Decodes a flat array of messages.
+Result<std::vector<Message>> decode_messages(const Reply& reply, std::string_view id_suffix);
+
+}  // namespace warren::store::redis
