@@ -32,9 +32,12 @@ serve: release
 test:
 	@scripts/test.sh
 
+# Side-by-side benchmarks (bench/README.md). Zaqar joins when WARREN_ZAQAR_LUA names the folder
+# holding its Redis driver's two Lua scripts (never committed here).
 bench: release
 	@scripts/install-deps.sh bench
-	bench/compare
+	bench/http-compare
+	bench/compare $(if $(WARREN_ZAQAR_LUA),--zaqar-lua $(WARREN_ZAQAR_LUA))
 
 format:
 	@git ls-files '*.cpp' '*.h' | xargs clang-format -i
