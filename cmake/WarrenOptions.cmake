@@ -9,6 +9,9 @@ target_compile_options(warren_build_flags INTERFACE
 target_compile_definitions(warren_build_flags INTERFACE
   BOOST_ASIO_NO_DEPRECATED
   BOOST_ASIO_NO_TS_EXECUTORS
+  # A request nests four or five coroutine frames (connection, API, engine, store); Asio's
+  # per-thread recycling cache keeps 2 by default, so the others went to memalign every time.
+  BOOST_ASIO_RECYCLING_ALLOCATOR_CACHE_SIZE=8
   $<$<CONFIG:Debug>:WARREN_DEBUG_CHECKS=1>)
 
 if(WARREN_SANITIZE)
