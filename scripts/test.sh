@@ -41,7 +41,9 @@ for mode in release debug; do
     failed+=("unit tests ($mode)")
   fi
   step "integration tests ($mode)"
-  if ! WARREN_BIN="$ROOT/build/$mode/warren" "$PY" -m pytest -q -p no:cacheprovider \
+  sanitized=0; [ "$mode" = debug ] && sanitized=1
+  if ! WARREN_BIN="$ROOT/build/$mode/warren" WARREN_SANITIZED=$sanitized \
+       "$PY" -m pytest -q -p no:cacheprovider \
        tests/integration; then
     failed+=("integration tests ($mode)")
   fi

@@ -45,6 +45,7 @@ ParsedServeOptions parse_serve_options(int argc, char** argv) {
       ("listen", po::value(&o.listen)->default_value(o.listen), "address and port: HOST:PORT, [IPv6]:PORT or PORT")
       ("threads", po::value(&o.threads)->default_value(0), "event-loop threads (0: one per core)")
       ("max-connections", po::value(&o.max_connections)->default_value(o.max_connections), "open connections at most; more are answered 503 and closed")
+      ("reserved-fds", po::value(&o.reserved_fds)->default_value(o.reserved_fds), "file descriptors kept free for storage and logs; connections are capped at the descriptor limit minus this")
       ("backlog", po::value(&o.backlog)->default_value(o.backlog), "listen backlog of each loop's socket")
       ("max-header-bytes", po::value(&p.max_header_bytes)->default_value(p.max_header_bytes), "request line and headers at most (431 beyond)")
       ("max-target-bytes", po::value(&p.max_target_bytes)->default_value(p.max_target_bytes), "request target at most (414 beyond)")
