@@ -28,6 +28,16 @@ void NextLink::keep(const QueryParams& query, std::string_view name) {
   }
 }
 
+void NextLink::keep_int(const QueryParams& query, std::string_view name) {
+  const auto value = query.get_int(name);
+  if (value && *value) params_.emplace_back(std::string(name), std::to_string(**value));
+}
+
+void NextLink::keep_bool(const QueryParams& query, std::string_view name) {
+  const auto value = query.get_bool(name);
+  if (value && *value) params_.emplace_back(std::string(name), **value ? "true" : "false");
+}
+
 void NextLink::set(std::string_view name, std::string value) {
   for (auto& [k, v] : params_) {
     if (k == name) {
@@ -51,7 +61,7 @@ void NextLink::write(JsonWriter& json, std::string_view path) const {
 
 void write_empty(http::ResponseWriter& response, int status, std::string_view location) {
   response.begin(status);
-  if (!location.empty()) response.header("Location", location);
+  if (!location.empty()) response.header("location", location);
   if (status == 204) {
     response.end_without_body();
   } else {
