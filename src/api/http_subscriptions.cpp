@@ -49,11 +49,12 @@ boost::asio::awaitable<void> HttpApi::post_subscription(HttpCall& call) {
   auto created = co_await service_.create_subscription(call.scope, call.queue, request);
   if (!created) {
     if (created.error().code == Errc::subscription_conflict) {
+      const Error conflict = make_error(Errc::subscription_exists);
       call.response.begin(409);
       call.response.header("location", call.path());
       std::string& body = call.response.begin_body("application/json");
-      JsonWriter(body).begin_object().key("title").string(created.error().title())
-          .key("description").string(created.error().description).end_object();
+      JsonWriter(body).begin_object().key("title").string(conflict.title())
+          .key("description").string(conflict.description).end_object();
       call.response.finish_body();
       co_return;
     }

@@ -18,14 +18,8 @@ Result<engine::json::Document> required_json_body(const HttpCall& call) {
 }
 
 void NextLink::keep(const QueryParams& query, std::string_view name) {
-  if (const auto value = query.get_list(name)) {
-    std::string joined;
-    for (std::size_t i = 0; i < value->size(); ++i) {
-      if (i > 0) joined += ',';
-      joined += (*value)[i];
-    }
-    params_.emplace_back(std::string(name), std::move(joined));
-  }
+  // falcon's get_param: the last value of a repeated or comma-separated parameter.
+  if (const auto value = query.get(name)) params_.emplace_back(std::string(name), std::string(*value));
 }
 
 void NextLink::keep_int(const QueryParams& query, std::string_view name) {

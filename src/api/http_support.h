@@ -25,7 +25,7 @@ Result<engine::json::Document> required_json_body(const HttpCall& call);
 // falcon.to_query_str writes the parsed ones: integers in decimal, booleans as true/false.
 class NextLink {
  public:
-  // Records string parameter `name` if the request had it (a comma list stays one).
+  // Records string parameter `name` if the request had it (its last value, as falcon reads it).
   void keep(const QueryParams& query, std::string_view name);
   // Records integer / boolean parameter `name` if the request had a valid one.
   void keep_int(const QueryParams& query, std::string_view name);
