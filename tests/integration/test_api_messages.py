@@ -271,3 +271,19 @@ def test_projects_never_see_each_others_messages(server):
     assert b.delete("/v2/queues/t/messages?pop=5").json() == {"messages": []}
     assert b.claim("t").status == 204
     assert ids_of(a.list_messages("t")) == ids
+
+
+def test_bulk_delete_with_claim_ids_when_the_server_asks_for_them(server_factory):
+    api = Api(server_factory("--storage", "memory", "--message-delete-with-claim-id"))
+    ids = api.post_messages("wc", ["a", "b", "c"])
+    r = api.claim("wc", limit=2)
+    cid = r.header("location").rsplit("/", 1)[1]
+    r = api.delete(f"/v2/queues/wc/messages?ids={ids[0]}")
+    assert error(r) == (400, "Invalid API request",
+                        'The request should have both "ids" and "claim_ids" parameter in the '
+                        'request when message_delete_with_claim_id is True.')
+    # Claimed messages go only with their claim named (Zaqar answers a mismatch with a 503).
+    r = api.delete(f"/v2/queues/wc/messages?ids={ids[0]}&claim_ids=ffffffffffffffffffffffff")
+    assert r.status == 400
+    assert api.delete(f"/v2/queues/wc/messages?ids={ids[0]},{ids[1]}&claim_ids={cid}").status == 204
+    assert ids_of(api.list_messages("wc", "echo=true&include_claimed=true")) == ids[2:]

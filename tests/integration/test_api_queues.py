@@ -161,6 +161,12 @@ def test_with_count_counts_the_project_and_is_absent_when_zero(api):
     assert "count" not in Api(api.server).get("/v2/queues?with_count=true").json()
 
 
+def test_limit_is_read_as_python_reads_integers(api):
+    make_queues(api, ["i%02d" % i for i in range(12)])
+    for limit in ["1_1", " 11 ", "+11", "011"]:
+        assert len(api.get("/v2/queues?limit=" + limit.replace(" ", "%20")).json()["queues"]) == 11
+
+
 def test_marker_past_the_end_gives_an_empty_page(api):
     make_queues(api, ["z1"])
     assert api.get("/v2/queues?marker=zzz").json() == {"queues": [], "links": []}
