@@ -292,6 +292,8 @@ CASES = [
          description="Resource types must be a sub set of {'messages', 'subscriptions'}."),
     Case("purge unparseable", "POST", "/v2/queues/msgs/purge", raw("{"), title=BODY,
          description=UNPARSEABLE),
+    Case("purge null", "POST", "/v2/queues/msgs/purge", raw("null"), title=BODY,
+         description=UNPARSEABLE),
 
     # ---- §5 message posts ----
     Case("post without body", "POST", "/v2/queues/msgs/messages", title=BODY,
@@ -430,6 +432,12 @@ CASES = [
          j({"confirmed": "yes"}), description="The 'confirmed' should be boolean."),
     Case("confirm unparseable", "PUT", "/v2/queues/subs/subscriptions/<sub>/confirm", raw("{"),
          title=BODY, description=UNPARSEABLE),
+    Case("confirm null", "PUT", "/v2/queues/subs/subscriptions/<sub>/confirm", raw("null"),
+         title=BODY, description=UNPARSEABLE),
+    Case("subscription patch null", "PATCH", "/v2/queues/subs/subscriptions/<sub>", raw("null"),
+         title=BODY, description=UNPARSEABLE),
+    Case("claim patch null", "PATCH", "/v2/queues/msgs/claims/<claim>", raw("null"), title=BODY,
+         description=UNPARSEABLE),
     get("/v2/queues/subs/subscriptions/nope", "Subscription nope does not exist", "Not found",
         404),
 ]
