@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The test command README.md gives (and .ci/run calls): installs what the tests need, builds
 # the release and the sanitizer (ASan + UBSan) modes, and runs every suite against both:
-# unit tests (ctest), integration tests over real sockets against the real binary (pytest).
+# unit tests (ctest), integration tests over real sockets against the real binary (pytest), and
+# the fuzz targets for a bounded time.
 # Exits non-zero if anything fails.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -49,6 +50,11 @@ for mode in release debug; do
     tests/conformance/run.sh "build/$mode/warren" || failed+=("conformance ($mode)")
   fi
 done
+
+step "fuzz targets (clang + libFuzzer, ${FUZZ_SECONDS:-30}s each)"
+if ! make --no-print-directory fuzz || ! tests/fuzz/run.sh "${FUZZ_SECONDS:-30}"; then
+  failed+=("fuzz")
+fi
 
 if [ ${#failed[@]} -gt 0 ]; then
   step "FAILED: ${failed[*]}"

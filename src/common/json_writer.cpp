@@ -1,7 +1,9 @@
 // JsonWriter: compact JSON output with correct string escaping.
 #include "common/json_writer.h"
 
+#include <array>
 #include <charconv>
+#include <cstdint>
 #include <cmath>
 
 namespace warren {
@@ -9,16 +11,34 @@ namespace {
 
 constexpr char kHex[] = "0123456789abcdef";
 
-bool needs_escape(unsigned char c) { return c < 0x20 || c == '"' || c == '\\'; }
+// 1 for the bytes a JSON string must escape: control characters, '"' and '\\'.
+constexpr std::array<std::uint8_t, 256> kEscape = [] {
+  std::array<std::uint8_t, 256> table{};
+  for (int c = 0; c < 0x20; ++c) table[static_cast<std::size_t>(c)] = 1;
+  table['"'] = 1;
+  table['\\'] = 1;
+  return table;
+}();
 
 }  // namespace
 
 void append_json_string(std::string& out, std::string_view text) {
+  // Most strings (ids, names, paths) need no escaping: find the first byte that does, and
+  // copy everything before it at once.
+  std::size_t i = 0;
+  const auto* bytes = reinterpret_cast<const unsigned char*>(text.data());
+  while (i < text.size() && kEscape[bytes[i]] == 0) ++i;
+  out.reserve(out.size() + text.size() + 2);
   out.push_back('"');
+  if (i == text.size()) {
+    out.append(text);
+    out.push_back('"');
+    return;
+  }
   std::size_t run = 0;  // start of the current run of bytes copied as they are
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    const auto c = static_cast<unsigned char>(text[i]);
-    if (!needs_escape(c)) continue;
+  for (; i < text.size(); ++i) {
+    const auto c = bytes[i];
+    if (kEscape[c] == 0) continue;
     out.append(text.data() + run, i - run);
     run = i + 1;
     switch (c) {

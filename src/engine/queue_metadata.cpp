@@ -209,13 +209,14 @@ std::string QueueMetadata::to_json_with_defaults(const Limits& limits) const {
   std::string out;
   JsonWriter json(out);
   json.begin_object();
-  for (const auto& [key, value] : members_) {
+  for (const auto& member : members_) {
+    const std::string& key = member.first;
     const auto shown = std::find_if(kShownDefaults.begin(), kShownDefaults.end(),
-                                    [&](const ShownDefault& d) { return d.key == key; });
-    if (shown != kShownDefaults.end() && !json_truthy(value)) {
+                                    [&key](const ShownDefault& d) { return d.key == key; });
+    if (shown != kShownDefaults.end() && !json_truthy(member.second)) {
       json.key(key).raw(default_json(*shown, limits));
     } else {
-      json.key(key).raw(value);
+      json.key(key).raw(member.second);
     }
   }
   for (const ShownDefault& d : kShownDefaults) {
