@@ -47,6 +47,10 @@ for mode in release debug; do
        tests/integration; then
     failed+=("integration tests ($mode)")
   fi
+  if [ "$mode" = release ]; then
+    step "conformance: python-zaqarclient and Zaqar's functional tests ($mode)"
+    tests/conformance/run.sh "build/$mode/warren" || failed+=("conformance ($mode)")
+  fi
 done
 
 step "fuzz targets (clang + libFuzzer, ${FUZZ_SECONDS:-30}s each)"

@@ -18,14 +18,18 @@ Result<engine::json::Document> required_json_body(const HttpCall& call) {
 }
 
 void NextLink::keep(const QueryParams& query, std::string_view name) {
-  if (const auto value = query.get_list(name)) {
-    std::string joined;
-    for (std::size_t i = 0; i < value->size(); ++i) {
-      if (i > 0) joined += ',';
-      joined += (*value)[i];
-    }
-    params_.emplace_back(std::string(name), std::move(joined));
-  }
+  // falcon's get_param: the last value of a repeated or comma-separated parameter.
+  if (const auto value = query.get(name)) params_.emplace_back(std::string(name), std::string(*value));
+}
+
+void NextLink::keep_int(const QueryParams& query, std::string_view name) {
+  const auto value = query.get_int(name);
+  if (value && *value) params_.emplace_back(std::string(name), std::to_string(**value));
+}
+
+void NextLink::keep_bool(const QueryParams& query, std::string_view name) {
+  const auto value = query.get_bool(name);
+  if (value && *value) params_.emplace_back(std::string(name), **value ? "true" : "false");
 }
 
 void NextLink::set(std::string_view name, std::string value) {
@@ -51,7 +55,7 @@ void NextLink::write(JsonWriter& json, std::string_view path) const {
 
 void write_empty(http::ResponseWriter& response, int status, std::string_view location) {
   response.begin(status);
-  if (!location.empty()) response.header("Location", location);
+  if (!location.empty()) response.header("location", location);
   if (status == 204) {
     response.end_without_body();
   } else {

@@ -21,11 +21,15 @@ Result<std::optional<engine::json::Document>> optional_json_body(const HttpCall&
 Result<engine::json::Document> required_json_body(const HttpCall& call);
 
 // The query of a "next" link: the parameters a list read, in the order it read them, with the
-// new marker replacing the old one (or appended).
+// new marker replacing the old one (or appended). Values are written as Zaqar's
+// falcon.to_query_str writes the parsed ones: integers in decimal, booleans as true/false.
 class NextLink {
  public:
-  // Records `name` if the request had it, with the value as the request gave it.
+  // Records string parameter `name` if the request had it (its last value, as falcon reads it).
   void keep(const QueryParams& query, std::string_view name);
+  // Records integer / boolean parameter `name` if the request had a valid one.
+  void keep_int(const QueryParams& query, std::string_view name);
+  void keep_bool(const QueryParams& query, std::string_view name);
   void set(std::string_view name, std::string value);
   // {"rel":"next","href":"<path>?<params>"}
   void write(JsonWriter& json, std::string_view path) const;

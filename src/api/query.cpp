@@ -1,7 +1,8 @@
 // Query-string decoding with falcon's rules.
 #include "api/query.h"
 
-#include <charconv>
+#include <cstdint>
+#include <limits>
 
 namespace warren::api {
 namespace {
@@ -109,14 +110,43 @@ std::optional<std::vector<std::string_view>> QueryParams::get_list(std::string_v
 Result<std::optional<std::int64_t>> QueryParams::get_int(std::string_view name) const {
   const auto text = get(name);
   if (!text) return std::optional<std::int64_t>();
+  // Python's int(): surrounding whitespace, a sign, digits with single underscores between
+  // them, any magnitude. Beyond int64 the value saturates, so the caller's range check (not a
+  // parse error) answers, as Zaqar's does for e.g. limit=99999999999999999999.
   std::string_view digits = *text;
-  while (!digits.empty() && digits.front() == ' ') digits.remove_prefix(1);
-  while (!digits.empty() && digits.back() == ' ') digits.remove_suffix(1);
-  if (!digits.empty() && digits.front() == '+') digits.remove_prefix(1);
-  std::int64_t value = 0;
-  const auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), value);
-  if (digits.empty() || ec != std::errc() || end != digits.data() + digits.size()) {
+  constexpr std::string_view kSpace = " \t\n\r\f\v";
+  const auto first = digits.find_first_not_of(kSpace);
+  if (first == std::string_view::npos) return make_error(Errc::param_not_integer, name);
+  digits = digits.substr(first, digits.find_last_not_of(kSpace) - first + 1);
+  bool negative = false;
+  if (digits.front() == '+' || digits.front() == '-') {
+    negative = digits.front() == '-';
+    digits.remove_prefix(1);
+  }
+  if (digits.empty() || digits.front() == '_' || digits.back() == '_') {
     return make_error(Errc::param_not_integer, name);
+  }
+  constexpr std::uint64_t kMaxMagnitude = 9223372036854775808ULL;  // 2^63
+  std::uint64_t magnitude = 0;
+  char previous = '0';
+  for (const char c : digits) {
+    if (c == '_') {
+      if (previous == '_') return make_error(Errc::param_not_integer, name);
+    } else if (c >= '0' && c <= '9') {
+      const auto digit = static_cast<std::uint64_t>(c - '0');
+      magnitude = magnitude > (kMaxMagnitude - digit) / 10 ? kMaxMagnitude : magnitude * 10 + digit;
+    } else {
+      return make_error(Errc::param_not_integer, name);
+    }
+    previous = c;
+  }
+  std::int64_t value = 0;
+  if (negative) {
+    value = magnitude >= kMaxMagnitude ? std::numeric_limits<std::int64_t>::min()
+                                       : -static_cast<std::int64_t>(magnitude);
+  } else {
+    value = magnitude >= kMaxMagnitude ? std::numeric_limits<std::int64_t>::max()
+                                       : static_cast<std::int64_t>(magnitude);
   }
   return std::optional<std::int64_t>(value);
 }

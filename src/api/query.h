@@ -22,7 +22,7 @@ class QueryParams {
   std::optional<std::string_view> get(std::string_view name) const;
   // Every value of `name` (a comma list counts as several).
   std::optional<std::vector<std::string_view>> get_list(std::string_view name) const;
-  // Errors: param_not_integer.
+  // Python int() syntax; values beyond int64 saturate. Errors: param_not_integer.
   Result<std::optional<std::int64_t>> get_int(std::string_view name) const;
   // true/True/t/yes/y/1/on or false/False/f/no/n/0/off. Errors: param_not_boolean.
   Result<std::optional<bool>> get_bool(std::string_view name) const;

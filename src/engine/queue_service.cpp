@@ -54,6 +54,13 @@ Result<void> QueueService::check_queue_metadata_size(std::size_t bytes) const {
   return {};
 }
 
+Result<void> QueueService::check_message_post_size(std::size_t bytes) const {
+  if (static_cast<std::int64_t>(bytes) > limits_.max_messages_post_size) {
+    return make_error(Errc::messages_too_large, limits_.max_messages_post_size);
+  }
+  return {};
+}
+
 Result<void> QueueService::check_message_deletion(
     const std::optional<std::vector<std::string_view>>& ids, std::optional<std::int64_t> pop,
     const std::optional<std::vector<std::string_view>>& claim_ids) const {

@@ -1,6 +1,8 @@
 // QueryParams: falcon's decoding rules (blank values dropped, comma lists, last value wins).
 #include "api/query.h"
 
+#include <limits>
+
 #include <gtest/gtest.h>
 
 namespace warren::api {
@@ -36,6 +38,19 @@ TEST(QueryParams, IntegersAndBooleans) {
   EXPECT_FALSE(*q.get_bool("e").value());
   ASSERT_FALSE(q.get_bool("f"));
   EXPECT_EQ(q.get_bool("f").error().code, Errc::param_not_boolean);
+}
+
+TEST(QueryParams, IntegersReadAsPythonInt) {
+  const QueryParams q = QueryParams::parse(
+      "a=1_000&b=%2011%20&c=99999999999999999999&d=-99999999999999999999&e=1__0&f=_1&g=1_&h=1e2");
+  EXPECT_EQ(*q.get_int("a").value(), 1000);
+  EXPECT_EQ(*q.get_int("b").value(), 11);
+  // Beyond int64: saturated, so a range check (not the parser) refuses it, as in Zaqar.
+  EXPECT_EQ(*q.get_int("c").value(), std::numeric_limits<std::int64_t>::max());
+  EXPECT_EQ(*q.get_int("d").value(), std::numeric_limits<std::int64_t>::min());
+  for (const char* name : {"e", "f", "g", "h"}) {
+    EXPECT_FALSE(q.get_int(name)) << name;
+  }
 }
 
 TEST(QueryParams, EncodingForLinks) {

@@ -20,7 +20,7 @@ TEST(ResponseWriter, BodyWrittenInPlaceGetsItsLength) {
   body += "{\"a\":1}";
   w.finish_body();
   EXPECT_EQ(without_date(out),
-            "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length:          7"
+            "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\nContent-Length:          7"
             "\r\n\r\n{\"a\":1}");
 }
 
@@ -39,7 +39,7 @@ TEST(ResponseWriter, HeadKeepsTheLengthButDropsTheBody) {
   w.set_head_request(true);
   w.begin(200);
   w.end_with_body("text/plain", "12345");
-  EXPECT_EQ(without_date(out), "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 5\r\n\r\n");
+  EXPECT_EQ(without_date(out), "HTTP/1.1 200 OK\r\ncontent-type: text/plain\r\nContent-Length: 5\r\n\r\n");
 }
 
 TEST(ResponseWriter, ErrorBodyFollowsZaqar) {
