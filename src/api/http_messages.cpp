@@ -146,7 +146,7 @@ boost::asio::awaitable<void> HttpApi::get_messages(HttpCall& call) {
       // Zaqar lists a queue without a delay as if include_delayed=true had been asked.
       if (result->include_delayed) link.set("include_delayed", "true");
     }
-    link.set("marker", std::string(result->messages.back().id.view()));
+    link.set("marker", result->messages.back().id.view());
     link.write(json, call.path());
   }
   json.end_array().end_object();

@@ -48,9 +48,9 @@ boost::asio::awaitable<void> HttpApi::list_queues(HttpCall& call) {
     if (!with_count) co_return write_error(call, with_count.error());
     request.name_contains = query.get("name").value_or("");
     request.with_count = with_count->value_or(false);
-    for (const QueryParams::Param& param : query.params()) {
-      if (std::find(params.begin(), params.end(), param.name) != params.end()) continue;
-      request.filters.emplace_back(param.name, filter_json(param.values.back()));
+    for (const std::string_view name : query.names()) {
+      if (std::find(params.begin(), params.end(), name) != params.end()) continue;
+      request.filters.emplace_back(std::string(name), filter_json(*query.get(name)));
     }
   }
 

@@ -23,7 +23,7 @@ boost::asio::awaitable<void> HttpApi::list_subscriptions(HttpCall& call) {
     NextLink link;
     link.keep(call.query, "marker");
     link.keep_int(call.query, "limit");
-    link.set("marker", std::string(page->subscriptions.back().id.view()));
+    link.set("marker", page->subscriptions.back().id.view());
     link.write(json, call.path());
   }
   json.end_array().end_object();

@@ -2,6 +2,7 @@
 // links of paginated lists, and the common response shapes.
 #pragma once
 
+#include <array>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -30,12 +31,22 @@ class NextLink {
   // Records integer / boolean parameter `name` if the request had a valid one.
   void keep_int(const QueryParams& query, std::string_view name);
   void keep_bool(const QueryParams& query, std::string_view name);
-  void set(std::string_view name, std::string value);
+  // Sets (or appends) `name`; the value's bytes must outlive the link (a query value, an id or
+  // a name of the result being rendered).
+  void set(std::string_view name, std::string_view value);
   // {"rel":"next","href":"<path>?<params>"}
   void write(JsonWriter& json, std::string_view path) const;
 
  private:
-  std::vector<std::pair<std::string, std::string>> params_;
+  struct Field {
+    std::string_view name;
+    std::string_view value;
+    char digits[24];  // backing store of a value formatted here
+  };
+  Field* add(std::string_view name);
+
+  std::array<Field, 8> fields_{};  // no list has more parameters than this
+  std::size_t count_ = 0;
 };
 
 // A response without body: 201/204 with an optional Location.

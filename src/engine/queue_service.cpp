@@ -86,8 +86,7 @@ Async<QueuePolicy> QueueService::policy_of(QueueRef queue) {
   auto metadata = co_await store_.get_queue_metadata(queue);
   if (!metadata) co_return metadata.error();
   if (!*metadata) co_return QueuePolicy{};
-  auto parsed = QueueMetadata::parse(**metadata);
-  co_return parsed ? parsed->policy() : QueuePolicy{};
+  co_return policy_of_metadata(**metadata);
 }
 
 // ---- queues ----
@@ -203,8 +202,8 @@ Async<PostPlan> QueueService::plan_post(const Scope& scope, std::string_view que
   if (!*metadata) {
     auto created = co_await store_.create_queue(q, "{}", now());
     if (!created) co_return created.error();
-  } else if (auto parsed = QueueMetadata::parse(**metadata)) {
-    policy = parsed->policy();
+  } else {
+    policy = policy_of_metadata(**metadata);
   }
   if (content_length) {
     const auto length = static_cast<std::int64_t>(*content_length);
