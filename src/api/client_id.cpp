@@ -53,11 +53,25 @@ std::optional<CanonicalUuid> canonical_hyphenated(std::string_view text) {
   return uuid;
 }
 
+// The compact spelling zaqarclient sends: 32 hex digits.
+std::optional<CanonicalUuid> canonical_compact(std::string_view text) {
+  constexpr char kLower[] = "0123456789abcdef";
+  CanonicalUuid uuid;
+  for (std::size_t i = 0; i < 32; ++i) {
+    const std::int8_t v = kHex[static_cast<unsigned char>(text[i])];
+    if (v < 0) return std::nullopt;
+    uuid.hex[i] = kLower[v];
+  }
+  return uuid;
+}
+
 }  // namespace
 
 std::optional<CanonicalUuid> canonical_uuid(std::string_view text) {
   if (text.size() == 36) {
     if (auto uuid = canonical_hyphenated(text)) return uuid;
+  } else if (text.size() == 32) {
+    return canonical_compact(text);
   }
   // uuid.UUID(hex): hex.replace('urn:', '').replace('uuid:', '').strip('{}').replace('-', '')
   // then exactly 32 hex digits. (Python's int() would also take '0x' or '_'; we do not.)
