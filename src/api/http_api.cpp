@@ -1,6 +1,8 @@
 // HttpApi: routing and Zaqar's request checks.
 #include "api/http_api.h"
 
+#include "api/signed_url.h"
+
 #include <ostream>  // Boost 1.81 core/string_view.hpp needs it complete
 
 #include <boost/beast/core/string.hpp>
@@ -99,6 +101,7 @@ HttpApi::HttpApi(engine::QueueService& service, ApiOptions options)
   add(verb::delete_, "/v2/queues/{queue_name}", &HttpApi::delete_queue);
   add(verb::get, "/v2/queues/{queue_name}/stats", &HttpApi::get_stats);
   add(verb::post, "/v2/queues/{queue_name}/purge", &HttpApi::post_purge);
+  add(verb::post, "/v2/queues/{queue_name}/share", &HttpApi::post_share);
 
   add(verb::post, "/v2/queues/{queue_name}/messages", &HttpApi::post_messages);
   add(verb::get, "/v2/queues/{queue_name}/messages", &HttpApi::get_messages);
@@ -162,6 +165,17 @@ bool HttpApi::check_request(HttpCall& call, const Route* route) {
   const http::Request& request = call.request;
   const std::string_view path = request.path;
 
+  if (const auto signature = request.header("URL-Signature")) {
+    const SignedHeaders headers{*signature, request.header("URL-Expires").value_or(""),
+                                request.header("URL-Methods").value_or(""),
+                                request.header("URL-Paths").value_or(""),
+                                request.header("X-Project-ID").value_or("")};
+    if (!verify_signed_request(options_.signed_url_secret, headers, request.method_text, path,
+                               service_.now())) {
+      write_error(call, make_error(Errc::signed_url_rejected));
+      return false;
+    }
+  }
   if (request.content_length) {
     if (const auto type = request.header("Content-Type");
         type && boost::beast::iequals(trim(*type), "application/x-www-form-urlencoded")) {

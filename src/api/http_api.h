@@ -84,6 +84,8 @@ class HttpApi final : public http::Handler {
   boost::asio::awaitable<void> delete_queue(HttpCall& call);
   boost::asio::awaitable<void> get_stats(HttpCall& call);
   boost::asio::awaitable<void> post_purge(HttpCall& call);
+  // Pre-signed URLs (http_share.cpp)
+  boost::asio::awaitable<void> post_share(HttpCall& call);
   // Messages (http_messages.cpp)
   boost::asio::awaitable<void> post_messages(HttpCall& call);
   boost::asio::awaitable<void> post_messages_v1_1(HttpCall& call,

@@ -88,6 +88,7 @@ ParsedServeOptions parse_serve_options(int argc, char** argv) {
       ("subscriber-types", po::value(&subscriber_types)->default_value(subscriber_types), "comma-separated URI schemes")
       ("message-delete-with-claim-id", po::bool_switch(&l.message_delete_with_claim_id), "bulk deletes must name the claims of claimed messages")
       ("client-id-uuid-safe", po::value(&client_id_mode)->default_value(client_id_mode), "strict (a UUID) | off (a length range)")
+      ("signed-url-secret", po::value(&o.api.signed_url_secret), "key of pre-signed URLs (POST .../share); none: sharing is refused")
       ("min-client-id-length", po::value(&o.api.min_client_id_length)->default_value(o.api.min_client_id_length), "")
       ("max-client-id-length", po::value(&o.api.max_client_id_length)->default_value(o.api.max_client_id_length), "");
 

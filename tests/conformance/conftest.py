@@ -16,7 +16,7 @@ Server = _integration.Server
 
 @pytest.fixture(scope="module")
 def server():
-    s = Server(("--storage", "memory"))
+    s = Server(("--storage", "memory", "--signed-url-secret", "conformance-secret"))
     yield s
     status = s.stop()
     assert status in (0, -15), "warren exited with status %s:\n%s" % (status, "".join(s.log))

@@ -341,3 +341,20 @@ def test_subscription_errors(client):
     assert "The subscriber type of subscription must be supported" in str(raised.value)
     with pytest.raises(errors.MalformedRequest):
         client.subscription("sub-errors", subscriber="http://example.com", ttl=5)
+
+
+def test_signed_url_grants_access_to_the_shared_queue(client, server, project):
+    queue = client.queue("shared")
+    queue.post([{"body": {"shared": True}, "ttl": 600}])
+    url = queue.signed_url(paths=["messages"], ttl_seconds=600, methods=["GET"])
+    assert url["paths"] == ["/v2/queues/shared/messages"]
+    assert url["methods"] == ["GET"]
+    assert url["project"] == project
+    # A client holding only the signature (and no project credentials of its own).
+    signed = zaqar.Client(server.url, version=2, conf={
+        "auth_opts": {"backend": "signed-url",
+                      "options": {"signature": url["signature"], "expires": url["expires"],
+                                  "methods": url["methods"], "paths": url["paths"],
+                                  "os_project_id": url["project"]}}})
+    bodies = [m.body for m in signed.queue("shared").messages(echo=True)]
+    assert bodies == [{"shared": True}]
