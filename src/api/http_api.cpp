@@ -87,7 +87,7 @@ bool has_admin_role(std::optional<std::string_view> roles) {
 }  // namespace
 
 HttpApi::HttpApi(engine::QueueService& service, ApiOptions options)
-    : service_(service), options_(options) {
+    : service_(service), options_(std::move(options)) {
   add(verb::get, "/", &HttpApi::get_versions);
   add(verb::get, "/v2/", &HttpApi::get_home);
   add(verb::get, "/v2/ping", &HttpApi::get_ping);

@@ -187,7 +187,7 @@ QueuePolicy policy_of_metadata(std::string_view metadata) {
   thread_local std::unordered_map<std::string, QueuePolicy> cache;
   if (const auto hit = cache.find(std::string(metadata)); hit != cache.end()) return hit->second;
   auto parsed = QueueMetadata::parse(metadata);
-  const QueuePolicy policy = parsed ? parsed->policy() : QueuePolicy{};
+  QueuePolicy policy = parsed ? parsed->policy() : QueuePolicy{};
   if (cache.size() >= kCacheEntries) cache.clear();
   cache.emplace(std::string(metadata), policy);
   return policy;
