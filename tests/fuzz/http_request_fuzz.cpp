@@ -32,10 +32,11 @@ void inspect(const warren::http::Request& request) {
   const auto match = router.match(request.method, request.path);
   if (match.param_count > warren::http::kMaxRouteParams) __builtin_trap();
   const auto query = warren::api::QueryParams::parse(request.query);
-  for (const auto& param : query.params()) {
-    if (param.values.empty()) __builtin_trap();
-    (void)query.get_int(param.name);
-    (void)query.get_bool(param.name);
+  for (const auto& entry : query.entries()) {
+    if (!query.has(entry.name)) __builtin_trap();
+    (void)query.get_int(entry.name);
+    (void)query.get_bool(entry.name);
+    (void)query.get_list(entry.name);
   }
   if (const auto client = request.header("Client-ID")) (void)warren::api::canonical_uuid(*client);
   // Every view must still be readable.
