@@ -79,10 +79,18 @@ class Queue {
 
   std::string metadata;       // opaque JSON object text
   TimeMs scheduled = kNever;  // when its shard's reap schedule next visits it (shard-managed)
-  // Positions in a durable engine's journal of the last changes an answer may show: of its
-  // messages and claims, and of its existence and metadata (journal-managed; 0 in memory).
-  std::uint64_t content_lsn = 0;
-  std::uint64_t metadata_lsn = 0;
+  // A durable engine's bookkeeping for this queue (journal-managed; unused by the memory engine).
+  struct JournalMarks {
+    // Log positions of the last changes an answer may show: of its messages and claims, and of
+    // its existence and metadata.
+    std::uint64_t content_lsn = 0;
+    std::uint64_t metadata_lsn = 0;
+    // How far the persisted counters reach: message numbers below reserved_seq and claim numbers
+    // up to reserved_claim may have been handed out (they are reserved ahead, in blocks).
+    std::uint64_t reserved_seq = 0;
+    std::uint64_t reserved_claim = 0;
+  };
+  JournalMarks marks;
 
   std::uint32_t incarnation() const noexcept { return incarnation_; }
   std::size_t size() const noexcept { return log_.size(); }

@@ -14,6 +14,10 @@
 namespace warren::store::rocks {
 namespace {
 
+// Recycled write buffers kept at most (larger ones are freed).
+constexpr std::size_t kMaxSpares = 4096;
+constexpr std::size_t kMaxSpareBytes = 64 * 1024;
+
 // Serial-number order of 32-bit counters that may wrap (RFC 1982).
 bool after(std::uint32_t a, std::uint32_t b) noexcept {
   return static_cast<std::int32_t>(a - b) > 0;
@@ -44,7 +48,8 @@ Committer::~Committer() {
   thread_.join();
 }
 
-std::uint64_t Committer::submit(WriteSet&& writes, const CounterMarks& marks) {
+std::uint64_t Committer::submit(WriteSet&& writes, const CounterMarks& marks,
+                                std::string* recycled) {
   bool wake = false;
   std::uint64_t lsn;
   {
@@ -59,6 +64,10 @@ std::uint64_t Committer::submit(WriteSet&& writes, const CounterMarks& marks) {
                  encode_subscription_ids(options_.subscription_nonce, written_subscription_));
     }
     lsn = ++submitted_;
+    if (recycled != nullptr && !spare_.empty()) {
+      *recycled = std::move(spare_.back());
+      spare_.pop_back();
+    }
     if (failure_) return lsn;  // read-only: never written, never acknowledged
     ++stats_.sections;
     pending_.push_back(std::move(writes));
@@ -83,29 +92,40 @@ Async<void> Committer::wait(std::uint64_t lsn) {
 }
 
 void Committer::park(std::uint64_t lsn, Handler handler, boost::asio::any_io_executor executor) {
-  Waiter waiter{lsn, std::make_unique<Handler>(std::move(handler)), std::move(executor)};
   std::unique_lock lock(mutex_);
-  if (lsn <= acked()) {
+  const bool done = lsn <= acked();
+  const bool failed = !done && failure_ && lsn >= failed_from_;
+  if (done || failed) {
+    const Result<void> result = done ? Result<void>() : Result<void>(*failure_);
     lock.unlock();
-    complete(waiter, Result<void>());
+    std::vector<Waiter> one;
+    one.push_back(Waiter{lsn, Resumer(std::move(handler)), std::move(executor)});
+    complete(one, result);
     return;
   }
-  if (failure_ && lsn >= failed_from_) {
-    Error error = *failure_;
-    lock.unlock();
-    complete(waiter, error);
-    return;
-  }
-  waiters_.push_back(std::move(waiter));
+  waiters_.push_back(Waiter{lsn, Resumer(std::move(handler)), std::move(executor)});
   std::push_heap(waiters_.begin(), waiters_.end(), Later{});
 }
 
-void Committer::complete(Waiter& waiter, Result<void> result) {
-  // Never inline: the waiter resumes on its own loop.
-  boost::asio::post(waiter.executor,
-                    [handler = std::move(waiter.handler), result = std::move(result)]() mutable {
-                      std::move (*handler)(std::move(result));
-                    });
+void Committer::complete(std::vector<Waiter>& waiters, const Result<void>& result) {
+  // Never inline: each waiter resumes on its own loop.
+  while (!waiters.empty()) {
+    const boost::asio::any_io_executor executor = waiters.front().executor;
+    std::vector<Resumer> batch;
+    auto kept = waiters.begin();
+    for (auto it = waiters.begin(); it != waiters.end(); ++it) {
+      if (it->executor == executor) {
+        batch.push_back(std::move(it->resume));
+      } else {
+        if (kept != it) *kept = std::move(*it);
+        ++kept;
+      }
+    }
+    waiters.erase(kept, waiters.end());
+    boost::asio::post(executor, [batch = std::move(batch), result]() mutable {
+      for (Resumer& resume : batch) resume(result);
+    });
+  }
 }
 
 void Committer::complete_ready(std::unique_lock<std::mutex>& lock) {
@@ -125,8 +145,8 @@ void Committer::complete_ready(std::unique_lock<std::mutex>& lock) {
   drained_.notify_all();
   if (ready.empty() && failed.empty()) return;
   lock.unlock();
-  for (Waiter& waiter : ready) complete(waiter, Result<void>());
-  for (Waiter& waiter : failed) complete(waiter, *failure);
+  complete(ready, Result<void>());
+  if (!failed.empty()) complete(failed, Result<void>(*failure));
   lock.lock();
 }
 
@@ -196,8 +216,14 @@ void Committer::run() {
         synced = true;
       }
     }
-    group.clear();
     lock.lock();
+    for (WriteSet& written : group) {
+      std::string buffer = std::move(written).release();
+      if (spare_.size() < kMaxSpares && buffer.capacity() <= kMaxSpareBytes) {
+        spare_.push_back(std::move(buffer));
+      }
+    }
+    group.clear();
     if (!failed) {
       ++stats_.groups;
       stats_.bytes += bytes;

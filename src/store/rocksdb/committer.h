@@ -74,8 +74,11 @@ class Committer {
   Committer& operator=(const Committer&) = delete;
 
   // Queues a section's writes after every earlier submission; returns its LSN. Called under the
-  // section's index locks, so LSN order is index order. Cheap: no I/O, no encoding.
-  std::uint64_t submit(WriteSet&& writes, const CounterMarks& marks);
+  // section's index locks, so LSN order is index order. Cheap: no I/O, no encoding. If
+  // `recycled` is given, it receives the storage of an earlier, written set (for the caller's
+  // next one), so buffers circulate instead of being allocated on one thread, freed on another.
+  std::uint64_t submit(WriteSet&& writes, const CounterMarks& marks,
+                       std::string* recycled = nullptr);
 
   // Completes when `lsn` is acknowledged (success), or with storage_read_only if the committer
   // failed first. Resumes the caller on its own executor. lsn 0 is always acknowledged.
@@ -94,11 +97,28 @@ class Committer {
 
  private:
   using Handler = boost::asio::any_completion_handler<void(Result<void>)>;
+  // A handler that can be move-assigned: Boost 1.81's any_completion_handler move-assignment
+  // recurses forever (it wraps itself; fixed in 1.82), and the heap moves waiters by assignment.
+  class Resumer {
+   public:
+    explicit Resumer(Handler&& handler) noexcept : handler_(std::move(handler)) {}
+    Resumer(Resumer&& other) noexcept : handler_(std::move(other.handler_)) {}
+    Resumer& operator=(Resumer&& other) noexcept {
+      if (this != &other) {
+        std::destroy_at(&handler_);
+        std::construct_at(&handler_, std::move(other.handler_));
+      }
+      return *this;
+    }
+    ~Resumer() = default;
+    void operator()(Result<void> result) { std::move(handler_)(std::move(result)); }
+
+   private:
+    Handler handler_;
+  };
   struct Waiter {
     std::uint64_t lsn;
-    // Behind a pointer: Boost 1.81's any_completion_handler move-assignment recurses forever
-    // (it wraps itself; fixed in 1.82), and the heap moves waiters by assignment.
-    std::unique_ptr<Handler> handler;
+    Resumer resume;
     boost::asio::any_io_executor executor;  // tracks work, so the loop keeps running for it
   };
   struct Later {
@@ -114,7 +134,9 @@ class Committer {
   void fail(const rocksdb::Status& status, const char* what);
   // Takes the waiters that can complete now (lock held) and completes them (lock released).
   void complete_ready(std::unique_lock<std::mutex>& lock);
-  static void complete(Waiter& waiter, Result<void> result);
+  // Resumes the waiters with `result`: one post per executor (event loop) for all of its
+  // waiters, so a group of a thousand costs each loop one wake-up.
+  static void complete(std::vector<Waiter>& waiters, const Result<void>& result);
 
   rocksdb::DB& db_;
   std::vector<rocksdb::ColumnFamilyHandle*> handles_;
@@ -124,6 +146,7 @@ class Committer {
   std::condition_variable wake_;     // the commit thread: work or stop
   std::condition_variable drained_;  // drain(): progress
   std::vector<WriteSet> pending_;
+  std::vector<std::string> spare_;  // storage of written sets, handed back by submit()
   std::uint64_t submitted_ = 0;
   std::vector<Waiter> waiters_;  // a min-heap by lsn (Later)
   std::optional<Error> failure_;

@@ -248,6 +248,8 @@ class Loader {
   void finish_queues() {
     for (auto& [incarnation, q] : queues_) {
       const std::uint64_t next = std::max(q.counters.next_seq, q.max_seq + 1);
+      q.queue->marks.reserved_seq = q.counters.next_seq;
+      q.queue->marks.reserved_claim = q.counters.last_claim;
       for (std::uint64_t claim : q.queue->finish_restore(next, q.counters.last_claim)) {
         cleanup_.Delete(db_.handle(kClaims), numbered_key(incarnation, claim));
         --loaded_.stats.claims;  // no message names it any more

@@ -18,7 +18,20 @@ void sort_unique(std::vector<T>& values) {
   values.erase(std::unique(values.begin(), values.end()), values.end());
 }
 
+// Buffers that circulate between this thread's journals and the commit thread, so encoding a
+// section allocates nothing in the steady state.
+thread_local std::string t_spare_writes;
+thread_local std::string t_value;
+
 }  // namespace
+
+OperationJournal::OperationJournal(JournalContext& context) noexcept : ctx_(context) {
+  writes_.adopt(std::move(t_spare_writes));
+}
+
+OperationJournal::~OperationJournal() {
+  if (t_spare_writes.capacity() == 0) t_spare_writes = std::move(writes_).release();
+}
 
 void OperationJournal::queue_saved(std::string_view key, memory::Queue& queue, bool created) {
   writes_.put(kQueues, key, encode_queue(queue.incarnation(), queue.metadata));
@@ -49,9 +62,9 @@ void OperationJournal::encode_queue_changes(memory::Queue& queue) {
   for (std::uint64_t seq : changes.messages) {
     const std::string key = numbered_key(incarnation, seq);
     if (const memory::Record* record = queue.record(seq)) {
-      value_.clear();
-      encode_message(value_, *record, queue.client_of(*record), queue.claim_number(*record));
-      writes_.put(kMessages, key, value_);
+      t_value.clear();
+      encode_message(t_value, *record, queue.client_of(*record), queue.claim_number(*record));
+      writes_.put(kMessages, key, t_value);
     } else {
       writes_.erase(kMessages, key);
     }
@@ -65,15 +78,19 @@ void OperationJournal::encode_queue_changes(memory::Queue& queue) {
       writes_.erase(kClaims, key);
     }
   }
-  if (changes.counters) {
+  memory::Queue::JournalMarks& marks = queue.marks;
+  if (changes.counters &&
+      (queue.next_seq() > marks.reserved_seq || queue.last_claim() > marks.reserved_claim)) {
+    marks.reserved_seq = std::max(marks.reserved_seq, queue.next_seq() + kCounterReserve);
+    marks.reserved_claim = std::max(marks.reserved_claim, queue.last_claim() + kCounterReserve);
     writes_.put(kMessages, numbered_key(incarnation, 0),
-                encode_counters({queue.next_seq(), queue.last_claim()}));
+                encode_counters({marks.reserved_seq, marks.reserved_claim}));
   }
   changes.clear();
 }
 
 void OperationJournal::queue_used(std::string_view, memory::Queue& queue, Use use) {
-  depend(queue.content_lsn);
+  depend(queue.marks.content_lsn);
   if (queue.changes().empty()) return;
   encode_queue_changes(queue);
   if (use == Use::write) {
@@ -83,7 +100,7 @@ void OperationJournal::queue_used(std::string_view, memory::Queue& queue, Use us
 }
 
 void OperationJournal::metadata_read(memory::Queue& queue) {
-  depend(queue.metadata_lsn);
+  depend(queue.marks.metadata_lsn);
 }
 
 void OperationJournal::catalog_read() {
@@ -115,10 +132,12 @@ void OperationJournal::seal() {
     CounterMarks marks;
     if (queue_created_) marks.next_incarnation = ctx_.index.next_incarnation();
     if (subscriptions_changed_) marks.last_subscription = ctx_.index.last_subscription();
-    const std::uint64_t lsn = ctx_.committer.submit(std::move(writes_), marks);
+    std::string recycled;
+    const std::uint64_t lsn = ctx_.committer.submit(std::move(writes_), marks, &recycled);
     writes_ = WriteSet();
-    for (memory::Queue* queue : content_written_) queue->content_lsn = lsn;
-    for (memory::Queue* queue : metadata_written_) queue->metadata_lsn = lsn;
+    writes_.adopt(std::move(recycled));
+    for (memory::Queue* queue : content_written_) queue->marks.content_lsn = lsn;
+    for (memory::Queue* queue : metadata_written_) queue->marks.metadata_lsn = lsn;
     if (catalog_written_) raise(ctx_.catalog_lsn, lsn);
     if (subscriptions_written_) raise(ctx_.subscriptions_lsn, lsn);
     if (visible_) depend(lsn);

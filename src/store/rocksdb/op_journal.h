@@ -18,7 +18,8 @@
 #include <atomic>
 #include <cstdint>
 #include <string>
-#include <vector>
+
+#include <boost/container/small_vector.hpp>
 
 #include "store/memory/index.h"
 #include "store/memory/journal.h"
@@ -28,6 +29,10 @@
 namespace warren::store::rocks {
 
 // What every operation's journal shares.
+// Counters are persisted ahead of use by this many numbers, so a post or a claim rewrites its
+// queue's counter record only once every kCounterReserve ids (a restart skips the rest).
+inline constexpr std::uint64_t kCounterReserve = 4096;
+
 struct JournalContext {
   JournalContext(Committer& c, memory::Index& i) : committer(c), index(i) {}
 
@@ -39,7 +44,11 @@ struct JournalContext {
 
 class OperationJournal final : public memory::Journal {
  public:
-  explicit OperationJournal(JournalContext& context) noexcept : ctx_(context) {}
+  explicit OperationJournal(JournalContext& context) noexcept;
+  // Keeps its write buffer for the thread's next journal.
+  ~OperationJournal() override;
+  OperationJournal(const OperationJournal&) = delete;
+  OperationJournal& operator=(const OperationJournal&) = delete;
 
   void queue_saved(std::string_view key, memory::Queue& queue, bool created) override;
   void queue_deleted(std::string_view key, memory::Queue& queue) override;
@@ -60,15 +69,15 @@ class OperationJournal final : public memory::Journal {
 
   JournalContext& ctx_;
   WriteSet writes_;
-  std::vector<memory::Queue*> content_written_;   // their content_lsn becomes the section's
-  std::vector<memory::Queue*> metadata_written_;  // their metadata_lsn becomes the section's
+  // Their content_lsn / metadata_lsn become the section's.
+  boost::container::small_vector<memory::Queue*, 2> content_written_;
+  boost::container::small_vector<memory::Queue*, 2> metadata_written_;
   bool catalog_written_ = false;
   bool subscriptions_written_ = false;
   bool subscriptions_changed_ = false;
   bool queue_created_ = false;
   bool visible_ = false;  // the section changed what the answer shows
   std::uint64_t target_ = 0;
-  std::string value_;  // scratch for encoding message values
 };
 
 }  // namespace warren::store::rocks

@@ -237,14 +237,18 @@ class Engine final : public RocksStore {
       std::optional<Error> failure = committer_->failure();
       if (failure) co_return *failure;
     }
-    OperationJournal journal(*context_);
-    Result<T> result = op(&journal);
-    const std::uint64_t target = journal.target();
+    std::uint64_t target = 0;
+    std::optional<Result<T>> result;
+    {
+      OperationJournal journal(*context_);
+      result.emplace(op(&journal));
+      target = journal.target();
+    }
     if (target > committer_->acked()) {
       Result<void> durable = co_await committer_->wait(target);
       if (!durable) co_return durable.error();
     }
-    co_return result;
+    co_return std::move(*result);
   }
 
   RocksStoreOptions options_;

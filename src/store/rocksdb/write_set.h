@@ -25,6 +25,18 @@ class WriteSet {
     add(kEraseRange, cf, begin, end);
   }
 
+  // Takes `buffer` as storage (its text is dropped, its capacity kept).
+  void adopt(std::string&& buffer) noexcept {
+    bytes_ = std::move(buffer);
+    bytes_.clear();
+    count_ = 0;
+  }
+  // Gives up the storage, for reuse.
+  std::string release() && noexcept {
+    count_ = 0;
+    return std::move(bytes_);
+  }
+
   bool empty() const noexcept { return bytes_.empty(); }
   std::size_t bytes() const noexcept { return bytes_.size(); }
   std::size_t count() const noexcept { return count_; }
