@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The test command README.md gives (and .ci/run calls): installs what the tests need, builds
 # the release and the sanitizer (ASan + UBSan) modes, and runs every suite against both:
-# unit tests (ctest), integration tests over real sockets against the real binary (pytest).
+# unit tests (ctest), integration tests over real sockets against the real binary (pytest), and
+# the rocksdb engine's crash tests (tests/crash/run.sh).
 # Exits non-zero if anything fails.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -43,6 +44,14 @@ for mode in release debug; do
   if ! WARREN_BIN="$ROOT/build/$mode/warren" "$PY" -m pytest -q -p no:cacheprovider \
        tests/integration; then
     failed+=("integration tests ($mode)")
+  fi
+  # SIGKILL and damaged-WAL tests of the rocksdb engine (~45 s; release only: they test the
+  # engine's recovery, which the sanitizers see in the unit tests).
+  if [ "$mode" = release ]; then
+    step "crash tests ($mode)"
+    if ! WARREN_BIN="$ROOT/build/$mode/warren" tests/crash/run.sh; then
+      failed+=("crash tests ($mode)")
+    fi
   fi
 done
 
