@@ -8,6 +8,7 @@
 #include <rocksdb/utilities/table_properties_collectors.h>
 
 #include "store/rocksdb/codec.h"
+#include "store/rocksdb/info_log.h"
 
 namespace warren::store::rocks {
 namespace {
@@ -23,8 +24,8 @@ rocksdb::DBOptions db_options(const RocksStoreOptions& options) {
   o.max_background_jobs = 2;
   // Bounds the log replayed at start-up: older WAL files force their column families to flush.
   o.max_total_wal_size = 256u << 20;
-  o.keep_log_file_num = 4;
-  o.max_log_file_size = 16u << 20;
+  // Our own information log: RocksDB's asserts when a full disk fails its writes (info_log.h).
+  o.info_log = std::make_shared<InfoLog>(options.path, rocksdb::InfoLogLevel::INFO_LEVEL);
   if (options.env) o.env = options.env.get();
   return o;
 }
