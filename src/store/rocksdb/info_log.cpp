@@ -58,7 +58,11 @@ void InfoLog::Logv(rocksdb::InfoLogLevel level, const char* format, va_list ap) 
   char text[1024];
   va_list copy;
   va_copy(copy, ap);
+  // RocksDB's printf-style format: not a literal here, by the Logger interface's design.
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wformat-nonliteral"
   const int n = std::vsnprintf(text, sizeof text, format, copy);
+#pragma GCC diagnostic pop
   va_end(copy);
   if (n < 0) return;
   const std::string_view message(
