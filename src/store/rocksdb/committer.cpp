@@ -18,6 +18,9 @@ namespace {
 constexpr std::size_t kMaxSpares = 4096;
 constexpr std::size_t kMaxSpareBytes = 64 * 1024;
 
+// Sections pending before a submission wakes the thread without waiting for a flush.
+constexpr std::size_t kWakeSections = 8192;
+
 // Serial-number order of 32-bit counters that may wrap (RFC 1982).
 bool after(std::uint32_t a, std::uint32_t b) noexcept {
   return static_cast<std::int32_t>(a - b) > 0;
@@ -71,10 +74,26 @@ std::uint64_t Committer::submit(WriteSet&& writes, const CounterMarks& marks,
     if (failure_) return lsn;  // read-only: never written, never acknowledged
     ++stats_.sections;
     pending_.push_back(std::move(writes));
-    wake = pending_.size() == 1;  // the thread sleeps only while nothing is pending
+    if (pending_.size() >= kWakeSections && !kicked_) {
+      kicked_ = true;
+      wake = true;
+    }
   }
   if (wake) wake_.notify_one();
   return lsn;
+}
+
+void Committer::flush_soon(const boost::asio::any_io_executor& executor) {
+  if (flush_scheduled_.exchange(true, std::memory_order_acq_rel)) return;
+  boost::asio::post(executor, [this] {
+    // Cleared first: a submission after this point schedules its own flush.
+    flush_scheduled_.store(false, std::memory_order_release);
+    {
+      std::lock_guard lock(mutex_);
+      kicked_ = true;
+    }
+    wake_.notify_one();
+  });
 }
 
 Async<void> Committer::wait(std::uint64_t lsn) {
@@ -177,12 +196,13 @@ rocksdb::Status Committer::sync_wal() {
 void Committer::run() {
   std::vector<WriteSet> group;
   std::unique_lock lock(mutex_);
+  const auto ready = [&] { return stop_ || (kicked_ && !pending_.empty()); };
   for (;;) {
-    if (pending_.empty()) {
-      if (stop_) break;
+    if (!ready()) {
+      if (pending_.empty()) kicked_ = false;  // the flush found its sections already taken
       if (unsynced_ && options_.mode == FsyncMode::batch) {
         const auto due = last_sync_ + options_.batch_interval;
-        const bool woken = wake_.wait_until(lock, due, [&] { return stop_ || !pending_.empty(); });
+        const bool woken = wake_.wait_until(lock, due, ready);
         if (!woken && !failure_) {
           lock.unlock();
           rocksdb::Status status = sync_wal();
@@ -193,10 +213,12 @@ void Committer::run() {
           if (!status.ok()) fail(status, "WAL sync");
         }
       } else {
-        wake_.wait(lock, [&] { return stop_ || !pending_.empty(); });
+        wake_.wait(lock, ready);
       }
       continue;
     }
+    if (pending_.empty()) break;  // stopping, and everything is written
+    kicked_ = false;
     group.swap(pending_);
     const std::uint64_t last = submitted_;
     const bool failed = failure_.has_value();
@@ -270,6 +292,8 @@ CommitStats Committer::stats() const {
 
 void Committer::drain() {
   std::unique_lock lock(mutex_);
+  kicked_ = true;
+  wake_.notify_one();
   const std::uint64_t target = submitted_;
   drained_.wait(lock, [&] { return acked() >= target || failure_.has_value(); });
 }

@@ -5,6 +5,11 @@
 // whole group; meanwhile the next group gathers. Coroutines waiting for an LSN are resumed on
 // their own executor (their event loop) when it is acknowledged; no loop ever waits on disk.
 //
+// When the thread wakes: not at each submission, but when a loop that submitted has run the
+// handlers already queued on it (flush_soon), so everything a loop handles in one round of its
+// event queue goes into one group with one wake-up, as Redis syncs once per event-loop
+// iteration. A large backlog (kWakeSections) wakes it at once.
+//
 // When a position is acknowledged:
 //   always  after the group's WAL write and fdatasync returned (durable on power loss);
 //   batch   after the group's WAL write returned (in the OS, survives a process crash); the WAL
@@ -80,6 +85,10 @@ class Committer {
   std::uint64_t submit(WriteSet&& writes, const CounterMarks& marks,
                        std::string* recycled = nullptr);
 
+  // Wakes the commit thread once `executor` (the caller's loop) has run the handlers already
+  // queued on it. Call after submitting, outside any lock; one pending flush serves all loops.
+  void flush_soon(const boost::asio::any_io_executor& executor);
+
   // Completes when `lsn` is acknowledged (success), or with storage_read_only if the committer
   // failed first. Resumes the caller on its own executor. lsn 0 is always acknowledged.
   Async<void> wait(std::uint64_t lsn);
@@ -152,6 +161,8 @@ class Committer {
   std::optional<Error> failure_;
   std::uint64_t failed_from_ = 0;  // first LSN that will never be acknowledged (0: none)
   bool stop_ = false;
+  bool kicked_ = false;  // a flush asked the thread to take what is pending
+  std::atomic<bool> flush_scheduled_{false};
   bool unsynced_ = false;  // batch/never: acknowledged writes not yet synced
   std::chrono::steady_clock::time_point last_sync_;
   std::uint32_t written_incarnation_;

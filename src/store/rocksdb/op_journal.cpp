@@ -134,6 +134,7 @@ void OperationJournal::seal() {
     if (subscriptions_changed_) marks.last_subscription = ctx_.index.last_subscription();
     std::string recycled;
     const std::uint64_t lsn = ctx_.committer.submit(std::move(writes_), marks, &recycled);
+    submitted_ = true;
     writes_ = WriteSet();
     writes_.adopt(std::move(recycled));
     for (memory::Queue* queue : content_written_) queue->marks.content_lsn = lsn;

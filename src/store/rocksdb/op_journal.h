@@ -60,6 +60,8 @@ class OperationJournal final : public memory::Journal {
 
   // The log position the answer depends on (0: none).
   std::uint64_t target() const noexcept { return target_; }
+  // Whether some section submitted writes (the committer must then be flushed).
+  bool submitted() const noexcept { return submitted_; }
 
  private:
   void depend(std::uint64_t lsn) noexcept {
@@ -78,6 +80,7 @@ class OperationJournal final : public memory::Journal {
   bool queue_created_ = false;
   bool visible_ = false;  // the section changed what the answer shows
   std::uint64_t target_ = 0;
+  bool submitted_ = false;
 };
 
 }  // namespace warren::store::rocks

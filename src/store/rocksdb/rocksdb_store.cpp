@@ -5,6 +5,8 @@
 
 #include <chrono>
 
+#include <boost/asio/this_coro.hpp>
+
 #include "store/memory/index.h"
 #include "store/rocksdb/committer.h"
 #include "store/rocksdb/database.h"
@@ -225,7 +227,12 @@ class Engine final : public RocksStore {
     // the engine is read-only it stops, as its writes would be dropped.
     if (committer_->failed()) co_return ReapStats{};
     OperationJournal journal(*context_);
-    co_return Result<ReapStats>(index_.reap(now, budget, &journal));
+    ReapStats stats = index_.reap(now, budget, &journal);
+    if (journal.submitted()) {
+      const boost::asio::any_io_executor executor = co_await boost::asio::this_coro::executor;
+      committer_->flush_soon(executor);
+    }
+    co_return stats;
   }
 
  private:
@@ -238,11 +245,17 @@ class Engine final : public RocksStore {
       if (failure) co_return *failure;
     }
     std::uint64_t target = 0;
+    bool submitted = false;
     std::optional<Result<T>> result;
     {
       OperationJournal journal(*context_);
       result.emplace(op(&journal));
       target = journal.target();
+      submitted = journal.submitted();
+    }
+    if (submitted) {
+      const boost::asio::any_io_executor executor = co_await boost::asio::this_coro::executor;
+      committer_->flush_soon(executor);
     }
     if (target > committer_->acked()) {
       Result<void> durable = co_await committer_->wait(target);
