@@ -44,10 +44,10 @@ Committer::Committer(rocksdb::DB& db, std::vector<rocksdb::ColumnFamilyHandle*> 
 
 Committer::~Committer() {
   {
-    std::lock_guard lock(mutex_);
+    std::lock_guard lock(bell_->mutex);
     stop_ = true;
   }
-  wake_.notify_one();
+  bell_->wake.notify_one();
   thread_.join();
 }
 
@@ -56,7 +56,7 @@ std::uint64_t Committer::submit(WriteSet&& writes, const CounterMarks& marks,
   bool wake = false;
   std::uint64_t lsn;
   {
-    std::lock_guard lock(mutex_);
+    std::lock_guard lock(bell_->mutex);
     if (marks.next_incarnation && after(*marks.next_incarnation, written_incarnation_)) {
       written_incarnation_ = *marks.next_incarnation;
       writes.put(kMeta, kIncarnationKey, encode_u32(written_incarnation_));
@@ -74,25 +74,25 @@ std::uint64_t Committer::submit(WriteSet&& writes, const CounterMarks& marks,
     if (failure_) return lsn;  // read-only: never written, never acknowledged
     ++stats_.sections;
     pending_.push_back(std::move(writes));
-    if (pending_.size() >= kWakeSections && !kicked_) {
-      kicked_ = true;
+    if (pending_.size() >= kWakeSections && !bell_->kicked) {
+      bell_->kicked = true;
       wake = true;
     }
   }
-  if (wake) wake_.notify_one();
+  if (wake) bell_->wake.notify_one();
   return lsn;
 }
 
 void Committer::flush_soon(const boost::asio::any_io_executor& executor) {
-  if (flush_scheduled_.exchange(true, std::memory_order_acq_rel)) return;
-  boost::asio::post(executor, [this] {
+  if (bell_->scheduled.exchange(true, std::memory_order_acq_rel)) return;
+  boost::asio::post(executor, [bell = bell_] {
     // Cleared first: a submission after this point schedules its own flush.
-    flush_scheduled_.store(false, std::memory_order_release);
+    bell->scheduled.store(false, std::memory_order_release);
     {
-      std::lock_guard lock(mutex_);
-      kicked_ = true;
+      std::lock_guard lock(bell->mutex);
+      bell->kicked = true;
     }
-    wake_.notify_one();
+    bell->wake.notify_one();
   });
 }
 
@@ -111,7 +111,7 @@ Async<void> Committer::wait(std::uint64_t lsn) {
 }
 
 void Committer::park(std::uint64_t lsn, Handler handler, boost::asio::any_io_executor executor) {
-  std::unique_lock lock(mutex_);
+  std::unique_lock lock(bell_->mutex);
   const bool done = lsn <= acked();
   const bool failed = !done && failure_ && lsn >= failed_from_;
   if (done || failed) {
@@ -195,14 +195,14 @@ rocksdb::Status Committer::sync_wal() {
 
 void Committer::run() {
   std::vector<WriteSet> group;
-  std::unique_lock lock(mutex_);
-  const auto ready = [&] { return stop_ || (kicked_ && !pending_.empty()); };
+  std::unique_lock lock(bell_->mutex);
+  const auto ready = [&] { return stop_ || (bell_->kicked && !pending_.empty()); };
   for (;;) {
     if (!ready()) {
-      if (pending_.empty()) kicked_ = false;  // the flush found its sections already taken
+      if (pending_.empty()) bell_->kicked = false;  // the flush found its sections already taken
       if (unsynced_ && options_.mode == FsyncMode::batch) {
         const auto due = last_sync_ + options_.batch_interval;
-        const bool woken = wake_.wait_until(lock, due, ready);
+        const bool woken = bell_->wake.wait_until(lock, due, ready);
         if (!woken && !failure_) {
           lock.unlock();
           rocksdb::Status status = sync_wal();
@@ -213,12 +213,12 @@ void Committer::run() {
           if (!status.ok()) fail(status, "WAL sync");
         }
       } else {
-        wake_.wait(lock, ready);
+        bell_->wake.wait(lock, ready);
       }
       continue;
     }
     if (pending_.empty()) break;  // stopping, and everything is written
-    kicked_ = false;
+    bell_->kicked = false;
     group.swap(pending_);
     const std::uint64_t last = submitted_;
     const bool failed = failure_.has_value();
@@ -276,24 +276,24 @@ void Committer::run() {
 }
 
 std::uint64_t Committer::submitted() const {
-  std::lock_guard lock(mutex_);
+  std::lock_guard lock(bell_->mutex);
   return submitted_;
 }
 
 std::optional<Error> Committer::failure() const {
-  std::lock_guard lock(mutex_);
+  std::lock_guard lock(bell_->mutex);
   return failure_;
 }
 
 CommitStats Committer::stats() const {
-  std::lock_guard lock(mutex_);
+  std::lock_guard lock(bell_->mutex);
   return stats_;
 }
 
 void Committer::drain() {
-  std::unique_lock lock(mutex_);
-  kicked_ = true;
-  wake_.notify_one();
+  std::unique_lock lock(bell_->mutex);
+  bell_->kicked = true;
+  bell_->wake.notify_one();
   const std::uint64_t target = submitted_;
   drained_.wait(lock, [&] { return acked() >= target || failure_.has_value(); });
 }

@@ -151,8 +151,15 @@ class Committer {
   std::vector<rocksdb::ColumnFamilyHandle*> handles_;
   Options options_;
 
-  mutable std::mutex mutex_;
-  std::condition_variable wake_;     // the commit thread: work or stop
+  // What a posted flush touches: shared with the flush handlers, so one still queued on a loop
+  // after the committer is gone rings a bell nobody listens to instead of freed memory.
+  struct Doorbell {
+    mutable std::mutex mutex;      // guards the committer's state below too
+    std::condition_variable wake;  // the commit thread: work or stop
+    bool kicked = false;           // a flush asked the thread to take what is pending
+    std::atomic<bool> scheduled{false};
+  };
+  std::shared_ptr<Doorbell> bell_ = std::make_shared<Doorbell>();
   std::condition_variable drained_;  // drain(): progress
   std::vector<WriteSet> pending_;
   std::vector<std::string> spare_;  // storage of written sets, handed back by submit()
@@ -161,8 +168,6 @@ class Committer {
   std::optional<Error> failure_;
   std::uint64_t failed_from_ = 0;  // first LSN that will never be acknowledged (0: none)
   bool stop_ = false;
-  bool kicked_ = false;  // a flush asked the thread to take what is pending
-  std::atomic<bool> flush_scheduled_{false};
   bool unsynced_ = false;  // batch/never: acknowledged writes not yet synced
   std::chrono::steady_clock::time_point last_sync_;
   std::uint32_t written_incarnation_;

@@ -206,6 +206,16 @@ TEST_F(RestartTest, ReapingRemovesExpiredRecordsFromDisk) {
   EXPECT_EQ(store_->load_stats().claims, 0);
 }
 
+TEST_F(RestartTest, AStoreClosedWithAFlushStillQueuedOnItsLoopIsNotTouched) {
+  post(queue(), 1, 0, kT0, 60);
+  // This read drops the expired message: a write it does not wait for, whose flush is posted
+  // to the loop and still queued when the read returns.
+  EXPECT_TRUE(ids(queue(), kT0 + sec(120)).empty());
+  reopen(kT0);  // the old store is gone; its flush runs on the loop after it (ASan watches)
+  post(queue(), 1);
+  EXPECT_EQ(ids(queue()).size(), 1u);
+}
+
 TEST_F(RestartTest, DeletingAQueueRemovesAllItsRecords) {
   post(queue(), 10);
   claim(queue(), 5, kT0);
