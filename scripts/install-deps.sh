@@ -15,9 +15,10 @@ build_pkgs=(
 test_pkgs=(
   clang libclang-rt-14-dev python3 python3-pytest python3-zaqarclient python3-zaqar python3-websocket
   python3-msgpack python3-requests python3-testtools python3-ddt python3-fixtures
-  python3-stestr redis-server redis-tools procps
+  python3-stestr redis-server redis-tools procps nodejs
 )
-bench_pkgs=(nginx-light nodejs python3-matplotlib util-linux)
+bench_pkgs=(nginx-light nodejs python3-matplotlib util-linux zaqar-server python3-redis redis-server
+            redis-tools wrk)
 
 want=()
 groups=("$@")

@@ -11,6 +11,9 @@ struct ApiOptions {
   bool client_id_uuid_safe = true;
   std::size_t min_client_id_length = 10;
   std::size_t max_client_id_length = 36;
+  // Also serve Zaqar's deprecated v1.1 API under /v1.1/ (Zaqar's
+  // enable_deprecated_api_versions = 1.1); off by default, as in Zaqar.
+  bool enable_v1_1 = false;
 };
 
 }  // namespace warren::api

@@ -34,6 +34,7 @@ ParsedServeOptions parse_serve_options(int argc, char** argv) {
   std::int64_t fsync_batch_ms = 10;
   std::string client_id_mode = "strict";
   std::string subscriber_types = "http,https,mailto,trust+http,trust+https";
+  std::string deprecated_versions;
   engine::Limits& l = o.limits;
   http::ParserLimits& p = o.connection.limits;
 
@@ -45,6 +46,7 @@ ParsedServeOptions parse_serve_options(int argc, char** argv) {
       ("listen", po::value(&o.listen)->default_value(o.listen), "address and port: HOST:PORT, [IPv6]:PORT or PORT")
       ("threads", po::value(&o.threads)->default_value(0), "event-loop threads (0: one per core)")
       ("max-connections", po::value(&o.max_connections)->default_value(o.max_connections), "open connections at most; more are answered 503 and closed")
+      ("reserved-fds", po::value(&o.reserved_fds)->default_value(o.reserved_fds), "file descriptors kept free for storage and logs; connections are capped at the descriptor limit minus this")
       ("backlog", po::value(&o.backlog)->default_value(o.backlog), "listen backlog of each loop's socket")
       ("max-header-bytes", po::value(&p.max_header_bytes)->default_value(p.max_header_bytes), "request line and headers at most (431 beyond)")
       ("max-target-bytes", po::value(&p.max_target_bytes)->default_value(p.max_target_bytes), "request target at most (414 beyond)")
@@ -53,7 +55,8 @@ ParsedServeOptions parse_serve_options(int argc, char** argv) {
       ("header-timeout", po::value(&header_timeout_s)->default_value(header_timeout_s), "seconds a request's headers may take to arrive")
       ("idle-timeout", po::value(&idle_timeout_s)->default_value(idle_timeout_s), "seconds an idle keep-alive connection (or a stalled body or write) is kept")
       ("shutdown-grace", po::value(&shutdown_grace_s)->default_value(shutdown_grace_s), "seconds requests in flight get to finish on SIGINT/SIGTERM")
-      ("log-level", po::value(&o.log_level)->default_value(o.log_level), "debug | info | warn | error");
+      ("log-level", po::value(&o.log_level)->default_value(o.log_level), "debug | info | warn | error")
+      ("enable-deprecated-api-versions", po::value(&deprecated_versions), "also serve these deprecated Zaqar API versions: 1.1 (as Zaqar's option of that name)");
 
   po::options_description storage("Storage");
   storage.add_options()
@@ -119,6 +122,10 @@ ParsedServeOptions parse_serve_options(int argc, char** argv) {
     return fail("--client-id-uuid-safe must be strict or off");
   }
   o.api.client_id_uuid_safe = client_id_mode == "strict";
+  for (const std::string& version : split_list(deprecated_versions)) {
+    if (version != "1.1") return fail("--enable-deprecated-api-versions knows only 1.1");
+    o.api.enable_v1_1 = true;
+  }
   l.subscriber_types = split_list(subscriber_types);
   if (header_timeout_s <= 0 || idle_timeout_s <= 0 || shutdown_grace_s < 0) {
     return fail("timeouts must be positive");

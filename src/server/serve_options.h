@@ -29,6 +29,9 @@ struct ServeOptions {
   std::string listen = "127.0.0.1:8888";
   unsigned threads = 0;  // 0: one per core
   std::size_t max_connections = 100000;
+  // Descriptors kept free for everything but connections (storage files, logs): connections
+  // are capped at RLIMIT_NOFILE minus this.
+  std::size_t reserved_fds = 64;
   int backlog = 4096;
   std::chrono::milliseconds shutdown_grace{std::chrono::seconds(10)};
   std::string log_level = "info";

@@ -301,6 +301,7 @@ ClaimResult Queue::claim(const ClaimParams& params, TimeMs now, std::vector<Dead
       changes_.counters = tracking_;
     }
     note_message(seq);
+    const Summary before = log_.keys_of(record);
     if (record.claim != ClaimTable::kNoClaim) {
       note_claim(claims_.at(record.claim).seq);
       claims_.detach(record.claim, seq);
@@ -309,7 +310,7 @@ ClaimResult Queue::claim(const ClaimParams& params, TimeMs now, std::vector<Dead
     claims_.attach(ref, seq);
     if (dead_letter.active() && record.claim_count < UINT32_MAX) ++record.claim_count;
     stretch(record, claim_end, params.ttl_s, params.grace_s);
-    log_.touch(seq);
+    log_.touch(seq, before);
     result.messages.push_back(to_message(seq, record));
   }
   if (ref != ClaimTable::kNoClaim) result.claim_id = format_id({incarnation_, claims_.at(ref).seq});
@@ -343,12 +344,17 @@ Result<void> Queue::update_claim(QueueRef ref, std::string_view claim_id, std::i
     return make_error(Errc::claim_not_found, claim_id, ref.name, ref.project);
   }
   const TimeMs claim_end = add_seconds(now, ttl_s);
+  // Every message of the claim had the same claim end; only expiry differs between them.
+  const TimeMs old_end = claims_.at(claim_ref).expires;
   claims_.restart(claim_ref, now, claim_end, ttl_s);
   note_claim(claims_.at(claim_ref).seq);
   for (std::uint64_t seq : claims_.at(claim_ref).messages) {
     if (Record* record = log_.find(seq)) {
+      Summary before = log_.keys_of(*record);
+      before.min[kUnclaimed] = old_end;
+      before.min[kAvailable] = std::max(record->visible_at(), old_end);
       stretch(*record, claim_end, ttl_s, grace_s);
-      log_.touch(seq);
+      log_.touch(seq, before);
       note_message(seq);
     }
   }
@@ -365,8 +371,9 @@ void Queue::release_claim(std::string_view claim_id) {
   // deletes them, and they show no claim.
   for (std::uint64_t seq : claims_.at(ref).messages) {
     if (Record* record = log_.find(seq)) {
+      const Summary before = log_.keys_of(*record);
       record->claim = ClaimTable::kNoClaim;
-      log_.touch(seq);
+      log_.touch(seq, before);
       note_message(seq);
     }
   }
