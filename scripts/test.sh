@@ -2,7 +2,7 @@
 # The test command README.md gives (and .ci/run calls): installs what the tests need, builds
 # the release and the sanitizer (ASan + UBSan) modes, and runs every suite against both:
 # unit tests (ctest), integration tests over real sockets against the real binary (pytest), and
-# the fuzz targets for a bounded time.
+# the fuzz targets for a bounded time, and the rocksdb engine's crash tests (tests/crash/run.sh).
 # Exits non-zero if anything fails.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -50,6 +50,12 @@ for mode in release debug; do
   if [ "$mode" = release ]; then
     step "conformance: python-zaqarclient and Zaqar's functional tests ($mode)"
     tests/conformance/run.sh "build/$mode/warren" || failed+=("conformance ($mode)")
+    # SIGKILL, damaged-WAL and full-disk tests of the rocksdb engine (~50 s; release only: they
+    # test the engine's recovery, which the sanitizers see in the unit tests).
+    step "crash tests ($mode)"
+    if ! WARREN_BIN="$ROOT/build/$mode/warren" tests/crash/run.sh; then
+      failed+=("crash tests ($mode)")
+    fi
   fi
 done
 

@@ -62,11 +62,12 @@ ParsedServeOptions parse_serve_options(int argc, char** argv) {
   storage.add_options()
       ("storage", po::value(&o.storage.engine)->default_value(o.storage.engine), "engine: memory | rocksdb | redis")
       ("data-dir", po::value(&o.storage.data_dir)->default_value(o.storage.data_dir), "rocksdb: directory of the database")
-      ("fsync", po::value(&o.storage.fsync)->default_value(o.storage.fsync), "rocksdb: always (sync before acknowledging) | batch | never")
+      ("fsync", po::value(&o.storage.fsync)->default_value(o.storage.fsync), "rocksdb: always (acknowledge after the WAL sync; concurrent writes share one) | batch (acknowledge, sync within --fsync-interval-ms) | never (leave syncing to the OS)")
       ("fsync-interval-ms", po::value(&fsync_batch_ms)->default_value(fsync_batch_ms), "rocksdb, --fsync=batch: sync at most this often")
+      ("wal-recovery", po::value(&o.storage.wal_recovery)->default_value(o.storage.wal_recovery), "rocksdb: strict (refuse to start on a corrupt log, past a torn last record) | point-in-time (start from the intact prefix)")
       ("redis", po::value(&o.storage.redis_urls), "redis: redis://HOST:PORT[,HOST:PORT...] (several: a Redis Cluster)")
       ("redis-wait-replicas", po::value(&o.storage.redis_wait_replicas)->default_value(0), "redis: after each write, WAIT for this many replicas (narrows the failover loss window)")
-      ("memory-shards", po::value(&o.storage.memory_shards)->default_value(o.storage.memory_shards), "memory: lock shards");
+      ("memory-shards", po::value(&o.storage.memory_shards)->default_value(o.storage.memory_shards), "memory, rocksdb: lock shards of the in-memory index");
 
   po::options_description limits("Zaqar limits (as Zaqar's [transport] options)");
   limits.add_options()
@@ -152,6 +153,15 @@ ParsedServeOptions parse_serve_options(int argc, char** argv) {
   }
   if (o.storage.engine != "memory" && o.storage.engine != "rocksdb" && o.storage.engine != "redis") {
     return fail("--storage must be memory, rocksdb or redis");
+  }
+  if (o.storage.fsync != "always" && o.storage.fsync != "batch" && o.storage.fsync != "never") {
+    return fail("--fsync must be always, batch or never");
+  }
+  if (fsync_batch_ms < 1 || fsync_batch_ms > 60000) {
+    return fail("--fsync-interval-ms must lie within 1..60000");
+  }
+  if (o.storage.wal_recovery != "strict" && o.storage.wal_recovery != "point-in-time") {
+    return fail("--wal-recovery must be strict or point-in-time");
   }
   return {std::move(o), 0};
 }

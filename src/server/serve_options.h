@@ -15,10 +15,11 @@
 namespace warren::server {
 
 struct StorageOptions {
-  std::string engine = "memory";  // memory | rocksdb | redis
+  std::string engine = "rocksdb";  // memory | rocksdb | redis
   std::string data_dir = "./data";
   std::string fsync = "always";   // always | batch | never
   std::chrono::milliseconds fsync_batch_interval{10};
+  std::string wal_recovery = "strict";  // strict | point-in-time
   std::string redis_urls;          // redis://HOST:PORT[,HOST:PORT...]
   int redis_wait_replicas = 0;     // WAIT for this many replicas after each write
   std::size_t memory_shards = 64;

@@ -55,6 +55,11 @@ class MessageLog {
 
   // Stores `record` as the next sequence number and returns that number.
   std::uint64_t append(Record&& record);
+  // Makes `seq` the next sequence number if it is beyond the current one (restoring records
+  // with gaps, or a counter that was persisted ahead of the records).
+  void skip_to(std::uint64_t seq) noexcept {
+    if (seq > next_seq_) next_seq_ = seq;
+  }
 
   // The live record `seq`, or nullptr.
   Record* find(std::uint64_t seq) noexcept;
