@@ -21,8 +21,8 @@ debug: deps
 
 fuzz: deps
 	@scripts/install-deps.sh test
-	@CXX=clang++ cmake -S . -B $(BUILD)/fuzz -G $(GENERATOR) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DWARREN_FUZZ=ON -DWARREN_TESTS=OFF $(CMAKE_FLAGS) >/dev/null
-	@cmake --build $(BUILD)/fuzz
+	@CXX=clang++ cmake -S . -B $(BUILD)/fuzz -G $(GENERATOR) -DCMAKE_BUILD_TYPE=Release -DWARREN_FUZZ=ON -DWARREN_TESTS=OFF $(CMAKE_FLAGS) >/dev/null
+	@cmake --build $(BUILD)/fuzz --target fuzz_targets
 
 # Builds and starts the server on 127.0.0.1:8888 with the default (embedded) storage.
 serve: release
@@ -32,9 +32,12 @@ serve: release
 test:
 	@scripts/test.sh
 
+# Side-by-side benchmarks (bench/README.md). Zaqar joins when WARREN_ZAQAR_LUA names the folder
+# holding its Redis driver's two Lua scripts (never committed here).
 bench: release
 	@scripts/install-deps.sh bench
-	bench/compare
+	bench/http-compare
+	bench/compare $(if $(WARREN_ZAQAR_LUA),--zaqar-lua $(WARREN_ZAQAR_LUA))
 
 format:
 	@git ls-files '*.cpp' '*.h' | xargs clang-format -i

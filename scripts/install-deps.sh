@@ -22,9 +22,10 @@ build_pkgs=(
 test_pkgs=(
   clang libclang-rt-14-dev python3 python3-pytest python3-zaqarclient python3-zaqar python3-websocket
   python3-msgpack python3-requests python3-testtools python3-ddt python3-fixtures
-  python3-stestr redis-server redis-tools procps
+  python3-stestr redis-server redis-tools procps nodejs
 )
-bench_pkgs=(nginx-light nodejs node-ws python3-matplotlib util-linux)
+bench_pkgs=(nginx-light nodejs node-ws python3-matplotlib util-linux zaqar-server python3-redis
+            redis-server redis-tools wrk)
 MSGPACK_PKG=libmsgpack-cxx-dev
 DEPS_DIR=${WARREN_DEPS_DIR:-/opt/warren-deps}
 

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The test command README.md gives (and .ci/run calls): installs what the tests need, builds
 # the release and the sanitizer (ASan + UBSan) modes, and runs every suite against both:
-# unit tests (ctest), integration tests over real sockets against the real binary (pytest).
+# unit tests (ctest), integration tests over real sockets against the real binary (pytest), and
+# the fuzz targets for a bounded time, and the rocksdb engine's crash tests (tests/crash/run.sh).
 # Exits non-zero if anything fails.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -40,11 +41,28 @@ for mode in release debug; do
     failed+=("unit tests ($mode)")
   fi
   step "integration tests ($mode)"
-  if ! WARREN_BIN="$ROOT/build/$mode/warren" "$PY" -m pytest -q -p no:cacheprovider \
+  sanitized=0; [ "$mode" = debug ] && sanitized=1
+  if ! WARREN_BIN="$ROOT/build/$mode/warren" WARREN_SANITIZED=$sanitized \
+       "$PY" -m pytest -q -p no:cacheprovider \
        tests/integration; then
     failed+=("integration tests ($mode)")
   fi
+  if [ "$mode" = release ]; then
+    step "conformance: python-zaqarclient and Zaqar's functional tests ($mode)"
+    tests/conformance/run.sh "build/$mode/warren" || failed+=("conformance ($mode)")
+    # SIGKILL, damaged-WAL and full-disk tests of the rocksdb engine (~50 s; release only: they
+    # test the engine's recovery, which the sanitizers see in the unit tests).
+    step "crash tests ($mode)"
+    if ! WARREN_BIN="$ROOT/build/$mode/warren" tests/crash/run.sh; then
+      failed+=("crash tests ($mode)")
+    fi
+  fi
 done
+
+step "fuzz targets (clang + libFuzzer, ${FUZZ_SECONDS:-30}s each)"
+if ! make --no-print-directory fuzz || ! tests/fuzz/run.sh "${FUZZ_SECONDS:-30}"; then
+  failed+=("fuzz")
+fi
 
 if [ ${#failed[@]} -gt 0 ]; then
   step "FAILED: ${failed[*]}"

@@ -125,6 +125,23 @@ class Server:
         self.stop()
 
 
+class External:
+    """A server this script did not start (given by URL): loaded like the others, its CPU not
+    measured (cpu() is None) and never stopped."""
+
+    def __init__(self, name, url):
+        from urllib.parse import urlsplit
+        self.name, self.url = name, url.rstrip("/")
+        parts = urlsplit(url)
+        self.host, self.port = parts.hostname, parts.port or 80
+
+    def cpu(self):
+        return None
+
+    def stop(self):
+        pass
+
+
 def build_dir():
     return Path(os.environ.get("WARREN_BUILD", ROOT / "build" / "release"))
 
@@ -331,6 +348,15 @@ def fmt_us(x):
     return f"{x:.0f} µs"
 
 
+def fmt_errors(level):
+    """Errors of a point, and the connections that got no answer at all (a server that leaves
+    them in its accept queue fails no request but serves nobody on them)."""
+    text = str(level["error_total"])
+    if level.get("starved_connections"):
+        text += f" ({level['starved_connections']} of {level['connections']} conns starved)"
+    return text
+
+
 def fmt_ratio(x):
     return "–" if x is None else f"{x:.2f}"
 
@@ -368,6 +394,17 @@ def machine_line():
             f"load average before the run {' '.join(load)}")
 
 
+def median_level(levels, key=lambda lvl: lvl["throughput"]):
+    """Of several measurements of one point, the one with the median figure (errors summed
+    into it, so that a failure in any round shows)."""
+    ordered = sorted(levels, key=key)
+    chosen = dict(ordered[len(ordered) // 2])
+    chosen["rounds"] = len(levels)
+    chosen["error_total"] = max(lvl["error_total"] for lvl in levels)
+    chosen["starved_connections"] = max(lvl.get("starved_connections", 0) for lvl in levels)
+    return chosen
+
+
 def measure(server, args, timeout=600):
     """One point: `warren bench ARGS` against a server; returns the JSON's first level with the
     server's CPU share over the point added (server_cpu_pct, 100 = one core saturated)."""
@@ -375,5 +412,10 @@ def measure(server, args, timeout=600):
     result = run_bench(args, timeout=timeout)
     cpu1, t1 = server.cpu(), time.time()
     level = result["levels"][0]
-    level["server_cpu_pct"] = 100.0 * (cpu1 - cpu0) / max(1e-9, t1 - t0)
+    level["server_cpu_pct"] = None if cpu0 is None else 100.0 * (cpu1 - cpu0) / max(1e-9, t1 - t0)
     return level, result
+
+
+def fmt_cpu(level):
+    pct = level.get("server_cpu_pct")
+    return "–" if pct is None else f"{pct:.0f} %"

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstddef>
+#include <string>
 
 namespace warren::api {
 
@@ -11,6 +12,11 @@ struct ApiOptions {
   bool client_id_uuid_safe = true;
   std::size_t min_client_id_length = 10;
   std::size_t max_client_id_length = 36;
+  // Key of pre-signed URLs (Zaqar's [signed_url] secret_key); empty: none can be made or used.
+  std::string signed_url_secret;
+  // Also serve Zaqar's deprecated v1.1 API under /v1.1/ (Zaqar's
+  // enable_deprecated_api_versions = 1.1); off by default, as in Zaqar.
+  bool enable_v1_1 = false;
 };
 
 }  // namespace warren::api

@@ -1,6 +1,8 @@
 // UUID canonicalisation with Python's uuid.UUID() leniency.
 #include "api/client_id.h"
 
+#include <array>
+#include <cstdint>
 #include <string>
 
 namespace warren::api {
@@ -22,7 +24,55 @@ std::string replace_all(std::string_view text, std::string_view what) {
 
 }  // namespace
 
+namespace {
+
+// Hex digit value, or -1.
+constexpr std::array<std::int8_t, 256> kHex = [] {
+  std::array<std::int8_t, 256> table{};
+  for (auto& v : table) v = -1;
+  for (int c = '0'; c <= '9'; ++c) table[static_cast<std::size_t>(c)] = static_cast<std::int8_t>(c - '0');
+  for (int c = 'a'; c <= 'f'; ++c) table[static_cast<std::size_t>(c)] = static_cast<std::int8_t>(c - 'a' + 10);
+  for (int c = 'A'; c <= 'F'; ++c) table[static_cast<std::size_t>(c)] = static_cast<std::int8_t>(c - 'A' + 10);
+  return table;
+}();
+
+// The usual spelling, 8-4-4-4-12 hex digits, without the general path's copies.
+std::optional<CanonicalUuid> canonical_hyphenated(std::string_view text) {
+  constexpr char kLower[] = "0123456789abcdef";
+  CanonicalUuid uuid;
+  std::size_t count = 0;
+  for (std::size_t i = 0; i < 36; ++i) {
+    if (i == 8 || i == 13 || i == 18 || i == 23) {
+      if (text[i] != '-') return std::nullopt;
+      continue;
+    }
+    const std::int8_t v = kHex[static_cast<unsigned char>(text[i])];
+    if (v < 0) return std::nullopt;
+    uuid.hex[count++] = kLower[v];
+  }
+  return uuid;
+}
+
+// The compact spelling zaqarclient sends: 32 hex digits.
+std::optional<CanonicalUuid> canonical_compact(std::string_view text) {
+  constexpr char kLower[] = "0123456789abcdef";
+  CanonicalUuid uuid;
+  for (std::size_t i = 0; i < 32; ++i) {
+    const std::int8_t v = kHex[static_cast<unsigned char>(text[i])];
+    if (v < 0) return std::nullopt;
+    uuid.hex[i] = kLower[v];
+  }
+  return uuid;
+}
+
+}  // namespace
+
 std::optional<CanonicalUuid> canonical_uuid(std::string_view text) {
+  if (text.size() == 36) {
+    if (auto uuid = canonical_hyphenated(text)) return uuid;
+  } else if (text.size() == 32) {
+    return canonical_compact(text);
+  }
   // uuid.UUID(hex): hex.replace('urn:', '').replace('uuid:', '').strip('{}').replace('-', '')
   // then exactly 32 hex digits. (Python's int() would also take '0x' or '_'; we do not.)
   std::string stripped;

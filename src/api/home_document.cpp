@@ -1,4 +1,5 @@
-// The versions and JSON-home documents, generated from tables of Zaqar v2's resources.
+// The versions and JSON-home documents, generated from tables of Zaqar v2's resources (v1.1's
+// home document is the subset it has).
 #include "api/home_document.h"
 
 #include <initializer_list>
@@ -116,19 +117,41 @@ const Resource kResources[] = {
     {"rel/ping", "/v2/ping", {}, {"GET"}, false},
 };
 
-std::string build_home() {
+// Zaqar's v1.1 home document lists the v2 resources it has, under /v1.1, and allows only PUT
+// and DELETE on rel/queue.
+constexpr std::string_view kNotInV1_1[] = {"rel/queue_share", "rel/queue_purge",
+                                           "rel/message_get", "rel/subscriptions_get",
+                                           "rel/subscriptions_post", "rel/subscription",
+                                           "rel/subscription_patch"};
+constexpr std::string_view kV2Prefix = "/v2";
+
+bool in_v1_1(std::string_view rel) {
+  for (std::string_view absent : kNotInV1_1) {
+    if (absent == rel) return false;
+  }
+  return true;
+}
+
+std::string build_home(bool v1_1) {
   std::string out;
   JsonWriter json(out);
   json.begin_object().key("resources").begin_object();
   for (const Resource& r : kResources) {
-    json.key(r.rel).begin_object().key("href-template").string(r.href_template);
+    if (v1_1 && !in_v1_1(r.rel)) continue;
+    std::string href(r.href_template);
+    if (v1_1) href.replace(0, kV2Prefix.size(), "/v1.1");
+    json.key(r.rel).begin_object().key("href-template").string(href);
     if (r.vars.size() > 0) {
       json.key("href-vars").begin_object();
       for (const HrefVar& v : r.vars) json.key(v.name).string(v.param);
       json.end_object();
     }
     json.key("hints").begin_object().key("allow").begin_array();
-    for (std::string_view method : r.allow) json.string(method);
+    if (v1_1 && r.rel == "rel/queue") {
+      json.string("PUT").string("DELETE");
+    } else {
+      for (std::string_view method : r.allow) json.string(method);
+    }
     json.end_array().key("formats").begin_object().key("application/json").begin_object()
         .end_object().end_object();
     if (r.accepts_post) json.key("accept-post").begin_array().string("application/json").end_array();
@@ -146,7 +169,12 @@ std::string_view versions_document() {
 }
 
 std::string_view home_document() {
-  static const std::string document = build_home();
+  static const std::string document = build_home(false);
+  return document;
+}
+
+std::string_view home_document_v1_1() {
+  static const std::string document = build_home(true);
   return document;
 }
 

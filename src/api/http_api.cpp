@@ -1,6 +1,8 @@
 // HttpApi: routing and Zaqar's request checks.
 #include "api/http_api.h"
 
+#include "api/signed_url.h"
+
 #include <ostream>  // Boost 1.81 core/string_view.hpp needs it complete
 
 #include <boost/beast/core/string.hpp>
@@ -85,7 +87,7 @@ bool has_admin_role(std::optional<std::string_view> roles) {
 }  // namespace
 
 HttpApi::HttpApi(engine::QueueService& service, ApiOptions options)
-    : service_(service), options_(options) {
+    : service_(service), options_(std::move(options)) {
   add(verb::get, "/", &HttpApi::get_versions);
   add(verb::get, "/v2/", &HttpApi::get_home);
   add(verb::get, "/v2/ping", &HttpApi::get_ping);
@@ -99,6 +101,7 @@ HttpApi::HttpApi(engine::QueueService& service, ApiOptions options)
   add(verb::delete_, "/v2/queues/{queue_name}", &HttpApi::delete_queue);
   add(verb::get, "/v2/queues/{queue_name}/stats", &HttpApi::get_stats);
   add(verb::post, "/v2/queues/{queue_name}/purge", &HttpApi::post_purge);
+  add(verb::post, "/v2/queues/{queue_name}/share", &HttpApi::post_share);
 
   add(verb::post, "/v2/queues/{queue_name}/messages", &HttpApi::post_messages);
   add(verb::get, "/v2/queues/{queue_name}/messages", &HttpApi::get_messages);
@@ -121,11 +124,39 @@ HttpApi::HttpApi(engine::QueueService& service, ApiOptions options)
       &HttpApi::delete_subscription);
   add(verb::put, "/v2/queues/{queue_name}/subscriptions/{subscription_id}/confirm",
       &HttpApi::put_confirm);
+
+  if (options_.enable_v1_1) add_v1_1_routes();
+}
+
+// Zaqar's transport/wsgi/v1_1/__init__.py: no queue PATCH, purge, share or subscriptions.
+void HttpApi::add_v1_1_routes() {
+  add(verb::get, "/v1.1/", &HttpApi::get_home_v1_1);
+  add(verb::get, "/v1.1/ping", &HttpApi::get_ping);
+  add(verb::head, "/v1.1/ping", &HttpApi::head_ping);
+  add(verb::get, "/v1.1/health", &HttpApi::get_health, true);
+
+  add(verb::get, "/v1.1/queues", &HttpApi::list_queues);
+  add(verb::put, "/v1.1/queues/{queue_name}", &HttpApi::put_queue);
+  add(verb::get, "/v1.1/queues/{queue_name}", &HttpApi::get_queue);
+  add(verb::delete_, "/v1.1/queues/{queue_name}", &HttpApi::delete_queue);
+  add(verb::get, "/v1.1/queues/{queue_name}/stats", &HttpApi::get_stats);
+
+  add(verb::post, "/v1.1/queues/{queue_name}/messages", &HttpApi::post_messages);
+  add(verb::get, "/v1.1/queues/{queue_name}/messages", &HttpApi::get_messages);
+  add(verb::delete_, "/v1.1/queues/{queue_name}/messages", &HttpApi::delete_messages);
+  add(verb::get, "/v1.1/queues/{queue_name}/messages/{message_id}", &HttpApi::get_message);
+  add(verb::delete_, "/v1.1/queues/{queue_name}/messages/{message_id}", &HttpApi::delete_message);
+
+  add(verb::post, "/v1.1/queues/{queue_name}/claims", &HttpApi::post_claim);
+  add(verb::get, "/v1.1/queues/{queue_name}/claims/{claim_id}", &HttpApi::get_claim);
+  add(verb::patch, "/v1.1/queues/{queue_name}/claims/{claim_id}", &HttpApi::patch_claim);
+  add(verb::delete_, "/v1.1/queues/{queue_name}/claims/{claim_id}", &HttpApi::delete_claim);
 }
 
 void HttpApi::add(verb method, std::string_view pattern, Resource resource, bool admin_only) {
   const bool has_queue = pattern.find("{queue_name}") != std::string_view::npos;
-  router_.add(method, pattern, Route{resource, has_queue, admin_only});
+  const ApiVersion version = pattern.starts_with("/v1.1/") ? ApiVersion::v1_1 : ApiVersion::v2;
+  router_.add(method, pattern, Route{resource, has_queue, admin_only, version});
 }
 
 void HttpApi::write_error(HttpCall& call, const Error& error) { call.response.error(error); }
@@ -134,6 +165,17 @@ bool HttpApi::check_request(HttpCall& call, const Route* route) {
   const http::Request& request = call.request;
   const std::string_view path = request.path;
 
+  if (const auto signature = request.header("URL-Signature")) {
+    const SignedHeaders headers{*signature, request.header("URL-Expires").value_or(""),
+                                request.header("URL-Methods").value_or(""),
+                                request.header("URL-Paths").value_or(""),
+                                request.header("X-Project-ID").value_or("")};
+    if (!verify_signed_request(options_.signed_url_secret, headers, request.method_text, path,
+                               service_.now())) {
+      write_error(call, make_error(Errc::signed_url_rejected));
+      return false;
+    }
+  }
   if (request.content_length) {
     if (const auto type = request.header("Content-Type");
         type && boost::beast::iequals(trim(*type), "application/x-www-form-urlencoded")) {
@@ -183,8 +225,10 @@ bool HttpApi::check_request(HttpCall& call, const Route* route) {
     call.scope.project = *project;
   }
 
-  const bool has_queue = route != nullptr ? route->has_queue : call.params[0].data() != nullptr &&
-                                                                     path.starts_with("/v2/queues/");
+  const bool has_queue =
+      route != nullptr ? route->has_queue
+                       : call.params[0].data() != nullptr &&
+                             (path.starts_with("/v2/queues/") || path.starts_with("/v1.1/queues/"));
   if (has_queue) {
     std::string_view name = call.params[0];
     if (name.find('%') != std::string_view::npos) {
@@ -216,15 +260,16 @@ boost::asio::awaitable<void> HttpApi::handle(http::Request& request,
   }
   call.params = match.params;
   const Route* route = match.kind == Kind::found ? match.target : nullptr;
+  if (route != nullptr) call.version = route->version;
   if (!check_request(call, route)) co_return;
   if (route == nullptr) {
     if (request.method == verb::options) {
       response.begin(200);
-      response.header("Allow", match.allow);
+      response.header("allow", match.allow);
       response.end_with_body("application/json", "");
     } else {
       response.begin(405);
-      response.header("Allow", match.allow);
+      response.header("allow", match.allow);
       std::string& body = response.begin_body("application/json");
       JsonWriter(body).begin_object().key("title").string("405 Method Not Allowed").end_object();
       response.finish_body();

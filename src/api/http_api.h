@@ -19,6 +19,10 @@
 
 namespace warren::api {
 
+// The API version a route belongs to. v1.1 (Zaqar's deprecated API) shares v2's handlers; they
+// branch where v1.1 differs: raw queue metadata, no delay, no queue post-size or TTL defaults.
+enum class ApiVersion { v2, v1_1 };
+
 // One request on its way through a resource handler.
 struct HttpCall {
   HttpCall(http::Request& r, http::ResponseWriter& w) : request(r), response(w) {}
@@ -29,6 +33,7 @@ struct HttpCall {
   std::string_view queue;  // decoded {queue_name}, when the route has one
   engine::Scope scope;
   QueryParams query;
+  ApiVersion version = ApiVersion::v2;
 
   std::string decoded_queue;  // backing store of `queue` when it was percent-encoded
   CanonicalUuid client_uuid;
@@ -36,6 +41,7 @@ struct HttpCall {
   // The request path without the API prefix's trailing parts, e.g. "/v2/queues/q".
   std::string_view path() const noexcept { return request.path; }
   bool has_body() const noexcept { return request.content_length.has_value() || !request.body.empty(); }
+  bool v1_1() const noexcept { return version == ApiVersion::v1_1; }
 };
 
 class HttpApi final : public http::Handler {
@@ -52,10 +58,13 @@ class HttpApi final : public http::Handler {
     Resource resource = nullptr;
     bool has_queue = false;    // {queue_name} is the first parameter
     bool admin_only = false;   // needs role:admin (X-Roles)
+    ApiVersion version = ApiVersion::v2;
   };
 
   void add(boost::beast::http::verb method, std::string_view pattern, Resource resource,
            bool admin_only = false);
+  // Adds the routes of Zaqar's v1.1 API (a subset of v2's, on the same handlers).
+  void add_v1_1_routes();
   // Zaqar's before-hooks. False: an error response was written.
   bool check_request(HttpCall& call, const Route* route);
   void write_error(HttpCall& call, const Error& error);
@@ -63,6 +72,7 @@ class HttpApi final : public http::Handler {
   // System (http_system.cpp)
   boost::asio::awaitable<void> get_versions(HttpCall& call);
   boost::asio::awaitable<void> get_home(HttpCall& call);
+  boost::asio::awaitable<void> get_home_v1_1(HttpCall& call);
   boost::asio::awaitable<void> get_ping(HttpCall& call);
   boost::asio::awaitable<void> head_ping(HttpCall& call);
   boost::asio::awaitable<void> get_health(HttpCall& call);
@@ -74,8 +84,14 @@ class HttpApi final : public http::Handler {
   boost::asio::awaitable<void> delete_queue(HttpCall& call);
   boost::asio::awaitable<void> get_stats(HttpCall& call);
   boost::asio::awaitable<void> post_purge(HttpCall& call);
+  // Pre-signed URLs (http_share.cpp)
+  boost::asio::awaitable<void> post_share(HttpCall& call);
   // Messages (http_messages.cpp)
   boost::asio::awaitable<void> post_messages(HttpCall& call);
+  boost::asio::awaitable<void> post_messages_v1_1(HttpCall& call,
+                                                  std::optional<std::size_t> length);
+  // 201 {"resources":[hrefs]} with Location <path>?ids=...
+  void write_posted(HttpCall& call, const std::vector<store::ShortId>& ids);
   boost::asio::awaitable<void> get_messages(HttpCall& call);
   boost::asio::awaitable<void> delete_messages(HttpCall& call);
   boost::asio::awaitable<void> get_message(HttpCall& call);

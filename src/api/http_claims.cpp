@@ -27,7 +27,7 @@ boost::asio::awaitable<void> HttpApi::post_claim(HttpCall& call) {
 
   const store::TimeMs now = service_.now();
   call.response.begin(201);
-  call.response.header("Location", fmt::format("{}/{}", call.path(), claim->claim_id.view()));
+  call.response.header("location", fmt::format("{}/{}", call.path(), claim->claim_id.view()));
   std::string& body = call.response.begin_body("application/json");
   JsonWriter json(body);
   json.begin_object().key("messages").begin_array();

@@ -28,6 +28,10 @@ boost::asio::awaitable<void> HttpApi::post_messages(HttpCall& call) {
   } else if (!request.body.empty()) {
     length = request.body.size();  // chunked: the decoded size counts
   }
+  if (call.v1_1()) {
+    co_await post_messages_v1_1(call, length);
+    co_return;
+  }
   auto plan = co_await service_.plan_post(call.scope, call.queue, length);
   if (!plan) co_return write_error(call, plan.error());
   if (!length) co_return write_error(call, make_error(Errc::body_missing));
@@ -35,23 +39,49 @@ boost::asio::awaitable<void> HttpApi::post_messages(HttpCall& call) {
   if (!messages) co_return write_error(call, messages.error());
   auto ids = co_await service_.post_messages(call.scope, call.queue, std::move(*messages), *plan);
   if (!ids) co_return write_error(call, ids.error());
+  write_posted(call, *ids);
+}
 
+// Zaqar v1.1 checks the size against the configured limit only, decodes before it creates the
+// queue, and knows neither delays nor the queue's default TTL.
+boost::asio::awaitable<void> HttpApi::post_messages_v1_1(HttpCall& call,
+                                                         std::optional<std::size_t> length) {
+  if (length) {
+    if (auto size = service_.check_message_post_size(*length); !size) {
+      co_return write_error(call, size.error());
+    }
+  } else {
+    co_return write_error(call, make_error(Errc::body_missing));
+  }
+  engine::PostPlan plan;
+  plan.default_ttl = service_.limits().default_message_ttl;
+  auto messages = decode_post_document(call.request.body, plan);
+  if (!messages) co_return write_error(call, messages.error());
+  if (messages->empty()) co_return write_error(call, make_error(Errc::messages_empty));
+  auto created = co_await service_.plan_post(call.scope, call.queue, std::nullopt);
+  if (!created) co_return write_error(call, created.error());
+  auto ids = co_await service_.post_messages(call.scope, call.queue, std::move(*messages), plan);
+  if (!ids) co_return write_error(call, ids.error());
+  write_posted(call, *ids);
+}
+
+void HttpApi::write_posted(HttpCall& call, const std::vector<store::ShortId>& ids) {
   std::string location(call.path());
   location += "?ids=";
-  for (std::size_t i = 0; i < ids->size(); ++i) {
+  for (std::size_t i = 0; i < ids.size(); ++i) {
     if (i > 0) location += ',';
-    location += (*ids)[i].view();
+    location += ids[i].view();
   }
   call.response.begin(201);
-  call.response.header("Location", location);
+  call.response.header("location", location);
   std::string& body = call.response.begin_body("application/json");
   body.append("{\"resources\":[");
-  for (std::size_t i = 0; i < ids->size(); ++i) {
+  for (std::size_t i = 0; i < ids.size(); ++i) {
     if (i > 0) body.push_back(',');
     body.push_back('"');
     body.append(call.path());
     body.push_back('/');
-    body.append((*ids)[i].view());
+    body.append(ids[i].view());
     body.push_back('"');
   }
   body.append("]}");
@@ -86,13 +116,15 @@ boost::asio::awaitable<void> HttpApi::get_messages(HttpCall& call) {
   if (!echo) co_return write_error(call, echo.error());
   auto include_claimed = query.get_bool("include_claimed");
   if (!include_claimed) co_return write_error(call, include_claimed.error());
-  auto include_delayed = query.get_bool("include_delayed");
-  if (!include_delayed) co_return write_error(call, include_delayed.error());
   request.marker = query.get("marker").value_or("");
   request.limit = *limit;
   request.echo = echo->value_or(false);
   request.include_claimed = include_claimed->value_or(false);
-  request.include_delayed = include_delayed->value_or(false);
+  if (!call.v1_1()) {  // v1.1 knows no delays
+    auto include_delayed = query.get_bool("include_delayed");
+    if (!include_delayed) co_return write_error(call, include_delayed.error());
+    request.include_delayed = include_delayed->value_or(false);
+  }
 
   auto result = co_await service_.list_messages(call.scope, call.queue, request);
   if (!result) co_return write_error(call, result.error());
@@ -105,11 +137,16 @@ boost::asio::awaitable<void> HttpApi::get_messages(HttpCall& call) {
   json.end_array().key("links").begin_array();
   if (!result->messages.empty()) {
     NextLink link;
-    for (std::string_view name : {"marker", "limit", "echo", "include_claimed", "include_delayed"}) {
-      link.keep(query, name);
+    link.keep(query, "marker");
+    link.keep_int(query, "limit");
+    link.keep_bool(query, "echo");
+    link.keep_bool(query, "include_claimed");
+    if (!call.v1_1()) {
+      link.keep_bool(query, "include_delayed");
+      // Zaqar lists a queue without a delay as if include_delayed=true had been asked.
+      if (result->include_delayed) link.set("include_delayed", "true");
     }
-    if (result->include_delayed) link.set("include_delayed", "true");
-    link.set("marker", std::string(result->messages.back().id.view()));
+    link.set("marker", result->messages.back().id.view());
     link.write(json, call.path());
   }
   json.end_array().end_object();

@@ -1,5 +1,7 @@
 // Queue resources: list, create, metadata get/patch, delete, stats, purge.
+#include <algorithm>
 #include <charconv>
+#include <span>
 
 #include "api/body_decode.h"
 #include "api/http_api.h"
@@ -11,6 +13,7 @@ namespace warren::api {
 namespace {
 
 constexpr std::string_view kPatchMediaType = "application/openstack-messaging-v2.0-json-patch";
+// The parameters a queue listing reads, in the order it reads them (v1.1: the first three).
 constexpr std::string_view kListParams[] = {"marker", "limit", "detailed", "name", "with_count"};
 
 // A metadata filter value from the query: an integer if it reads as one, else a string.
@@ -30,22 +33,25 @@ std::string filter_json(std::string_view value) {
 boost::asio::awaitable<void> HttpApi::list_queues(HttpCall& call) {
   engine::QueueListRequest request;
   const QueryParams& query = call.query;
+  // v1.1 reads marker, limit and detailed only: no name filter, count or metadata filters.
+  const std::span<const std::string_view> params =
+      call.v1_1() ? std::span(kListParams).first(3) : std::span(kListParams);
   auto limit = query.get_int("limit");
   if (!limit) co_return write_error(call, limit.error());
   auto detailed = query.get_bool("detailed");
   if (!detailed) co_return write_error(call, detailed.error());
-  auto with_count = query.get_bool("with_count");
-  if (!with_count) co_return write_error(call, with_count.error());
   request.marker = query.get("marker").value_or("");
   request.limit = *limit;
   request.detailed = detailed->value_or(false);
-  request.name_contains = query.get("name").value_or("");
-  request.with_count = with_count->value_or(false);
-  for (const QueryParams::Param& param : query.params()) {
-    if (std::find(std::begin(kListParams), std::end(kListParams), param.name) != std::end(kListParams)) {
-      continue;
+  if (!call.v1_1()) {
+    auto with_count = query.get_bool("with_count");
+    if (!with_count) co_return write_error(call, with_count.error());
+    request.name_contains = query.get("name").value_or("");
+    request.with_count = with_count->value_or(false);
+    for (const std::string_view name : query.names()) {
+      if (std::find(params.begin(), params.end(), name) != params.end()) continue;
+      request.filters.emplace_back(std::string(name), filter_json(*query.get(name)));
     }
-    request.filters.emplace_back(param.name, filter_json(param.values.back()));
   }
 
   auto result = co_await service_.list_queues(call.scope, request);
@@ -60,15 +66,28 @@ boost::asio::awaitable<void> HttpApi::list_queues(HttpCall& call) {
         .key("name").string(queue.name);
     if (request.detailed) {
       auto metadata = engine::QueueMetadata::parse(queue.metadata);
-      json.key("metadata").raw(metadata ? metadata->to_json_with_defaults(service_.limits())
-                                        : std::string("{}"));
+      if (!metadata) {
+        json.key("metadata").raw("{}");
+      } else if (call.v1_1()) {
+        json.key("metadata").raw(metadata->to_json());
+      } else {
+        json.key("metadata").raw(metadata->to_json_with_defaults(service_.limits()));
+      }
     }
     json.end_object();
   }
   json.end_array().key("links").begin_array();
   if (!result->queues.empty()) {
     NextLink link;
-    for (std::string_view name : kListParams) link.keep(query, name);
+    for (std::string_view name : params) {
+      if (name == "limit") {
+        link.keep_int(query, name);
+      } else if (name == "detailed" || name == "with_count") {
+        link.keep_bool(query, name);
+      } else {
+        link.keep(query, name);
+      }
+    }
     link.set("marker", result->next_marker);
     link.write(json, call.path());
   }
@@ -94,8 +113,10 @@ boost::asio::awaitable<void> HttpApi::get_queue(HttpCall& call) {
   auto metadata = co_await service_.get_queue_metadata(call.scope, call.queue);
   if (!metadata) co_return write_error(call, metadata.error());
   call.response.begin(200);
+  // v1.1 shows the metadata as stored; v2 adds the reserved keys' defaults.
   call.response.end_with_body("application/json",
-                              metadata->to_json_with_defaults(service_.limits()));
+                              call.v1_1() ? metadata->to_json()
+                                          : metadata->to_json_with_defaults(service_.limits()));
 }
 
 boost::asio::awaitable<void> HttpApi::patch_queue(HttpCall& call) {

@@ -22,8 +22,8 @@ boost::asio::awaitable<void> HttpApi::list_subscriptions(HttpCall& call) {
   if (!page->subscriptions.empty()) {
     NextLink link;
     link.keep(call.query, "marker");
-    link.keep(call.query, "limit");
-    link.set("marker", std::string(page->subscriptions.back().id.view()));
+    link.keep_int(call.query, "limit");
+    link.set("marker", page->subscriptions.back().id.view());
     link.write(json, call.path());
   }
   json.end_array().end_object();
@@ -49,18 +49,19 @@ boost::asio::awaitable<void> HttpApi::post_subscription(HttpCall& call) {
   auto created = co_await service_.create_subscription(call.scope, call.queue, request);
   if (!created) {
     if (created.error().code == Errc::subscription_conflict) {
+      const Error conflict = make_error(Errc::subscription_exists);
       call.response.begin(409);
-      call.response.header("Location", call.path());
+      call.response.header("location", call.path());
       std::string& body = call.response.begin_body("application/json");
-      JsonWriter(body).begin_object().key("title").string(created.error().title())
-          .key("description").string(created.error().description).end_object();
+      JsonWriter(body).begin_object().key("title").string(conflict.title())
+          .key("description").string(conflict.description).end_object();
       call.response.finish_body();
       co_return;
     }
     co_return write_error(call, created.error());
   }
   call.response.begin(201);
-  call.response.header("Location", call.path());
+  call.response.header("location", call.path());
   std::string& body = call.response.begin_body("application/json");
   JsonWriter(body).begin_object().key("subscription_id").string(created->id.view()).end_object();
   call.response.finish_body();

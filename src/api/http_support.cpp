@@ -1,6 +1,8 @@
 // HTTP resource helpers.
 #include "api/http_support.h"
 
+#include <charconv>
+
 namespace warren::api {
 
 Result<std::optional<engine::json::Document>> optional_json_body(const HttpCall& call) {
@@ -17,41 +19,54 @@ Result<engine::json::Document> required_json_body(const HttpCall& call) {
   return engine::json::parse_document(call.request.body);
 }
 
-void NextLink::keep(const QueryParams& query, std::string_view name) {
-  if (const auto value = query.get_list(name)) {
-    std::string joined;
-    for (std::size_t i = 0; i < value->size(); ++i) {
-      if (i > 0) joined += ',';
-      joined += (*value)[i];
-    }
-    params_.emplace_back(std::string(name), std::move(joined));
+NextLink::Field* NextLink::add(std::string_view name) {
+  for (std::size_t i = 0; i < count_; ++i) {
+    if (fields_[i].name == name) return &fields_[i];
   }
+  if (count_ == fields_.size()) return nullptr;
+  Field* field = &fields_[count_++];
+  field->name = name;
+  return field;
 }
 
-void NextLink::set(std::string_view name, std::string value) {
-  for (auto& [k, v] : params_) {
-    if (k == name) {
-      v = std::move(value);
-      return;
-    }
-  }
-  params_.emplace_back(std::string(name), std::move(value));
+void NextLink::keep(const QueryParams& query, std::string_view name) {
+  // falcon's get_param: the last value of a repeated or comma-separated parameter.
+  if (const auto value = query.get(name)) set(name, *value);
+}
+
+void NextLink::keep_int(const QueryParams& query, std::string_view name) {
+  const auto value = query.get_int(name);
+  if (!value || !*value) return;
+  Field* field = add(name);
+  if (field == nullptr) return;
+  const auto [end, ec] = std::to_chars(field->digits, field->digits + sizeof field->digits, **value);
+  field->value = std::string_view(field->digits, static_cast<std::size_t>(end - field->digits));
+}
+
+void NextLink::keep_bool(const QueryParams& query, std::string_view name) {
+  const auto value = query.get_bool(name);
+  if (value && *value) set(name, **value ? "true" : "false");
+}
+
+void NextLink::set(std::string_view name, std::string_view value) {
+  if (Field* field = add(name)) field->value = value;
 }
 
 void NextLink::write(JsonWriter& json, std::string_view path) const {
-  std::string href(path);
-  for (std::size_t i = 0; i < params_.size(); ++i) {
+  thread_local std::string href;  // reused: no allocation once it has grown
+  href.assign(path);
+  for (std::size_t i = 0; i < count_; ++i) {
     href += i == 0 ? '?' : '&';
-    append_query_encoded(href, params_[i].first);
+    append_query_encoded(href, fields_[i].name);
     href += '=';
-    append_query_encoded(href, params_[i].second);
+    append_query_encoded(href, fields_[i].value);
   }
   json.begin_object().key("rel").string("next").key("href").string(href).end_object();
 }
 
 void write_empty(http::ResponseWriter& response, int status, std::string_view location) {
   response.begin(status);
-  if (!location.empty()) response.header("Location", location);
+  if (!location.empty()) response.header("location", location);
   if (status == 204) {
     response.end_without_body();
   } else {

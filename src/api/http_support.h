@@ -2,6 +2,7 @@
 // links of paginated lists, and the common response shapes.
 #pragma once
 
+#include <array>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -21,17 +22,31 @@ Result<std::optional<engine::json::Document>> optional_json_body(const HttpCall&
 Result<engine::json::Document> required_json_body(const HttpCall& call);
 
 // The query of a "next" link: the parameters a list read, in the order it read them, with the
-// new marker replacing the old one (or appended).
+// new marker replacing the old one (or appended). Values are written as Zaqar's
+// falcon.to_query_str writes the parsed ones: integers in decimal, booleans as true/false.
 class NextLink {
  public:
-  // Records `name` if the request had it, with the value as the request gave it.
+  // Records string parameter `name` if the request had it (its last value, as falcon reads it).
   void keep(const QueryParams& query, std::string_view name);
-  void set(std::string_view name, std::string value);
+  // Records integer / boolean parameter `name` if the request had a valid one.
+  void keep_int(const QueryParams& query, std::string_view name);
+  void keep_bool(const QueryParams& query, std::string_view name);
+  // Sets (or appends) `name`; the value's bytes must outlive the link (a query value, an id or
+  // a name of the result being rendered).
+  void set(std::string_view name, std::string_view value);
   // {"rel":"next","href":"<path>?<params>"}
   void write(JsonWriter& json, std::string_view path) const;
 
  private:
-  std::vector<std::pair<std::string, std::string>> params_;
+  struct Field {
+    std::string_view name;
+    std::string_view value;
+    char digits[24];  // backing store of a value formatted here
+  };
+  Field* add(std::string_view name);
+
+  std::array<Field, 8> fields_{};  // no list has more parameters than this
+  std::size_t count_ = 0;
 };
 
 // A response without body: 201/204 with an optional Location.

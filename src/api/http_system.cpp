@@ -15,8 +15,15 @@ boost::asio::awaitable<void> HttpApi::get_versions(HttpCall& call) {
 
 boost::asio::awaitable<void> HttpApi::get_home(HttpCall& call) {
   call.response.begin(200);
-  call.response.header("Cache-Control", "max-age=86400");
+  call.response.header("cache-control", "max-age=86400");
   call.response.end_with_body("application/json-home", home_document());
+  co_return;
+}
+
+boost::asio::awaitable<void> HttpApi::get_home_v1_1(HttpCall& call) {
+  call.response.begin(200);
+  call.response.header("cache-control", "max-age=86400");
+  call.response.end_with_body("application/json-home", home_document_v1_1());
   co_return;
 }
 

@@ -1,7 +1,10 @@
 // Query-string decoding with falcon's rules.
 #include "api/query.h"
 
-#include <charconv>
+#include <algorithm>
+#include <array>
+#include <cstdint>
+#include <limits>
 
 namespace warren::api {
 namespace {
@@ -37,19 +40,39 @@ std::string percent_decode(std::string_view text, bool plus_is_space) {
 }
 
 void append_query_encoded(std::string& out, std::string_view text) {
-  constexpr char kHex[] = "0123456789ABCDEF";
-  for (const char c : text) {
-    const auto u = static_cast<unsigned char>(c);
-    const bool unreserved = (u >= 'a' && u <= 'z') || (u >= 'A' && u <= 'Z') ||
-                            (u >= '0' && u <= '9') || u == '-' || u == '.' || u == '_' || u == '~';
-    if (unreserved) {
-      out.push_back(c);
-    } else {
-      out.push_back('%');
-      out.push_back(kHex[u >> 4]);
-      out.push_back(kHex[u & 0xF]);
-    }
+  constexpr char kHexDigits[] = "0123456789ABCDEF";
+  static constexpr auto kUnreserved = [] {
+    std::array<bool, 256> table{};
+    for (int c = 'a'; c <= 'z'; ++c) table[static_cast<std::size_t>(c)] = true;
+    for (int c = 'A'; c <= 'Z'; ++c) table[static_cast<std::size_t>(c)] = true;
+    for (int c = '0'; c <= '9'; ++c) table[static_cast<std::size_t>(c)] = true;
+    for (char c : {'-', '.', '_', '~'}) table[static_cast<unsigned char>(c)] = true;
+    return table;
+  }();
+  std::size_t run = 0;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const auto u = static_cast<unsigned char>(text[i]);
+    if (kUnreserved[u]) continue;
+    out.append(text.data() + run, i - run);
+    out.push_back('%');
+    out.push_back(kHexDigits[u >> 4]);
+    out.push_back(kHexDigits[u & 0xF]);
+    run = i + 1;
   }
+  out.append(text.data() + run, text.size() - run);
+}
+
+namespace {
+
+bool needs_decoding(std::string_view text) {
+  return text.find_first_of("%+") != std::string_view::npos;
+}
+
+}  // namespace
+
+std::string_view QueryParams::keep(std::string text) {
+  decoded_.push_front(std::move(text));
+  return decoded_.front();
 }
 
 QueryParams QueryParams::parse(std::string_view query) {
@@ -60,63 +83,99 @@ QueryParams QueryParams::parse(std::string_view query) {
     query = amp == std::string_view::npos ? std::string_view() : query.substr(amp + 1);
     const auto eq = field.find('=');
     if (eq == std::string_view::npos || eq == field.size() - 1) continue;  // blank value
-    const std::string name = percent_decode(field.substr(0, eq), true);
+    std::string_view name = field.substr(0, eq);
+    if (needs_decoding(name)) name = result.keep(percent_decode(name, true));
     const std::string_view raw = field.substr(eq + 1);
-    Param* param = nullptr;
-    for (Param& p : result.params_) {
-      if (p.name == name) param = &p;
-    }
-    if (param == nullptr) {
-      result.params_.push_back(Param{name, {}});
-      param = &result.params_.back();
-    }
-    if (raw.find(',') != std::string_view::npos) {
-      std::string_view rest = raw;
-      while (true) {
-        const auto comma = rest.find(',');
-        const std::string_view element = rest.substr(0, comma);
-        if (!element.empty()) param->values.push_back(percent_decode(element, true));
-        if (comma == std::string_view::npos) break;
-        rest = rest.substr(comma + 1);
+    // Comma-separated values are elements of a list (falcon's auto_parse_qs_csv); empty
+    // elements are dropped.
+    std::size_t start = 0;
+    while (true) {
+      const auto comma = raw.find(',', start);
+      std::string_view element = raw.substr(start, comma == std::string_view::npos ? std::string_view::npos : comma - start);
+      if (!element.empty()) {
+        if (needs_decoding(element)) element = result.keep(percent_decode(element, true));
+        result.entries_.push_back(Entry{name, element});
       }
-    } else {
-      param->values.push_back(percent_decode(raw, true));
+      if (comma == std::string_view::npos) break;
+      start = comma + 1;
     }
-    if (param->values.empty()) result.params_.pop_back();
   }
   return result;
 }
 
-const QueryParams::Param* QueryParams::find(std::string_view name) const noexcept {
-  for (const Param& p : params_) {
-    if (p.name == name) return &p;
+const QueryParams::Entry* QueryParams::find_last(std::string_view name) const noexcept {
+  for (auto it = entries_.rbegin(); it != entries_.rend(); ++it) {
+    if (it->name == name) return &*it;
   }
   return nullptr;
 }
 
+std::vector<std::string_view> QueryParams::names() const {
+  std::vector<std::string_view> names;
+  for (const Entry& entry : entries_) {
+    if (std::find(names.begin(), names.end(), entry.name) == names.end()) {
+      names.push_back(entry.name);
+    }
+  }
+  return names;
+}
+
 std::optional<std::string_view> QueryParams::get(std::string_view name) const {
-  const Param* p = find(name);
-  if (p == nullptr) return std::nullopt;
-  return std::string_view(p->values.back());
+  const Entry* entry = find_last(name);
+  if (entry == nullptr) return std::nullopt;
+  return entry->value;
 }
 
 std::optional<std::vector<std::string_view>> QueryParams::get_list(std::string_view name) const {
-  const Param* p = find(name);
-  if (p == nullptr) return std::nullopt;
-  return std::vector<std::string_view>(p->values.begin(), p->values.end());
+  std::optional<std::vector<std::string_view>> values;
+  for (const Entry& entry : entries_) {
+    if (entry.name != name) continue;
+    if (!values) values.emplace();
+    values->push_back(entry.value);
+  }
+  return values;
 }
 
 Result<std::optional<std::int64_t>> QueryParams::get_int(std::string_view name) const {
   const auto text = get(name);
   if (!text) return std::optional<std::int64_t>();
+  // Python's int(): surrounding whitespace, a sign, digits with single underscores between
+  // them, any magnitude. Beyond int64 the value saturates, so the caller's range check (not a
+  // parse error) answers, as Zaqar's does for e.g. limit=99999999999999999999.
   std::string_view digits = *text;
-  while (!digits.empty() && digits.front() == ' ') digits.remove_prefix(1);
-  while (!digits.empty() && digits.back() == ' ') digits.remove_suffix(1);
-  if (!digits.empty() && digits.front() == '+') digits.remove_prefix(1);
-  std::int64_t value = 0;
-  const auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), value);
-  if (digits.empty() || ec != std::errc() || end != digits.data() + digits.size()) {
+  constexpr std::string_view kSpace = " \t\n\r\f\v";
+  const auto first = digits.find_first_not_of(kSpace);
+  if (first == std::string_view::npos) return make_error(Errc::param_not_integer, name);
+  digits = digits.substr(first, digits.find_last_not_of(kSpace) - first + 1);
+  bool negative = false;
+  if (digits.front() == '+' || digits.front() == '-') {
+    negative = digits.front() == '-';
+    digits.remove_prefix(1);
+  }
+  if (digits.empty() || digits.front() == '_' || digits.back() == '_') {
     return make_error(Errc::param_not_integer, name);
+  }
+  constexpr std::uint64_t kMaxMagnitude = 9223372036854775808ULL;  // 2^63
+  std::uint64_t magnitude = 0;
+  char previous = '0';
+  for (const char c : digits) {
+    if (c == '_') {
+      if (previous == '_') return make_error(Errc::param_not_integer, name);
+    } else if (c >= '0' && c <= '9') {
+      const auto digit = static_cast<std::uint64_t>(c - '0');
+      magnitude = magnitude > (kMaxMagnitude - digit) / 10 ? kMaxMagnitude : magnitude * 10 + digit;
+    } else {
+      return make_error(Errc::param_not_integer, name);
+    }
+    previous = c;
+  }
+  std::int64_t value = 0;
+  if (negative) {
+    value = magnitude >= kMaxMagnitude ? std::numeric_limits<std::int64_t>::min()
+                                       : -static_cast<std::int64_t>(magnitude);
+  } else {
+    value = magnitude >= kMaxMagnitude ? std::numeric_limits<std::int64_t>::max()
+                                       : static_cast<std::int64_t>(magnitude);
   }
   return std::optional<std::int64_t>(value);
 }

@@ -69,6 +69,7 @@ struct Conn {
   bool paced = true;      // its session's requests follow the --rate schedule
   bool queued = false;    // on the down list, to be connected
   int connect_failures = 0;
+  std::uint64_t responses = 0;  // complete responses received over the run
   std::int64_t connect_started = 0;
   std::int64_t retry_at = 0;
   Session* session = nullptr;
@@ -394,6 +395,7 @@ void Engine::on_readable(std::size_t i) {
     }
     used += consumed;
     const Issue done = issue;
+    c.responses++;
     c.inflight.pop();
     --inflight_total_;
     OpStats& op = stats_.ops[done.op];
@@ -603,7 +605,11 @@ void Engine::run() {
   const auto whole = static_cast<std::size_t>(stats_.elapsed_s);
   if (stats_.series.size() > whole && whole > 0) stats_.series.resize(whole);
   for (Conn& c : conns_) {
+    if (c.responses == 0) stats_.starved_connections++;
     while (!c.inflight.empty()) {
+      stats_.unfinished_oldest_s =
+          std::max(stats_.unfinished_oldest_s,
+                   static_cast<double>(end - c.inflight.front().sent_ns) / kNsPerSec);
       c.session->on_abandoned(c.inflight.front(), end);
       c.inflight.pop();
     }

@@ -32,57 +32,48 @@ Outcome<std::vector<int>> parse_levels(const std::string& text) {
 Outcome<BenchOptions> parse_bench_options(int argc, char** argv) {
   BenchOptions o;
   std::string levels = "1";
+  // One option a line, with its help: clang-format would fold the chains into a paragraph.
+  // clang-format off
   po::options_description common("Options of every workload");
-  common.add_options()("help,h", "show this help")(
-      "url", po::value(&o.url),
-      "target: the server's base URL (queue workloads) or the full URL (http)")(
-      "concurrency,c", po::value(&levels)->default_value("1"),
-      "connections; a list 1,10,100 runs one level after another")(
-      "duration,d", po::value(&o.duration_s), "seconds per level")(
-      "count,n", po::value(&o.count),
-      "requests per level (claim: messages); the run ends when all are answered")(
-      "rate", po::value(&o.rate),
-      "intended requests per second; latency counts from the intended send time")(
-      "size", po::value(&o.size), "message body bytes (post 100, get 220: a ~420-byte response)")(
-      "queues", po::value(&o.queues)->default_value(1), "queues the connections spread over")(
-      "pipeline", po::value(&o.pipeline)->default_value(1), "requests in flight per connection")(
-      "json", po::value(&o.json_path), "write the full result as JSON to this file")(
-      "check", po::bool_switch(&o.check),
-      "record every operation and check the history at the end")(
-      "history", po::value(&o.history_path),
-      "with --check: keep the history (JSON lines) in this file")(
-      "timeout", po::value(&o.timeout_s)->default_value(10),
-      "seconds before a request without answer fails")("max-time",
-                                                       po::value(&o.max_time_s)->default_value(600),
-                                                       "bound in seconds on a --count level")(
-      "progress", po::value(&o.progress),
-      "live progress line (default: when stderr is a terminal)")(
-      "quiet,q", po::bool_switch(&o.quiet), "print only the summary table");
+  common.add_options()
+    ("help,h", "show this help")
+    ("url", po::value(&o.url), "target: the server's base URL (queue workloads) or the full URL (http)")
+    ("concurrency,c", po::value(&levels)->default_value("1"), "connections; a list 1,10,100 runs one level after another")
+    ("duration,d", po::value(&o.duration_s), "seconds per level")
+    ("count,n", po::value(&o.count), "requests per level (claim: messages); the run ends when all are answered")
+    ("rate", po::value(&o.rate), "intended requests per second; latency counts from the intended send time")
+    ("size", po::value(&o.size), "message body bytes (post 100, get 150: a ~420-byte response)")
+    ("queues", po::value(&o.queues)->default_value(1), "queues the connections spread over")
+    ("pipeline", po::value(&o.pipeline)->default_value(1), "requests in flight per connection (pipeline: 16)")
+    ("json", po::value(&o.json_path), "write the full result as JSON to this file")
+    ("check", po::bool_switch(&o.check), "record every operation and check the history at the end")
+    ("history", po::value(&o.history_path), "with --check: keep the history (JSON lines) in this file")
+    ("timeout", po::value(&o.timeout_s)->default_value(10), "seconds before a request without answer fails")
+    ("max-time", po::value(&o.max_time_s)->default_value(600), "bound in seconds on a --count level")
+    ("progress", po::value(&o.progress), "live progress line (default: when stderr is a terminal)")
+    ("quiet,q", po::bool_switch(&o.quiet), "print only the summary table");
   po::options_description http("http");
-  http.add_options()("method", po::value(&o.method)->default_value("GET"), "request method")(
-      "header,H", po::value(&o.headers), "extra header 'Name: value' (repeatable)")(
-      "body", po::value(&o.body), "request body");
-  po::options_description queue("post, get, claim, pipeline, sweep");
-  queue.add_options()("project", po::value(&o.project)->default_value("warren-bench"),
-                      "X-Project-ID")("queue-prefix",
-                                      po::value(&o.queue_prefix)->default_value("bench"),
-                                      "queues are PREFIX-0, PREFIX-1, ...")(
-      "op", po::value(&o.op)->default_value("get"),
-      "pipeline/sweep: the request to repeat (ping, get, post, claim)")(
-      "producers", po::value(&o.producers)->default_value(0),
-      "claim: producer connections (default: half)")("batch", po::value(&o.batch)->default_value(5),
-                                                     "claim: messages per claim")(
-      "claim-ttl", po::value(&o.claim_ttl)->default_value(60), "claim: claim ttl, seconds")(
-      "grace", po::value(&o.claim_grace)->default_value(60), "claim: claim grace, seconds")(
-      "ttl", po::value(&o.message_ttl)->default_value(3600), "message ttl, seconds")(
-      "delay", po::value(&o.delay)->default_value(0),
-      "claim: message delay, seconds (a delay queue)")(
-      "max-claims", po::value(&o.max_claims)->default_value(0),
-      "claim: dead-letter after N claims")("release", po::value(&o.release)->default_value(0),
-                                           "claim: fraction of claims released, not deleted")(
-      "drain", po::value(&o.drain_s)->default_value(10),
-      "claim --check: seconds to drain the queues after the load")(
-      "keep-queues", po::bool_switch(&o.keep_queues), "leave the queues behind after the run");
+  http.add_options()
+    ("method", po::value(&o.method)->default_value("GET"), "request method")
+    ("header,H", po::value(&o.headers), "extra header 'Name: value' (repeatable)")
+    ("body", po::value(&o.body), "request body");
+  po::options_description queue("ping, post, get, claim, pipeline, sweep");
+  queue.add_options()
+    ("project", po::value(&o.project)->default_value("warren-bench"), "X-Project-ID")
+    ("queue-prefix", po::value(&o.queue_prefix)->default_value("bench"), "queues are PREFIX-0, PREFIX-1, ...")
+    ("op", po::value(&o.op)->default_value("get"), "pipeline/sweep: the request to repeat (ping, get, post, claim)")
+    ("producers", po::value(&o.producers)->default_value(0), "claim: producer connections (default: half)")
+    ("batch", po::value(&o.batch)->default_value(5), "claim: messages per claim")
+    ("backlog", po::value(&o.backlog)->default_value(-1), "claim: producers wait while this many messages are undeleted (-1: 2 x consumers x batch; 0: no bound)")
+    ("claim-ttl", po::value(&o.claim_ttl)->default_value(60), "claim: claim ttl, seconds")
+    ("grace", po::value(&o.claim_grace)->default_value(60), "claim: claim grace, seconds")
+    ("ttl", po::value(&o.message_ttl)->default_value(3600), "message ttl, seconds")
+    ("delay", po::value(&o.delay)->default_value(0), "claim: message delay, seconds (a delay queue)")
+    ("max-claims", po::value(&o.max_claims)->default_value(0), "claim: dead-letter after N claims")
+    ("release", po::value(&o.release)->default_value(0), "claim: fraction of claims released, not deleted")
+    ("drain", po::value(&o.drain_s)->default_value(10), "claim --check: seconds to drain the queues after the load")
+    ("keep-queues", po::bool_switch(&o.keep_queues), "leave the queues behind after the run");
+  // clang-format on
   po::options_description all;
   all.add(common).add(http).add(queue);
 

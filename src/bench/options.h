@@ -44,6 +44,7 @@ struct BenchOptions {
   int delay = 0;             // claim: per-message delay (makes the queue a delay queue)
   int max_claims = 0;        // claim: > 0 sets a dead-letter queue after N claims
   double release = 0;        // claim: fraction of claims released instead of deleted
+  long backlog = -1;         // claim: messages in the system at most; -1 auto, 0 none
   double drain_s = 10;       // claim --check: bound on the drain after the load
   bool keep_queues = false;  // leave the benchmark's queues behind after the run
 };

@@ -7,6 +7,10 @@ namespace warren::bench {
 
 bool ProducerSession::next(std::string& out, Issue* issue, std::int64_t now_ns) {
   if (done_) return false;
+  if (shared_.max_backlog > 0 && shared_.deleted != nullptr &&
+      shared_.issued - shared_.refused - *shared_.deleted >= shared_.max_backlog) {
+    return false;  // asked again within a millisecond
+  }
   if (shared_.bounded) {
     if (shared_.budget == 0) {
       done_ = true;
@@ -15,6 +19,7 @@ bool ProducerSession::next(std::string& out, Issue* issue, std::int64_t now_ns) 
     }
     --shared_.budget;
   }
+  ++shared_.issued;
   std::string key = fmt::format("{}-p{}-{}", shared_.key_prefix, index_, seq_++);
   std::string body = message_body(key, issue->intended_ns, shared_.size);
   doc_.clear();
@@ -55,6 +60,7 @@ void ProducerSession::record(OpOutcome outcome, const Sent& sent, std::string id
 void ProducerSession::on_response(const Issue&, const Response& response, std::int64_t now_ns) {
   const bool ok = response.status == 201;
   if (ok && shared_.posted_counter >= 0) shared_.stats->counters[shared_.posted_counter].value++;
+  if (!ok) ++shared_.refused;
   if (shared_.history == nullptr || in_flight_.empty()) return;
   const Sent sent = std::move(in_flight_.front());
   in_flight_.pop_front();
@@ -70,6 +76,7 @@ void ProducerSession::on_response(const Issue&, const Response& response, std::i
 }
 
 void ProducerSession::on_failure(const Issue&, ErrorKind, std::int64_t now_ns) {
+  ++shared_.refused;
   if (shared_.history == nullptr || in_flight_.empty()) return;
   const Sent sent = std::move(in_flight_.front());
   in_flight_.pop_front();

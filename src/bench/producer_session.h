@@ -26,6 +26,14 @@ struct ProducerShared {
   int posted_counter = -1;  // RunStats counter of acknowledged posts
   RunStats* stats = nullptr;
   HistoryFile* history = nullptr;  // null without --check
+
+  // Flow control of claim: producers wait while this many messages are posted but not yet
+  // settled (deleted by a consumer, or refused), so the run measures the sustainable cycle
+  // and post-to-delete latency is not the age of an ever-growing backlog. 0 = no bound.
+  std::uint64_t max_backlog = 0;
+  std::uint64_t issued = 0;                // posts sent
+  std::uint64_t refused = 0;               // posts answered with an error or cut off
+  const std::uint64_t* deleted = nullptr;  // consumers' successful deletes
 };
 
 class ProducerSession final : public Session {

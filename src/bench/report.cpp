@@ -67,9 +67,17 @@ void print_level(std::FILE* out, const BenchOptions& o, const LevelResult& level
              level.concurrency, s.depth,
              s.rate > 0 ? fmt::format("  rate {:.0f}/s", s.rate) : std::string());
   const ErrorCounts errors = s.total_errors();
-  fmt::print(out, "  {:>12.0f} req/s   {} ok   {} errors   {:.2f} s{}\n", s.throughput(),
-             s.total_ok(), total(errors), s.elapsed_s,
-             s.unfinished ? fmt::format("   {} unfinished", s.unfinished) : std::string());
+  fmt::print(out, "  {:>12.0f} req/s   {} ok   {} errors   {:.2f} s\n", s.throughput(),
+             s.total_ok(), total(errors), s.elapsed_s);
+  if (s.unfinished > 0 && s.unfinished_oldest_s >= 1.0) {
+    // Requests waiting seconds at the end are a server not serving some connections.
+    fmt::print(out, "  unfinished   {} requests at the end, the oldest sent {:.2f} s before\n",
+               s.unfinished, s.unfinished_oldest_s);
+  }
+  if (s.starved_connections > 0) {
+    fmt::print(out, "  starved      {} of {} connections got no response at all\n",
+               s.starved_connections, s.connections);
+  }
   if (s.primary_counter >= 0) {
     fmt::print(out, "  {:>12.0f} msgs/s  end to end ({})\n", messages_per_s(s),
                s.counters[s.primary_counter].name);
@@ -100,21 +108,26 @@ void print_level(std::FILE* out, const BenchOptions& o, const LevelResult& level
 
 void print_summary(std::FILE* out, const BenchOptions& o, const std::vector<LevelResult>& levels) {
   bool messages = false;
-  for (const LevelResult& l : levels) messages |= l.stats.primary_counter >= 0;
-  fmt::print(out, "warren bench {}  {}\n", o.workload, o.url);
-  fmt::print(out, "{:>11} {:>12}{} {:>9} {:>9} {:>9} {:>9} {:>9} {:>8} {:>9}\n", "concurrency",
-             "req/s", messages ? fmt::format(" {:>10}", "msgs/s") : "", "p50", "p90", "p99",
-             "p99.9", "max", "errors", "cpu/req");
+  int starved = 0;
   for (const LevelResult& l : levels) {
+    messages |= l.stats.primary_counter >= 0;
+    starved += l.stats.starved_connections;
+  }
+  fmt::print(out, "warren bench {}  {}\n", o.workload, o.url);
+  fmt::print(out, "{:>11} {:>12}{} {:>9} {:>9} {:>9} {:>9} {:>9} {:>8} {:>9}{}\n", "concurrency",
+             "req/s", messages ? fmt::format(" {:>10}", "msgs/s") : "", "p50", "p90", "p99",
+             "p99.9", "max", "errors", "cpu/req", starved ? "  starved" : "");
+  for (const LevelResult& l : levels) {
+    const RunStats& s = l.stats;
     // Latency of the end-to-end figure where there is one (post to delete), else of requests.
-    const Histogram h =
-        l.stats.derived.empty() ? l.stats.total_latency() : l.stats.derived.front().latency;
-    fmt::print(
-        out, "{:>11} {:>12.0f}{} {:>9} {:>9} {:>9} {:>9} {:>9} {:>8} {:>7.2f}us\n", l.concurrency,
-        l.stats.throughput(), messages ? fmt::format(" {:>10.0f}", messages_per_s(l.stats)) : "",
-        format_duration(h.percentile(0.5)), format_duration(h.percentile(0.9)),
-        format_duration(h.percentile(0.99)), format_duration(h.percentile(0.999)),
-        format_duration(h.max()), total(l.stats.total_errors()), l.stats.cpu_us_per_request());
+    const Histogram h = s.derived.empty() ? s.total_latency() : s.derived.front().latency;
+    fmt::print(out, "{:>11} {:>12.0f}{} {:>9} {:>9} {:>9} {:>9} {:>9} {:>8} {:>7.2f}us{}\n",
+               l.concurrency, s.throughput(),
+               messages ? fmt::format(" {:>10.0f}", messages_per_s(s)) : "",
+               format_duration(h.percentile(0.5)), format_duration(h.percentile(0.9)),
+               format_duration(h.percentile(0.99)), format_duration(h.percentile(0.999)),
+               format_duration(h.max()), total(s.total_errors()), s.cpu_us_per_request(),
+               starved ? fmt::format(" {:>8}", s.starved_connections) : "");
   }
 }
 
@@ -151,6 +164,8 @@ std::string result_json(const BenchOptions& o, const std::vector<LevelResult>& l
         .field("throughput", s.throughput())
         .field("messages_per_s", messages_per_s(s))
         .field("unfinished", s.unfinished)
+        .field("unfinished_oldest_s", s.unfinished_oldest_s)
+        .field("starved_connections", s.starved_connections)
         .field("cpu_user_s", s.cpu_user_s)
         .field("cpu_system_s", s.cpu_system_s)
         .field("cpu_us_per_request", s.cpu_us_per_request());

@@ -67,7 +67,9 @@ struct RunStats {
   std::vector<SecondStats> series;
   std::vector<Counter> counters;
   std::uint64_t connect_errors = 0;
-  std::uint64_t unfinished = 0;  // requests still in flight when the run stopped
+  std::uint64_t unfinished = 0;    // requests still in flight when the run stopped
+  double unfinished_oldest_s = 0;  // how long the oldest of them had been waiting
+  int starved_connections = 0;     // connections that got no response at all (never served)
   int connections = 0;
   int depth = 1;
   double rate = 0;        // target req/s, 0 = closed loop

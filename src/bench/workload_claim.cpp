@@ -269,14 +269,27 @@ class ClaimWorkload final : public QueueWorkload {
     cons_ = ConsumerShared{};
     configure_consumers(stats);
     stats.primary_counter = cons_.delivered;
-    std::vector<std::unique_ptr<Session>> sessions;
-    for (int i = 0; i < producers; ++i) {
-      sessions.push_back(
-          std::make_unique<ProducerSession>(prod_, new_client(), queues_[i % queues_.size()], i));
+    // Flow control (ProducerShared::max_backlog): off under --rate (open loop) and when
+    // messages may leave other than by a delete (released claims, dead-lettering).
+    if (options_.rate <= 0 && options_.release <= 0 && options_.max_claims <= 0) {
+      prod_.max_backlog = options_.backlog >= 0
+                              ? static_cast<std::uint64_t>(options_.backlog)
+                              : 2ull * static_cast<std::uint64_t>(consumers * options_.batch);
     }
-    for (int i = 0; i < consumers; ++i) {
-      sessions.push_back(std::make_unique<ConsumerSession>(
-          cons_, new_client(), queues_[i % queues_.size()], fmt::format("c{}", i)));
+    prod_.deleted = &cons_.deleted;
+    // Producers and consumers alternate, so that connection order (which connects first,
+    // which a server accepts first) favours neither role.
+    std::vector<std::unique_ptr<Session>> sessions;
+    for (int p = 0, k = 0; p < producers || k < consumers;) {
+      if (p < producers && (k >= consumers || p * consumers <= k * producers)) {
+        sessions.push_back(
+            std::make_unique<ProducerSession>(prod_, new_client(), queues_[p % queues_.size()], p));
+        ++p;
+      } else {
+        sessions.push_back(std::make_unique<ConsumerSession>(
+            cons_, new_client(), queues_[k % queues_.size()], fmt::format("c{}", k)));
+        ++k;
+      }
     }
     consumers_ = consumers;
     return sessions;

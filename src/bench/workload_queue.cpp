@@ -12,7 +12,7 @@ namespace warren::bench {
 namespace {
 
 constexpr std::size_t kDefaultPostSize = 100;  // issue 3: POST one message, 100-byte body
-constexpr std::size_t kDefaultGetSize = 190;   // a ~420-byte one-message listing
+constexpr std::size_t kDefaultGetSize = 150;   // a ~420-byte one-message listing (warren)
 
 class SimpleQueueWorkload final : public QueueWorkload {
  public:

@@ -1,7 +1,10 @@
 // JsonWriter: compact JSON output with correct string escaping.
 #include "common/json_writer.h"
 
+#include <array>
 #include <charconv>
+#include <cstdint>
+#include <cstring>
 #include <cmath>
 
 namespace warren {
@@ -9,16 +12,50 @@ namespace {
 
 constexpr char kHex[] = "0123456789abcdef";
 
-bool needs_escape(unsigned char c) { return c < 0x20 || c == '"' || c == '\\'; }
+// 1 for the bytes a JSON string must escape: control characters, '"' and '\\'.
+constexpr std::array<std::uint8_t, 256> kEscape = [] {
+  std::array<std::uint8_t, 256> table{};
+  for (int c = 0; c < 0x20; ++c) table[static_cast<std::size_t>(c)] = 1;
+  table['"'] = 1;
+  table['\\'] = 1;
+  return table;
+}();
+
+
+// True if any of the 8 bytes of `word` must be escaped: below 0x20, '"' or '\\' (SWAR tests
+// for a zero byte; a borrow can only flag bytes above a true match, which is harmless here).
+bool word_needs_escape(std::uint64_t word) {
+  constexpr std::uint64_t kOnes = 0x0101010101010101ULL;
+  constexpr std::uint64_t kHigh = 0x8080808080808080ULL;
+  const auto has_zero = [](std::uint64_t v) { return (v - kOnes) & ~v & kHigh; };
+  const std::uint64_t control = (word - 0x2020202020202020ULL) & ~word & kHigh;
+  return (control | has_zero(word ^ (kOnes * '"')) | has_zero(word ^ (kOnes * '\\'))) != 0;
+}
 
 }  // namespace
 
 void append_json_string(std::string& out, std::string_view text) {
+  // Most strings (ids, names, paths) need no escaping: find the first byte that does, eight
+  // bytes at a time, and copy everything before it at once.
+  std::size_t i = 0;
+  const auto* bytes = reinterpret_cast<const unsigned char*>(text.data());
+  for (; i + 8 <= text.size(); i += 8) {
+    std::uint64_t word;
+    std::memcpy(&word, bytes + i, 8);
+    if (word_needs_escape(word)) break;
+  }
+  while (i < text.size() && kEscape[bytes[i]] == 0) ++i;
+  out.reserve(out.size() + text.size() + 2);
   out.push_back('"');
+  if (i == text.size()) {
+    out.append(text);
+    out.push_back('"');
+    return;
+  }
   std::size_t run = 0;  // start of the current run of bytes copied as they are
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    const auto c = static_cast<unsigned char>(text[i]);
-    if (!needs_escape(c)) continue;
+  for (; i < text.size(); ++i) {
+    const auto c = bytes[i];
+    if (kEscape[c] == 0) continue;
     out.append(text.data() + run, i - run);
     run = i + 1;
     switch (c) {

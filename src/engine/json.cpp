@@ -77,6 +77,9 @@ bool has_huge_integer_literal(std::string_view text) {
 }  // namespace
 
 Result<Document> parse_value(std::string_view text) {
+  // Not even simdjson's copy into its padded buffer may see an empty view: its data() can be
+  // null, and memcpy from null is undefined even for zero bytes.
+  if (text.empty()) return make_error(Errc::body_unparseable);
   Document document;
   document.parser_ = std::make_unique<simdjson::dom::parser>();
   auto parsed = document.parser_->parse(text.data(), text.size(), true);

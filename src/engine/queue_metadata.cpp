@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <array>
+#include <unordered_map>
 
 #include "common/json_writer.h"
 #include "engine/json.h"
@@ -180,6 +181,18 @@ std::string lower(std::string_view s) {
 
 }  // namespace
 
+QueuePolicy policy_of_metadata(std::string_view metadata) {
+  if (metadata.empty() || metadata == "{}") return QueuePolicy{};
+  constexpr std::size_t kCacheEntries = 1024;
+  thread_local std::unordered_map<std::string, QueuePolicy> cache;
+  if (const auto hit = cache.find(std::string(metadata)); hit != cache.end()) return hit->second;
+  auto parsed = QueueMetadata::parse(metadata);
+  QueuePolicy policy = parsed ? parsed->policy() : QueuePolicy{};
+  if (cache.size() >= kCacheEntries) cache.clear();
+  cache.emplace(std::string(metadata), policy);
+  return policy;
+}
+
 bool is_reserved_metadata_key(std::string_view key) noexcept {
   return std::find(kReservedKeys.begin(), kReservedKeys.end() - 1, key) != kReservedKeys.end() - 1;
 }
@@ -209,13 +222,14 @@ std::string QueueMetadata::to_json_with_defaults(const Limits& limits) const {
   std::string out;
   JsonWriter json(out);
   json.begin_object();
-  for (const auto& [key, value] : members_) {
+  for (const auto& member : members_) {
+    const std::string& key = member.first;
     const auto shown = std::find_if(kShownDefaults.begin(), kShownDefaults.end(),
-                                    [&](const ShownDefault& d) { return d.key == key; });
-    if (shown != kShownDefaults.end() && !json_truthy(value)) {
+                                    [&key](const ShownDefault& d) { return d.key == key; });
+    if (shown != kShownDefaults.end() && !json_truthy(member.second)) {
       json.key(key).raw(default_json(*shown, limits));
     } else {
-      json.key(key).raw(value);
+      json.key(key).raw(member.second);
     }
   }
   for (const ShownDefault& d : kShownDefaults) {

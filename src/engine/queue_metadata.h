@@ -72,6 +72,10 @@ class QueueMetadata {
   std::vector<std::pair<std::string, std::string>> members_;
 };
 
+// The policy of stored metadata text, without parsing the common "{}" and with a per-thread
+// cache of recent texts (a queue's metadata changes rarely; posts and claims read it each time).
+QueuePolicy policy_of_metadata(std::string_view metadata);
+
 // Zaqar's checks of a _retry_policy object (queue metadata or subscription options).
 Result<void> validate_retry_policy(simdjson::dom::element policy);
 

@@ -54,6 +54,13 @@ Result<void> QueueService::check_queue_metadata_size(std::size_t bytes) const {
   return {};
 }
 
+Result<void> QueueService::check_message_post_size(std::size_t bytes) const {
+  if (static_cast<std::int64_t>(bytes) > limits_.max_messages_post_size) {
+    return make_error(Errc::messages_too_large, limits_.max_messages_post_size);
+  }
+  return {};
+}
+
 Result<void> QueueService::check_message_deletion(
     const std::optional<std::vector<std::string_view>>& ids, std::optional<std::int64_t> pop,
     const std::optional<std::vector<std::string_view>>& claim_ids) const {
@@ -79,8 +86,7 @@ Async<QueuePolicy> QueueService::policy_of(QueueRef queue) {
   auto metadata = co_await store_.get_queue_metadata(queue);
   if (!metadata) co_return metadata.error();
   if (!*metadata) co_return QueuePolicy{};
-  auto parsed = QueueMetadata::parse(**metadata);
-  co_return parsed ? parsed->policy() : QueuePolicy{};
+  co_return policy_of_metadata(**metadata);
 }
 
 // ---- queues ----
@@ -196,8 +202,8 @@ Async<PostPlan> QueueService::plan_post(const Scope& scope, std::string_view que
   if (!*metadata) {
     auto created = co_await store_.create_queue(q, "{}", now());
     if (!created) co_return created.error();
-  } else if (auto parsed = QueueMetadata::parse(**metadata)) {
-    policy = parsed->policy();
+  } else {
+    policy = policy_of_metadata(**metadata);
   }
   if (content_length) {
     const auto length = static_cast<std::int64_t>(*content_length);

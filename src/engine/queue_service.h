@@ -49,6 +49,9 @@ class QueueService {
 
   // ---- checks a transport makes before decoding a body ----
   Result<void> check_queue_metadata_size(std::size_t bytes) const;
+  // A message post's size against the configured limit only (Zaqar v1.1, which ignores the
+  // queue's _max_messages_post_size; v2 posts are checked by plan_post).
+  Result<void> check_message_post_size(std::size_t bytes) const;
   // Zaqar's message_deletion rules for DELETE ...messages?ids=&pop=&claim_ids=.
   Result<void> check_message_deletion(const std::optional<std::vector<std::string_view>>& ids,
                                       std::optional<std::int64_t> pop,

@@ -10,7 +10,8 @@ namespace warren::http {
 
 std::optional<std::string_view> Request::header(std::string_view name) const noexcept {
   for (const Header& h : headers) {
-    if (boost::beast::iequals(h.name, name)) return h.value;
+    // Lengths first: most names differ there, and the comparison stays inline.
+    if (h.name.size() == name.size() && boost::beast::iequals(h.name, name)) return h.value;
   }
   return std::nullopt;
 }

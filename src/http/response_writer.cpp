@@ -72,8 +72,10 @@ void ResponseWriter::header(std::string_view name, std::string_view value) {
 
 void ResponseWriter::end_without_body() { out_.append("\r\n"); }
 
+// Header names Zaqar sets are written in lower case, as falcon writes them: Zaqar's functional
+// tests compare them case-sensitively (`'location' in set(resp.headers.keys())`).
 void ResponseWriter::end_with_body(std::string_view content_type, std::string_view body) {
-  out_.append("Content-Type: ");
+  out_.append("content-type: ");
   out_.append(content_type);
   out_.append("\r\nContent-Length: ");
   char digits[24];
@@ -84,7 +86,7 @@ void ResponseWriter::end_with_body(std::string_view content_type, std::string_vi
 }
 
 std::string& ResponseWriter::begin_body(std::string_view content_type) {
-  out_.append("Content-Type: ");
+  out_.append("content-type: ");
   out_.append(content_type);
   out_.append("\r\nContent-Length: ");
   length_at_ = out_.size();

@@ -11,6 +11,7 @@ namespace warren::net {
 namespace {
 
 constexpr auto kFdExhaustedPause = std::chrono::milliseconds(100);
+constexpr int kAcceptBatch = 256;  // connections accepted per readiness, at most
 
 bool out_of_descriptors(const boost::system::error_code& ec) {
   return ec == boost::asio::error::no_descriptors ||  // EMFILE
@@ -78,13 +79,37 @@ void Listener::accept_next() {
           accept_next();
           return;
         }
-        if (ConnectionLimit::Slot slot = limit_.try_acquire()) {
-          callbacks_.accepted(std::move(socket), std::move(slot));
-        } else {
-          callbacks_.rejected(std::move(socket));
+        hand_over(std::move(socket));
+        // One completion per connection would queue each accept behind every ready connection
+        // of the loop: with thousands of busy connections, a burst of new ones would wait
+        // thousands of turns. Take what the backlog holds now, a batch at a time.
+        for (int i = 0; i < kAcceptBatch; ++i) {
+          boost::system::error_code accept_ec;
+          boost::asio::ip::tcp::socket next(loop_.context());
+          acceptor_.accept(next, accept_ec);
+          if (accept_ec == boost::asio::error::would_block ||
+              accept_ec == boost::asio::error::try_again) {
+            break;
+          }
+          if (accept_ec) {
+            if (out_of_descriptors(accept_ec)) {
+              pause_then_accept();
+              return;
+            }
+            continue;
+          }
+          hand_over(std::move(next));
         }
         accept_next();
       });
+}
+
+void Listener::hand_over(boost::asio::ip::tcp::socket socket) {
+  if (ConnectionLimit::Slot slot = limit_.try_acquire()) {
+    callbacks_.accepted(std::move(socket), std::move(slot));
+  } else {
+    callbacks_.rejected(std::move(socket));
+  }
 }
 
 void Listener::pause_then_accept() {

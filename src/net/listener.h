@@ -44,6 +44,8 @@ class Listener {
  private:
   void accept_next();
   void pause_then_accept();
+  // Gives an accepted socket to the protocol layer, or turns it away over the limit.
+  void hand_over(boost::asio::ip::tcp::socket socket);
 
   EventLoop& loop_;
   ConnectionLimit& limit_;

@@ -33,13 +33,15 @@ namespace {
 
 constexpr auto kTick = std::chrono::milliseconds(250);
 
-// Lets the process hold as many descriptors as its hard limit allows.
-void raise_descriptor_limit() {
+// Lets the process hold as many descriptors as its hard limit allows; returns that limit.
+std::size_t raise_descriptor_limit() {
   rlimit limit{};
-  if (getrlimit(RLIMIT_NOFILE, &limit) == 0 && limit.rlim_cur < limit.rlim_max) {
+  if (getrlimit(RLIMIT_NOFILE, &limit) != 0) return 1024;
+  if (limit.rlim_cur < limit.rlim_max) {
     limit.rlim_cur = limit.rlim_max;
     setrlimit(RLIMIT_NOFILE, &limit);
   }
+  return static_cast<std::size_t>(limit.rlim_cur);
 }
 
 bool set_log_level(const std::string& level) {
@@ -83,7 +85,18 @@ int run_serve_command(int argc, char** argv) {
     ws_endpoint = *parsed_ws;
   }
   std::signal(SIGPIPE, SIG_IGN);
-  raise_descriptor_limit();
+  const std::size_t descriptors = raise_descriptor_limit();
+  std::size_t max_connections = options.max_connections;
+  if (descriptors <= options.reserved_fds + 1) {
+    log::error("the descriptor limit ({}) leaves nothing for connections after --reserved-fds {}",
+               descriptors, options.reserved_fds);
+    return 1;
+  }
+  if (max_connections > descriptors - options.reserved_fds) {
+    max_connections = descriptors - options.reserved_fds;
+    log::info("connections capped at {} (descriptor limit {} minus {} reserved)", max_connections,
+              descriptors, options.reserved_fds);
+  }
 
   auto store = make_store(options.storage);
   if (!store) {
@@ -95,7 +108,7 @@ int run_serve_command(int argc, char** argv) {
   api::HttpApi api(service, options.api);
 
   net::LoopGroup loops(options.threads, kTick);
-  net::ConnectionLimit limit(options.max_connections);
+  net::ConnectionLimit limit(max_connections);
 
   // Subscribers: sockets through the push hub, http(s) URIs through the webhook sender.
   notify::PushHub hub(loops);

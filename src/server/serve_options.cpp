@@ -37,6 +37,7 @@ ParsedServeOptions parse_serve_options(int argc, char** argv) {
   double ws_handshake_timeout_s = 10, ws_close_timeout_s = 5, webhook_timeout_s = 10;
   std::int64_t ws_push_delay_ms = o.ws.push_delay.count();
   std::string webhooks = "on";
+  std::string deprecated_versions;
   engine::Limits& l = o.limits;
   http::ParserLimits& p = o.connection.limits;
 
@@ -48,6 +49,7 @@ ParsedServeOptions parse_serve_options(int argc, char** argv) {
       ("listen", po::value(&o.listen)->default_value(o.listen), "address and port: HOST:PORT, [IPv6]:PORT or PORT")
       ("threads", po::value(&o.threads)->default_value(0), "event-loop threads (0: one per core)")
       ("max-connections", po::value(&o.max_connections)->default_value(o.max_connections), "open connections at most; more are answered 503 and closed")
+      ("reserved-fds", po::value(&o.reserved_fds)->default_value(o.reserved_fds), "file descriptors kept free for storage and logs; connections are capped at the descriptor limit minus this")
       ("backlog", po::value(&o.backlog)->default_value(o.backlog), "listen backlog of each loop's socket")
       ("max-header-bytes", po::value(&p.max_header_bytes)->default_value(p.max_header_bytes), "request line and headers at most (431 beyond)")
       ("max-target-bytes", po::value(&p.max_target_bytes)->default_value(p.max_target_bytes), "request target at most (414 beyond)")
@@ -56,17 +58,19 @@ ParsedServeOptions parse_serve_options(int argc, char** argv) {
       ("header-timeout", po::value(&header_timeout_s)->default_value(header_timeout_s), "seconds a request's headers may take to arrive")
       ("idle-timeout", po::value(&idle_timeout_s)->default_value(idle_timeout_s), "seconds an idle keep-alive connection (or a stalled body or write) is kept")
       ("shutdown-grace", po::value(&shutdown_grace_s)->default_value(shutdown_grace_s), "seconds requests in flight get to finish on SIGINT/SIGTERM")
-      ("log-level", po::value(&o.log_level)->default_value(o.log_level), "debug | info | warn | error");
+      ("log-level", po::value(&o.log_level)->default_value(o.log_level), "debug | info | warn | error")
+      ("enable-deprecated-api-versions", po::value(&deprecated_versions), "also serve these deprecated Zaqar API versions: 1.1 (as Zaqar's option of that name)");
 
   po::options_description storage("Storage");
   storage.add_options()
       ("storage", po::value(&o.storage.engine)->default_value(o.storage.engine), "engine: memory | rocksdb | redis")
       ("data-dir", po::value(&o.storage.data_dir)->default_value(o.storage.data_dir), "rocksdb: directory of the database")
-      ("fsync", po::value(&o.storage.fsync)->default_value(o.storage.fsync), "rocksdb: always (sync before acknowledging) | batch | never")
+      ("fsync", po::value(&o.storage.fsync)->default_value(o.storage.fsync), "rocksdb: always (acknowledge after the WAL sync; concurrent writes share one) | batch (acknowledge, sync within --fsync-interval-ms) | never (leave syncing to the OS)")
       ("fsync-interval-ms", po::value(&fsync_batch_ms)->default_value(fsync_batch_ms), "rocksdb, --fsync=batch: sync at most this often")
+      ("wal-recovery", po::value(&o.storage.wal_recovery)->default_value(o.storage.wal_recovery), "rocksdb: strict (refuse to start on a corrupt log, past a torn last record) | point-in-time (start from the intact prefix)")
       ("redis", po::value(&o.storage.redis_urls), "redis: redis://HOST:PORT[,HOST:PORT...] (several: a Redis Cluster)")
       ("redis-wait-replicas", po::value(&o.storage.redis_wait_replicas)->default_value(0), "redis: after each write, WAIT for this many replicas (narrows the failover loss window)")
-      ("memory-shards", po::value(&o.storage.memory_shards)->default_value(o.storage.memory_shards), "memory: lock shards");
+      ("memory-shards", po::value(&o.storage.memory_shards)->default_value(o.storage.memory_shards), "memory, rocksdb: lock shards of the in-memory index");
 
   po::options_description limits("Zaqar limits (as Zaqar's [transport] options)");
   limits.add_options()
@@ -88,6 +92,7 @@ ParsedServeOptions parse_serve_options(int argc, char** argv) {
       ("subscriber-types", po::value(&subscriber_types)->default_value(subscriber_types), "comma-separated URI schemes")
       ("message-delete-with-claim-id", po::bool_switch(&l.message_delete_with_claim_id), "bulk deletes must name the claims of claimed messages")
       ("client-id-uuid-safe", po::value(&client_id_mode)->default_value(client_id_mode), "strict (a UUID) | off (a length range)")
+      ("signed-url-secret", po::value(&o.api.signed_url_secret), "key of pre-signed URLs (POST .../share); none: sharing is refused")
       ("min-client-id-length", po::value(&o.api.min_client_id_length)->default_value(o.api.min_client_id_length), "")
       ("max-client-id-length", po::value(&o.api.max_client_id_length)->default_value(o.api.max_client_id_length), "");
 
@@ -140,6 +145,10 @@ ParsedServeOptions parse_serve_options(int argc, char** argv) {
     return fail("--client-id-uuid-safe must be strict or off");
   }
   o.api.client_id_uuid_safe = client_id_mode == "strict";
+  for (const std::string& version : split_list(deprecated_versions)) {
+    if (version != "1.1") return fail("--enable-deprecated-api-versions knows only 1.1");
+    o.api.enable_v1_1 = true;
+  }
   l.subscriber_types = split_list(subscriber_types);
   if (header_timeout_s <= 0 || idle_timeout_s <= 0 || shutdown_grace_s < 0) {
     return fail("timeouts must be positive");
@@ -180,6 +189,15 @@ ParsedServeOptions parse_serve_options(int argc, char** argv) {
   if (o.ws_min_subscription_ttl < 1) return fail("--ws-min-subscription-ttl must be at least 1");
   if (o.storage.engine != "memory" && o.storage.engine != "rocksdb" && o.storage.engine != "redis") {
     return fail("--storage must be memory, rocksdb or redis");
+  }
+  if (o.storage.fsync != "always" && o.storage.fsync != "batch" && o.storage.fsync != "never") {
+    return fail("--fsync must be always, batch or never");
+  }
+  if (fsync_batch_ms < 1 || fsync_batch_ms > 60000) {
+    return fail("--fsync-interval-ms must lie within 1..60000");
+  }
+  if (o.storage.wal_recovery != "strict" && o.storage.wal_recovery != "point-in-time") {
+    return fail("--wal-recovery must be strict or point-in-time");
   }
   return {std::move(o), 0};
 }

@@ -17,10 +17,11 @@
 namespace warren::server {
 
 struct StorageOptions {
-  std::string engine = "memory";  // memory | rocksdb | redis
+  std::string engine = "rocksdb";  // memory | rocksdb | redis
   std::string data_dir = "./data";
   std::string fsync = "always";   // always | batch | never
   std::chrono::milliseconds fsync_batch_interval{10};
+  std::string wal_recovery = "strict";  // strict | point-in-time
   std::string redis_urls;          // redis://HOST:PORT[,HOST:PORT...]
   int redis_wait_replicas = 0;     // WAIT for this many replicas after each write
   std::size_t memory_shards = 64;
@@ -30,6 +31,9 @@ struct ServeOptions {
   std::string listen = "127.0.0.1:8888";
   unsigned threads = 0;  // 0: one per core
   std::size_t max_connections = 100000;
+  // Descriptors kept free for everything but connections (storage files, logs): connections
+  // are capped at RLIMIT_NOFILE minus this.
+  std::size_t reserved_fds = 64;
   int backlog = 4096;
   std::chrono::milliseconds shutdown_grace{std::chrono::seconds(10)};
   std::string log_level = "info";

@@ -65,10 +65,10 @@ def test_post_check_reads_every_message_back():
 
 @needs_node
 @pytest.mark.parametrize("fault,anomaly,extra", [
-    ("lose:50", "lost", []),
-    ("double:5", "live_claim", []),
+    ("lose:5", "lost", []),
+    ("double:3", "live_claim", []),
     ("early", "early_delay", ["--delay", 2]),
-    ("undead:20", "resurrected", []),
+    ("undead:3", "resurrected", []),
 ])
 def test_claim_check_names_each_injected_fault(fault, anomaly, extra):
     peer = node_queue(fault)

@@ -77,6 +77,7 @@ void MessageLog::erase(std::uint64_t seq) {
   const unsigned i = seq & (kChunkSize - 1);
   const std::uint64_t bit = std::uint64_t{1} << i;
   if ((c->live & bit) == 0) return;
+  const Summary before = keys_of(c->records[i]);
   c->live &= ~bit;
   c->records[i] = Record{};
   --size_;
@@ -84,24 +85,30 @@ void MessageLog::erase(std::uint64_t seq) {
     free_chunk(k);
     return;
   }
-  if (!c->dirty) {
-    dirty_.push_back(k);
-    c->dirty = true;
-  }
+  rescan_if_needed(k, *c, before, Summary{});
 }
 
-void MessageLog::touch(std::uint64_t seq) {
+void MessageLog::touch(std::uint64_t seq, const Summary& before) {
   const std::uint64_t k = seq >> kChunkBits;
   Chunk* c = chunk(k);
   if (c == nullptr) return;
   const unsigned i = seq & (kChunkSize - 1);
   if (((c->live >> i) & 1) == 0) return;
-  Summary keys = keys_of(c->records[i]);
-  c->summary.lower(keys);
-  tree_.lower(k, keys);
-  if (!c->dirty) {
-    dirty_.push_back(k);
-    c->dirty = true;
+  const Summary after = keys_of(c->records[i]);
+  rescan_if_needed(k, *c, before, after);
+  c->summary.lower(after);
+  tree_.lower(k, after);
+}
+
+void MessageLog::rescan_if_needed(std::uint64_t k, Chunk& c, const Summary& before,
+                                  const Summary& after) {
+  if (c.dirty) return;
+  for (int key = 0; key < kKeyCount; ++key) {
+    if (after.min[key] > before.min[key] && before.min[key] <= c.summary.min[key]) {
+      dirty_.push_back(k);
+      c.dirty = true;
+      return;
+    }
   }
 }
 
@@ -161,6 +168,7 @@ std::uint64_t MessageLog::find_first(Key key, std::uint64_t from, TimeMs bound) 
     if (k == from_k) mask &= ~std::uint64_t{0} << (from & (kChunkSize - 1));
     for (; mask != 0; mask &= mask - 1) {
       const unsigned i = static_cast<unsigned>(std::countr_zero(mask));
+      ++records_examined_;
       if (key_of(c.records[i], key) <= bound) return (k << kChunkBits) | i;
     }
     ++k;

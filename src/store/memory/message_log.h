@@ -55,6 +55,11 @@ class MessageLog {
 
   // Stores `record` as the next sequence number and returns that number.
   std::uint64_t append(Record&& record);
+  // Makes `seq` the next sequence number if it is beyond the current one (restoring records
+  // with gaps, or a counter that was persisted ahead of the records).
+  void skip_to(std::uint64_t seq) noexcept {
+    if (seq > next_seq_) next_seq_ = seq;
+  }
 
   // The live record `seq`, or nullptr.
   Record* find(std::uint64_t seq) noexcept;
@@ -63,8 +68,10 @@ class MessageLog {
   // Removes the live record `seq` (its body is released).
   void erase(std::uint64_t seq);
 
-  // Tells the log that the keys of live record `seq` changed (claim, release, stretch).
-  void touch(std::uint64_t seq);
+  // Tells the log that the keys of live record `seq` changed (claim, release, stretch); `before`
+  // is keys_of() the record before the change. The chunk is rescanned at flush() only if a key
+  // rose from its chunk's minimum; decreases cost O(log n) at once.
+  void touch(std::uint64_t seq, const Summary& before);
 
   // Makes every summary exact again; call before returning from an operation.
   void flush() noexcept;
@@ -87,6 +94,14 @@ class MessageLog {
   // The key times of a record.
   Summary keys_of(const Record& record) const noexcept;
 
+  // Work done by find_first() since construction: records examined and tree nodes visited.
+  // Lets tests check that searches stay O(log n) without timing them.
+  struct SearchCost {
+    std::uint64_t records = 0;
+    std::uint64_t nodes = 0;
+  };
+  SearchCost search_cost() const noexcept { return {records_examined_, tree_.nodes_visited()}; }
+
   // Frees whole chunks from the front until about `budget` records are gone; for a deleted
   // queue whose claims and clients no longer matter. Returns the records freed.
   std::size_t drain(std::size_t budget) noexcept;
@@ -105,6 +120,9 @@ class MessageLog {
   }
   TimeMs key_of(const Record& record, Key key) const noexcept;
   void recompute(std::uint64_t k, Chunk& c) noexcept;
+  // Marks the chunk for a rescan if a record whose keys were `before` held one of its minima
+  // and that key rose (to `after`, or away with the record).
+  void rescan_if_needed(std::uint64_t k, Chunk& c, const Summary& before, const Summary& after);
   void free_chunk(std::uint64_t k) noexcept;
   void resize_tree(std::uint64_t capacity);
 
@@ -115,6 +133,7 @@ class MessageLog {
   std::size_t size_ = 0;
   SummaryTree tree_;
   std::vector<std::uint64_t> dirty_;  // chunk numbers to recompute at flush()
+  mutable std::uint64_t records_examined_ = 0;
 };
 
 }  // namespace warren::store::memory

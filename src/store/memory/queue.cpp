@@ -60,7 +60,11 @@ Message Queue::to_message(std::uint64_t seq, const Record& record) const {
 void Queue::remove(std::uint64_t seq) {
   Record* record = log_.find(seq);
   if (record == nullptr) return;
-  if (record->claim != ClaimTable::kNoClaim) claims_.detach(record->claim, seq);
+  note_message(seq);
+  if (record->claim != ClaimTable::kNoClaim) {
+    note_claim(claims_.at(record->claim).seq);
+    claims_.detach(record->claim, seq);
+  }
   clients_.release(record->client);
   log_.erase(seq);
 }
@@ -94,8 +98,11 @@ std::vector<ShortId> Queue::post(std::string_view client, std::span<const NewMes
     // the count stays right even if an allocation fails half-way.
     if (!first && client_index != ClientTable::kNone) clients_.retain(client_index, 1);
     first = false;
-    ids.push_back(format_id({incarnation_, log_.append(std::move(record))}));
+    const std::uint64_t seq = log_.append(std::move(record));
+    note_message(seq);
+    ids.push_back(format_id({incarnation_, seq}));
   }
+  changes_.counters = tracking_;
   return ids;
 }
 
@@ -107,7 +114,8 @@ void Queue::append(DeadLetter&& letter) {
   record.ttl_s = letter.ttl_s;
   record.claim_count = letter.claim_count;
   record.client = clients_.acquire(letter.client);
-  log_.append(std::move(record));
+  note_message(log_.append(std::move(record)));
+  changes_.counters = tracking_;
 }
 
 MessagePage Queue::list(const MessageListOptions& options, TimeMs now) {
@@ -289,13 +297,20 @@ ClaimResult Queue::claim(const ClaimParams& params, TimeMs now, std::vector<Dead
     }
     if (ref == ClaimTable::kNoClaim) {
       ref = claims_.create(++last_claim_seq_, now, claim_end, params.ttl_s);
+      note_claim(last_claim_seq_);
+      changes_.counters = tracking_;
     }
-    if (record.claim != ClaimTable::kNoClaim) claims_.detach(record.claim, seq);
+    note_message(seq);
+    const Summary before = log_.keys_of(record);
+    if (record.claim != ClaimTable::kNoClaim) {
+      note_claim(claims_.at(record.claim).seq);
+      claims_.detach(record.claim, seq);
+    }
     record.claim = ref;
     claims_.attach(ref, seq);
     if (dead_letter.active() && record.claim_count < UINT32_MAX) ++record.claim_count;
     stretch(record, claim_end, params.ttl_s, params.grace_s);
-    log_.touch(seq);
+    log_.touch(seq, before);
     result.messages.push_back(to_message(seq, record));
   }
   if (ref != ClaimTable::kNoClaim) result.claim_id = format_id({incarnation_, claims_.at(ref).seq});
@@ -329,11 +344,18 @@ Result<void> Queue::update_claim(QueueRef ref, std::string_view claim_id, std::i
     return make_error(Errc::claim_not_found, claim_id, ref.name, ref.project);
   }
   const TimeMs claim_end = add_seconds(now, ttl_s);
+  // Every message of the claim had the same claim end; only expiry differs between them.
+  const TimeMs old_end = claims_.at(claim_ref).expires;
   claims_.restart(claim_ref, now, claim_end, ttl_s);
+  note_claim(claims_.at(claim_ref).seq);
   for (std::uint64_t seq : claims_.at(claim_ref).messages) {
     if (Record* record = log_.find(seq)) {
+      Summary before = log_.keys_of(*record);
+      before.min[kUnclaimed] = old_end;
+      before.min[kAvailable] = std::max(record->visible_at(), old_end);
       stretch(*record, claim_end, ttl_s, grace_s);
-      log_.touch(seq);
+      log_.touch(seq, before);
+      note_message(seq);
     }
   }
   return {};
@@ -349,10 +371,13 @@ void Queue::release_claim(std::string_view claim_id) {
   // deletes them, and they show no claim.
   for (std::uint64_t seq : claims_.at(ref).messages) {
     if (Record* record = log_.find(seq)) {
+      const Summary before = log_.keys_of(*record);
       record->claim = ClaimTable::kNoClaim;
-      log_.touch(seq);
+      log_.touch(seq, before);
+      note_message(seq);
     }
   }
+  note_claim(parts->seq);
   claims_.free(ref);
 }
 
@@ -371,6 +396,50 @@ QueueReap Queue::reap(TimeMs now, std::size_t budget) {
   }
   done.claims = claims_before - claims_.size();
   return done;
+}
+
+// ---- restoring ----
+
+void Queue::restore_claim(std::uint64_t seq, TimeMs started, TimeMs expires, std::int64_t ttl_s) {
+  if (seq == 0 || claims_.find(seq) != ClaimTable::kNoClaim) return;
+  restored_claims_.push_back(claims_.create(seq, started, expires, ttl_s));
+  last_claim_seq_ = std::max(last_claim_seq_, seq);
+}
+
+bool Queue::restore_message(std::uint64_t seq, RestoredMessage&& message) {
+  if (seq < log_.next_seq()) return true;  // out of order or repeated: nothing to restore
+  log_.skip_to(seq);
+  Record record;
+  record.body = std::move(message.body);
+  record.created = message.created;
+  record.expires = message.expires;
+  record.ttl_s = message.ttl_s;
+  record.delay_s = message.delay_s;
+  record.claim_count = message.claim_count;
+  record.client = clients_.acquire(message.client);
+  std::uint32_t ref = ClaimTable::kNoClaim;
+  if (message.claim != 0) ref = claims_.find(message.claim);
+  record.claim = ref;
+  log_.append(std::move(record));
+  if (ref != ClaimTable::kNoClaim) claims_.attach(ref, seq);
+  return message.claim == 0 || ref != ClaimTable::kNoClaim;
+}
+
+std::vector<std::uint64_t> Queue::finish_restore(std::uint64_t next_seq, std::uint64_t last_claim) {
+  std::vector<std::uint64_t> freed;
+  for (std::uint32_t ref : restored_claims_) {
+    Claim& claim = claims_.at(ref);
+    if (claim.seq != 0 && claim.messages.empty()) {
+      freed.push_back(claim.seq);
+      claims_.free(ref);
+    }
+  }
+  restored_claims_.clear();
+  restored_claims_.shrink_to_fit();
+  log_.skip_to(next_seq);
+  last_claim_seq_ = std::max(last_claim_seq_, last_claim);
+  log_.flush();
+  return freed;
 }
 
 }  // namespace warren::store::memory

@@ -5,6 +5,10 @@
 // Expired messages are invisible at once (every read checks `expires <= now`) and are removed
 // lazily by the operation that meets them, by stats() and by reap(); each is removed once, so the
 // cost is amortised O(log n) per message and never a sweep of the queue.
+//
+// A durable engine that keeps this queue as its index (rocksdb) turns on change tracking: every
+// message and claim an operation adds, changes or removes is then listed in changes() for the
+// engine's journal to persist (journal.h), and restore_*() rebuild the queue at start-up.
 #pragma once
 
 #include <cstdint>
@@ -33,6 +37,33 @@ struct DeadLetter {
   std::string client;
 };
 
+// A message as a durable engine stored it, handed back to restore_message() at start-up.
+struct RestoredMessage {
+  Body body;
+  TimeMs created = 0;
+  TimeMs expires = 0;
+  std::uint32_t ttl_s = 0;
+  std::uint32_t delay_s = 0;
+  std::uint32_t claim_count = 0;
+  std::uint64_t claim = 0;  // number of its last claim (0: none or released)
+  std::string_view client;
+};
+
+// What changed in a queue since its journal last drained the list (only while tracking).
+// Numbers may repeat; the journal persists the current state of each (or its absence).
+struct QueueChanges {
+  std::vector<std::uint64_t> messages;  // sequence numbers of messages added, changed, removed
+  std::vector<std::uint64_t> claims;    // claim numbers created, restarted or freed
+  bool counters = false;                // next_seq() or last_claim() moved
+
+  bool empty() const noexcept { return messages.empty() && claims.empty() && !counters; }
+  void clear() noexcept {
+    messages.clear();
+    claims.clear();
+    counters = false;
+  }
+};
+
 // What one bounded reap step of a queue did.
 struct QueueReap {
   std::size_t messages = 0;  // expired messages removed
@@ -48,6 +79,18 @@ class Queue {
 
   std::string metadata;       // opaque JSON object text
   TimeMs scheduled = kNever;  // when its shard's reap schedule next visits it (shard-managed)
+  // A durable engine's bookkeeping for this queue (journal-managed; unused by the memory engine).
+  struct JournalMarks {
+    // Log positions of the last changes an answer may show: of its messages and claims, and of
+    // its existence and metadata.
+    std::uint64_t content_lsn = 0;
+    std::uint64_t metadata_lsn = 0;
+    // How far the persisted counters reach: message numbers below reserved_seq and claim numbers
+    // up to reserved_claim may have been handed out (they are reserved ahead, in blocks).
+    std::uint64_t reserved_seq = 0;
+    std::uint64_t reserved_claim = 0;
+  };
+  JournalMarks marks;
 
   std::uint32_t incarnation() const noexcept { return incarnation_; }
   std::size_t size() const noexcept { return log_.size(); }
@@ -82,7 +125,44 @@ class Queue {
   // Frees about `budget` messages of a deleted queue; returns how many.
   std::size_t drain(std::size_t budget) noexcept { return log_.drain(budget); }
 
+  // ---- change tracking (durable engines) ----
+  // From now on, every change is listed in changes() until the journal clears it.
+  void track_changes() noexcept { tracking_ = true; }
+  QueueChanges& changes() noexcept { return changes_; }
+  // The live message `seq` (nullptr if absent) and what a journal stores of it.
+  const Record* record(std::uint64_t seq) const noexcept { return log_.find(seq); }
+  std::string_view client_of(const Record& record) const noexcept {
+    return clients_.name(record.client);
+  }
+  // The number of the record's last claim, 0 if none.
+  std::uint64_t claim_number(const Record& record) const noexcept {
+    return record.claim == ClaimTable::kNoClaim ? 0 : claims_.at(record.claim).seq;
+  }
+  // The claim with number `seq` while some message still names it, else nullptr.
+  const Claim* claim_record(std::uint64_t seq) const noexcept {
+    const std::uint32_t ref = claims_.find(seq);
+    return ref == ClaimTable::kNoClaim ? nullptr : &claims_.at(ref);
+  }
+  std::uint64_t next_seq() const noexcept { return log_.next_seq(); }
+  std::uint64_t last_claim() const noexcept { return last_claim_seq_; }
+
+  // ---- restoring at start-up (durable engines) ----
+  // Claims first, then messages in ascending order, then finish_restore().
+  void restore_claim(std::uint64_t seq, TimeMs started, TimeMs expires, std::int64_t ttl_s);
+  // Returns false if the message names a claim that was not restored (it is kept unclaimed).
+  bool restore_message(std::uint64_t seq, RestoredMessage&& message);
+  // Sets the counters (never below what the restored records imply) and frees restored claims
+  // no message names; returns their numbers, for the engine to delete.
+  std::vector<std::uint64_t> finish_restore(std::uint64_t next_seq, std::uint64_t last_claim);
+
  private:
+  void note_message(std::uint64_t seq) {
+    if (tracking_) changes_.messages.push_back(seq);
+  }
+  void note_claim(std::uint64_t claim_seq) {
+    if (tracking_) changes_.claims.push_back(claim_seq);
+  }
+
   // The sequence number of `id` if it is a well-formed id of this incarnation.
   std::optional<std::uint64_t> own_seq(std::string_view id) const noexcept;
   // The live claim reference named by `claim_id`, or kNoClaim.
@@ -98,6 +178,9 @@ class Queue {
   ClaimTable claims_;
   ClientTable clients_;
   MessageLog log_{claims_};
+  bool tracking_ = false;
+  QueueChanges changes_;
+  std::vector<std::uint32_t> restored_claims_;  // references restored, until finish_restore()
 };
 
 }  // namespace warren::store::memory

@@ -32,7 +32,7 @@ bool Shard::has_work(TimeMs now) const noexcept {
          (!due.empty() && due.top().when <= now);
 }
 
-ShardReap Shard::reap(TimeMs now, std::size_t budget) {
+ShardReap Shard::reap(TimeMs now, std::size_t budget, Journal* journal) {
   ShardReap done;
   while (!graveyard.empty() && done.work < budget) {
     done.work += graveyard.front()->drain(budget - done.work) + 1;
@@ -44,6 +44,7 @@ ShardReap Shard::reap(TimeMs now, std::size_t budget) {
     bool more = false;
     done.subscriptions = subscriptions.reap(now, budget - done.work, more);
     done.work += done.subscriptions;
+    if (journal != nullptr) journal->subscriptions_used(subscriptions, Journal::Use::read);
     done.more = done.more || more;
   }
 
@@ -62,6 +63,7 @@ ShardReap Shard::reap(TimeMs now, std::size_t budget) {
     done.messages += q.messages;
     done.claims += q.claims;
     done.work += q.work;
+    if (journal != nullptr) journal->queue_used(next.key, *queue, Journal::Use::read);
     schedule(next.key, *queue);
   }
   return done;

@@ -15,6 +15,7 @@
 
 #include <fmt/format.h>
 
+#include "store/memory/journal.h"
 #include "store/memory/queue.h"
 #include "store/memory/subscription_table.h"
 #include "store/types.h"
@@ -61,7 +62,9 @@ struct alignas(64) Shard {
   // visit it when its earliest message expires.
   void schedule(std::string_view key, Queue& queue);
   // Frees expired messages and subscriptions, and deleted queues, about `budget` units of work.
-  ShardReap reap(TimeMs now, std::size_t budget);
+  // Tells `journal` (if any) of every queue and subscription it changed, as reads: what it
+  // removes had already expired.
+  ShardReap reap(TimeMs now, std::size_t budget, Journal* journal = nullptr);
   // Whether reap(now, ...) would find anything to do.
   bool has_work(TimeMs now) const noexcept;
 

@@ -72,6 +72,7 @@ Result<SubscriptionCreated> SubscriptionTable::create(std::string_view key,
       return SubscriptionCreated{format_id({ids_.nonce, it->first}), false};
     }
     if (it != set.by_seq.end()) {
+      note(key, it->first);
       remove(set, it);  // an expired duplicate no longer counts
     } else {
       set.by_subscriber.erase(dup);
@@ -88,6 +89,7 @@ Result<SubscriptionCreated> SubscriptionTable::create(std::string_view key,
   set.by_subscriber.emplace(entry.subscriber, seq);
   set.by_seq.emplace(seq, std::move(entry));
   schedule(key, seq, expires);
+  note(key, seq);
   return SubscriptionCreated{format_id({ids_.nonce, seq}), true};
 }
 
@@ -134,6 +136,7 @@ Result<void> SubscriptionTable::update(std::string_view key, std::string_view id
         return make_error(Errc::subscription_conflict);
       }
       if (it != set->by_seq.end()) {
+        note(key, it->first);
         remove(*set, it);  // an expired holder of that subscriber no longer counts
         entry = &set->by_seq.find(seq)->second;
       } else {
@@ -151,6 +154,7 @@ Result<void> SubscriptionTable::update(std::string_view key, std::string_view id
     entry->expires = add_seconds(now, *update.ttl_s);
     schedule(key, seq, entry->expires);
   }
+  note(key, seq);
   return {};
 }
 
@@ -159,6 +163,7 @@ Result<void> SubscriptionTable::confirm(std::string_view key, std::string_view i
   Entry* entry = find_live(find_set(key), id, now);
   if (entry == nullptr) return make_error(Errc::subscription_not_found, id);
   entry->confirmed = confirmed;
+  note(key, parse_id(id)->seq);
   return {};
 }
 
@@ -167,12 +172,37 @@ void SubscriptionTable::erase(std::string_view key, std::string_view id) {
   std::optional<IdParts> parts = parse_id(id);
   if (set == nullptr || !parts || parts->prefix != ids_.nonce) return;
   auto it = set->by_seq.find(parts->seq);
-  if (it != set->by_seq.end()) remove(*set, it);
+  if (it != set->by_seq.end()) {
+    note(key, it->first);
+    remove(*set, it);
+  }
   if (set->by_seq.empty()) sets_.erase(sets_.find(key));
 }
 
 void SubscriptionTable::purge(std::string_view key) {
-  if (auto it = sets_.find(key); it != sets_.end()) sets_.erase(it);
+  auto it = sets_.find(key);
+  if (it == sets_.end()) return;
+  for (const auto& [seq, entry] : it->second.by_seq) note(key, seq);
+  sets_.erase(it);
+}
+
+const SubscriptionTable::Entry* SubscriptionTable::entry(std::string_view key,
+                                                         std::uint64_t seq) const noexcept {
+  const Set* set = find_set(key);
+  if (set == nullptr) return nullptr;
+  auto it = set->by_seq.find(seq);
+  return it == set->by_seq.end() ? nullptr : &it->second;
+}
+
+void SubscriptionTable::restore(std::string_view key, std::uint64_t seq, Entry entry) {
+  auto set_it = sets_.find(key);
+  if (set_it == sets_.end()) set_it = sets_.emplace(std::string(key), Set{}).first;
+  Set& set = set_it->second;
+  if (set.by_seq.count(seq) != 0) return;
+  const TimeMs expires = entry.expires;
+  set.by_subscriber[entry.subscriber] = seq;
+  set.by_seq.emplace(seq, std::move(entry));
+  schedule(key, seq, expires);
 }
 
 std::size_t SubscriptionTable::reap(TimeMs now, std::size_t budget, bool& more) {
@@ -189,6 +219,7 @@ std::size_t SubscriptionTable::reap(TimeMs now, std::size_t budget, bool& more) 
       auto it = set->by_seq.find(due.seq);
       // Skip stale entries: a later ttl update scheduled the subscription again.
       if (it != set->by_seq.end() && it->second.expires <= now) {
+        note(due.key, it->first);
         remove(*set, it);
         ++removed;
         if (set->by_seq.empty()) sets_.erase(sets_.find(due.key));

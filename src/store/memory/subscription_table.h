@@ -2,6 +2,8 @@
 // outlive them: deleting a queue leaves its subscriptions (Zaqar does the same). Ids come from a
 // store-wide counter behind the store's nonce, so within a queue id order is creation order.
 // Expired subscriptions are invisible at once and freed by reap() through an expiry heap.
+// With change tracking on (durable engines), every subscription added, changed or removed is
+// listed in changes() for the engine's journal, and restore() rebuilds the table at start-up.
 #pragma once
 
 #include <atomic>
@@ -27,6 +29,21 @@ struct SubscriptionIds {
 
 class SubscriptionTable {
  public:
+  // A stored subscription (its id is the store's nonce and its number).
+  struct Entry {
+    std::string subscriber;
+    std::int64_t ttl_s = 0;
+    TimeMs created = 0;
+    TimeMs expires = 0;
+    std::string options;
+    bool confirmed = false;
+  };
+  // A subscription added, changed or removed: the queue key and its number.
+  struct Change {
+    std::string key;
+    std::uint64_t seq = 0;
+  };
+
   explicit SubscriptionTable(SubscriptionIds& ids) : ids_(ids) {}
 
   // `key` identifies the queue (project and name); `queue` is used for `source` and errors.
@@ -49,15 +66,15 @@ class SubscriptionTable {
     return due_.empty() ? std::numeric_limits<TimeMs>::max() : due_.top().expires;
   }
 
+  // ---- change tracking and restoring (durable engines) ----
+  void track_changes() noexcept { tracking_ = true; }
+  std::vector<Change>& changes() noexcept { return changes_; }
+  // The stored subscription `seq` of queue `key` (expired or not), or nullptr.
+  const Entry* entry(std::string_view key, std::uint64_t seq) const noexcept;
+  // Puts back a stored subscription at start-up.
+  void restore(std::string_view key, std::uint64_t seq, Entry entry);
+
  private:
-  struct Entry {
-    std::string subscriber;
-    std::int64_t ttl_s = 0;
-    TimeMs created = 0;
-    TimeMs expires = 0;
-    std::string options;
-    bool confirmed = false;
-  };
   struct Set {
     std::map<std::uint64_t, Entry> by_seq;
     std::unordered_map<std::string, std::uint64_t> by_subscriber;
@@ -85,9 +102,15 @@ class SubscriptionTable {
                                std::string_view source) const;
   void schedule(std::string_view key, std::uint64_t seq, TimeMs expires);
 
+  void note(std::string_view key, std::uint64_t seq) {
+    if (tracking_) changes_.push_back(Change{std::string(key), seq});
+  }
+
   SubscriptionIds& ids_;
   std::unordered_map<std::string, Set, Hash, std::equal_to<>> sets_;
   std::priority_queue<Due, std::vector<Due>, std::greater<>> due_;
+  bool tracking_ = false;
+  std::vector<Change> changes_;
 };
 
 }  // namespace warren::store::memory

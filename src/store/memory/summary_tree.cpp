@@ -44,6 +44,7 @@ void SummaryTree::build() noexcept {
 std::uint64_t SummaryTree::search(std::uint64_t node, std::uint64_t nlo, std::uint64_t nhi,
                                   std::uint64_t lo, std::uint64_t hi, Key key,
                                   TimeMs bound) const noexcept {
+  ++visited_;
   if (nhi <= lo || hi <= nlo || nodes_[node].min[key] > bound) return kNone;
   if (nhi - nlo == 1) return nlo;
   std::uint64_t mid = nlo + (nhi - nlo) / 2;

@@ -63,6 +63,9 @@ class SummaryTree {
   // Minima over every leaf.
   const Summary& root() const noexcept { return nodes_[1]; }
 
+  // Nodes find_first() has visited since construction (for tests of its cost).
+  std::uint64_t nodes_visited() const noexcept { return visited_; }
+
  private:
   // First leaf position in [lo, hi) under `node` (covering [nlo, nhi)) with min[key] <= bound.
   std::uint64_t search(std::uint64_t node, std::uint64_t nlo, std::uint64_t nhi, std::uint64_t lo,
@@ -71,6 +74,7 @@ class SummaryTree {
 
   std::uint64_t capacity_;
   std::vector<Summary> nodes_;  // 1-based heap layout; leaves at [capacity_, 2 * capacity_)
+  mutable std::uint64_t visited_ = 0;
 };
 
 }  // namespace warren::store::memory

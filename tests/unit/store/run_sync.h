@@ -20,7 +20,12 @@ T run_sync(boost::asio::io_context& io, boost::asio::awaitable<T> operation) {
   std::exception_ptr failure;
   bool done = false;
   boost::asio::co_spawn(
-      io, [&]() -> boost::asio::awaitable<void> { result.emplace(co_await std::move(operation)); },
+      io,
+      [&]() -> boost::asio::awaitable<void> {
+        // One statement per co_await: GCC 12 miscompiles some co_awaits in argument lists.
+        T value = co_await std::move(operation);
+        result.emplace(std::move(value));
+      },
       [&](std::exception_ptr error) {
         failure = error;
         done = true;

@@ -8,17 +8,14 @@ namespace {
 using ::testing::ElementsAre;
 using ::testing::IsEmpty;
 
-class Subscriptions {
- public:
-  static NewSubscription make(std::string_view subscriber, std::int64_t ttl_s = 600,
-                              std::string_view options = "{}") {
-    return NewSubscription{subscriber, ttl_s, options};
-  }
-};
+NewSubscription subscriber(std::string_view uri, std::int64_t ttl_s = 600,
+                           std::string_view options = "{}") {
+  return NewSubscription{uri, ttl_s, options};
+}
 
 TEST_P(StoreContract, ASubscriptionIsCreatedReadAndDeleted) {
   SubscriptionCreated created = must(run(store_->create_subscription(
-      queue(), Subscriptions::make("http://example.com/hook", 600, R"({"a":1})"), kT0)));
+      queue(), subscriber("http://example.com/hook", 600, R"({"a":1})"), kT0)));
   EXPECT_TRUE(created.created);
   ASSERT_FALSE(created.id.empty());
   EXPECT_LE(created.id.view().size(), ShortId::kCapacity);
@@ -43,10 +40,10 @@ TEST_P(StoreContract, ASubscriptionIsCreatedReadAndDeleted) {
 }
 
 TEST_P(StoreContract, AnUnconfirmedDuplicateReturnsTheSameIdAConfirmedOneConflicts) {
-  const NewSubscription hook = Subscriptions::make("http://example.com/hook");
+  const NewSubscription hook = subscriber("http://example.com/hook");
   SubscriptionCreated first = must(run(store_->create_subscription(queue(), hook, kT0)));
-  SubscriptionCreated again = must(run(store_->create_subscription(
-      queue(), Subscriptions::make("http://example.com/hook", 900), kT0)));
+  SubscriptionCreated again = must(
+      run(store_->create_subscription(queue(), subscriber("http://example.com/hook", 900), kT0)));
   EXPECT_FALSE(again.created);
   EXPECT_EQ(again.id, first.id);
   must(run(store_->confirm_subscription(queue(), first.id.view(), true, kT0)));
@@ -59,8 +56,8 @@ TEST_P(StoreContract, AnUnconfirmedDuplicateReturnsTheSameIdAConfirmedOneConflic
 }
 
 TEST_P(StoreContract, ConfirmSetsAndClearsTheFlag) {
-  SubscriptionCreated c = must(
-      run(store_->create_subscription(queue(), Subscriptions::make("mailto:a@example.com"), kT0)));
+  SubscriptionCreated c =
+      must(run(store_->create_subscription(queue(), subscriber("mailto:a@example.com"), kT0)));
   must(run(store_->confirm_subscription(queue(), c.id.view(), true, kT0)));
   EXPECT_TRUE(must(run(store_->get_subscription(queue(), c.id.view(), kT0))).confirmed);
   must(run(store_->confirm_subscription(queue(), c.id.view(), false, kT0)));
@@ -73,7 +70,7 @@ TEST_P(StoreContract, ConfirmSetsAndClearsTheFlag) {
 
 TEST_P(StoreContract, UpdateChangesTheGivenFieldsAndANewTtlRestartsTheLife) {
   SubscriptionCreated c = must(run(store_->create_subscription(
-      queue(), Subscriptions::make("http://a.example", 600, R"({"x":1})"), kT0)));
+      queue(), subscriber("http://a.example", 600, R"({"x":1})"), kT0)));
   SubscriptionUpdate update;
   update.options = R"({"x":2})";
   must(run(store_->update_subscription(queue(), c.id.view(), update, kT0 + sec(10))));
@@ -93,18 +90,18 @@ TEST_P(StoreContract, UpdateChangesTheGivenFieldsAndANewTtlRestartsTheLife) {
   EXPECT_EQ(s.created, kT0 + sec(550));
   EXPECT_EQ(s.expires, kT0 + sec(650));
   // The old subscriber is free again; the new one is taken.
-  EXPECT_TRUE(must(run(store_->create_subscription(queue(), Subscriptions::make("http://a.example"),
+  EXPECT_TRUE(must(run(store_->create_subscription(queue(), subscriber("http://a.example"),
                                                    kT0 + sec(600))))
                   .created);
-  EXPECT_FALSE(must(run(store_->create_subscription(
-                        queue(), Subscriptions::make("http://b.example"), kT0 + sec(600))))
+  EXPECT_FALSE(must(run(store_->create_subscription(queue(), subscriber("http://b.example"),
+                                                    kT0 + sec(600))))
                    .created);
 }
 
 TEST_P(StoreContract, UpdateToAnotherSubscriptionsSubscriberConflicts) {
   SubscriptionCreated a =
-      must(run(store_->create_subscription(queue(), Subscriptions::make("http://a.example"), kT0)));
-  must(run(store_->create_subscription(queue(), Subscriptions::make("http://b.example"), kT0)));
+      must(run(store_->create_subscription(queue(), subscriber("http://a.example"), kT0)));
+  must(run(store_->create_subscription(queue(), subscriber("http://b.example"), kT0)));
   SubscriptionUpdate update;
   update.subscriber = "http://b.example";
   EXPECT_EQ(error_of(run(store_->update_subscription(queue(), a.id.view(), update, kT0))),
@@ -119,8 +116,8 @@ TEST_P(StoreContract, UpdateToAnotherSubscriptionsSubscriberConflicts) {
 }
 
 TEST_P(StoreContract, SubscriptionsExpireAtCreatedPlusTtl) {
-  SubscriptionCreated c = must(
-      run(store_->create_subscription(queue(), Subscriptions::make("http://a.example", 60), kT0)));
+  SubscriptionCreated c =
+      must(run(store_->create_subscription(queue(), subscriber("http://a.example", 60), kT0)));
   const TimeMs deadline = kT0 + sec(60);
   EXPECT_TRUE(run(store_->get_subscription(queue(), c.id.view(), deadline - 1)).has_value());
   EXPECT_EQ(error_of(run(store_->get_subscription(queue(), c.id.view(), deadline))),
@@ -134,8 +131,8 @@ TEST_P(StoreContract, SubscriptionsExpireAtCreatedPlusTtl) {
   EXPECT_EQ(error_of(run(store_->confirm_subscription(queue(), c.id.view(), true, deadline))),
             Errc::subscription_not_found);
   // An expired duplicate does not count: a new subscription is created.
-  SubscriptionCreated again = must(
-      run(store_->create_subscription(queue(), Subscriptions::make("http://a.example"), deadline)));
+  SubscriptionCreated again =
+      must(run(store_->create_subscription(queue(), subscriber("http://a.example"), deadline)));
   EXPECT_TRUE(again.created);
   EXPECT_NE(again.id, c.id);
 }
@@ -143,10 +140,9 @@ TEST_P(StoreContract, SubscriptionsExpireAtCreatedPlusTtl) {
 TEST_P(StoreContract, ListSubscriptionsPagesInIdOrder) {
   std::vector<std::string> ids;
   for (int i = 0; i < 5; ++i) {
-    std::string subscriber = "http://example.com/" + std::to_string(i);
+    const std::string uri = "http://example.com/" + std::to_string(i);
     ids.emplace_back(
-        must(run(store_->create_subscription(queue(), Subscriptions::make(subscriber), kT0 + i)))
-            .id.view());
+        must(run(store_->create_subscription(queue(), subscriber(uri), kT0 + i))).id.view());
   }
   std::vector<std::string> sorted = ids;
   std::sort(sorted.begin(), sorted.end());
@@ -170,12 +166,11 @@ TEST_P(StoreContract, ListSubscriptionsPagesInIdOrder) {
 
 TEST_P(StoreContract, PurgeRemovesEveryOneAndQueueDeletionKeepsThem) {
   SubscriptionCreated a =
-      must(run(store_->create_subscription(queue(), Subscriptions::make("http://a.example"), kT0)));
+      must(run(store_->create_subscription(queue(), subscriber("http://a.example"), kT0)));
   must(run(store_->delete_queue(queue())));
   EXPECT_TRUE(run(store_->get_subscription(queue(), a.id.view(), kT0)).has_value());
-  must(run(store_->create_subscription(queue(), Subscriptions::make("http://b.example"), kT0)));
-  must(run(
-      store_->create_subscription(queue("other"), Subscriptions::make("http://c.example"), kT0)));
+  must(run(store_->create_subscription(queue(), subscriber("http://b.example"), kT0)));
+  must(run(store_->create_subscription(queue("other"), subscriber("http://c.example"), kT0)));
   must(run(store_->purge_subscriptions(queue())));
   EXPECT_THAT(must(run(store_->list_subscriptions(queue(), "", 10, kT0))).subscriptions, IsEmpty());
   EXPECT_EQ(must(run(store_->list_subscriptions(queue("other"), "", 10, kT0))).subscriptions.size(),
@@ -185,15 +180,15 @@ TEST_P(StoreContract, PurgeRemovesEveryOneAndQueueDeletionKeepsThem) {
 
 TEST_P(StoreContract, SubscriptionsBelongToTheirQueueAndProject) {
   SubscriptionCreated a =
-      must(run(store_->create_subscription(queue(), Subscriptions::make("http://a.example"), kT0)));
+      must(run(store_->create_subscription(queue(), subscriber("http://a.example"), kT0)));
   EXPECT_EQ(error_of(run(store_->get_subscription(queue("other"), a.id.view(), kT0))),
             Errc::subscription_not_found);
   EXPECT_EQ(error_of(run(store_->get_subscription({kOtherProject, "fifo"}, a.id.view(), kT0))),
             Errc::subscription_not_found);
   must(run(store_->delete_subscription({kOtherProject, "fifo"}, a.id.view())));
   EXPECT_TRUE(run(store_->get_subscription(queue(), a.id.view(), kT0)).has_value());
-  SubscriptionCreated b = must(run(store_->create_subscription(
-      {kOtherProject, "fifo"}, Subscriptions::make("http://a.example"), kT0)));
+  SubscriptionCreated b = must(run(
+      store_->create_subscription({kOtherProject, "fifo"}, subscriber("http://a.example"), kT0)));
   EXPECT_TRUE(b.created);
 }
 
