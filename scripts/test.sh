@@ -48,7 +48,7 @@ for mode in release debug; do
     failed+=("integration tests ($mode)")
   fi
   if [ "$mode" = release ]; then
-    step "conformance: python-zaqarclient and Zaqar's functional tests ($mode)"
+    step "conformance: python-zaqarclient, Zaqar's functional tests (wsgi and websocket) ($mode)"
     tests/conformance/run.sh "build/$mode/warren" || failed+=("conformance ($mode)")
     # SIGKILL, damaged-WAL and full-disk tests of the rocksdb engine (~50 s; release only: they
     # test the engine's recovery, which the sanitizers see in the unit tests).

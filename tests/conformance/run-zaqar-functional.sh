@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Runs Zaqar's own functional tests (Debian python3-zaqar: zaqar.tests.functional, the wsgi
-# v2 and v1_1 suites and test_versions) against a Warren server.
+# v2 and v1_1 suites, test_versions and the websocket suite) against a Warren server.
 # Usage: tests/conformance/run-zaqar-functional.sh WARREN_BIN [GROUP...]
-#   GROUP: versions | v2 | v1_1 (default: all three, run side by side)
+#   GROUP: versions | v2 | v1_1 | websocket (default: the first three, run side by side;
+#   run-zaqar-websocket.sh runs the last). The websocket tests reach the server by upgrade on
+#   its HTTP port: the plugin points their fixed ws://localhost:9000/ there (ZAQAR_WS_URL).
 # Starts `WARREN_BIN serve` on an ephemeral loopback port (memory engine, v1.1 enabled), writes
 # the config files Debian's package omits (functional-tests.conf, read from
 # ZAQAR_TESTS_CONFIGS_DIR, and the Zaqar config whose [transport] limits the tests read), runs
@@ -11,7 +13,7 @@
 set -euo pipefail
 
 HERE=$(cd "$(dirname "$0")" && pwd)
-WARREN_BIN=$(realpath "${1:?usage: $0 WARREN_BIN [versions|v2|v1_1]...}")
+WARREN_BIN=$(realpath "${1:?usage: $0 WARREN_BIN [versions|v2|v1_1|websocket]...}")
 shift
 groups=("$@")
 [ ${#groups[@]} -eq 0 ] && groups=(versions v2 v1_1)
@@ -86,6 +88,9 @@ max_claim_grace = 43200
 default_claim_grace = 60
 default_subscription_ttl = 3600
 EOF
+# The websocket suite names its own config (websocket_mongodb.conf): the same limits, read the
+# same way (no MongoDB: nothing is stored through the tests' Bootstrap).
+cp "$work/functional-zaqar.conf" "$work/websocket_mongodb.conf"
 printf '[pytest]\n' >"$work/pytest.ini"
 
 run_group() {
@@ -94,9 +99,11 @@ run_group() {
     versions) module=zaqar.tests.functional.wsgi.test_versions ;;
     v2) module=zaqar.tests.functional.wsgi.v2 ;;
     v1_1) module=zaqar.tests.functional.wsgi.v1_1 ;;
-    *) echo "unknown group $group (versions|v2|v1_1)" >&2; return 2 ;;
+    websocket) module=zaqar.tests.functional.websocket ;;
+    *) echo "unknown group $group (versions|v2|v1_1|websocket)" >&2; return 2 ;;
   esac
   (cd "$work" && ZAQAR_TESTS_CONFIGS_DIR="$work" ZAQAR_TEST_INTEGRATION=1 \
+     ZAQAR_WS_URL="ws://127.0.0.1:$port/" \
      PYTHONPATH="$HERE" PYTHONDONTWRITEBYTECODE=1 \
      "$PY" -m pytest -c "$work/pytest.ini" -p zaqar_functional_plugin -p no:cacheprovider \
        -q -rfEs -W ignore::DeprecationWarning --pyargs "$module")

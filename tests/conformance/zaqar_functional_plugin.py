@@ -8,12 +8,15 @@ that server here, so:
   * tearDownClass has no databases to drop (the config names Zaqar's `faulty` test driver,
     which needs no database, so that the tests' own Bootstrap can read the limits);
   * class_ttl_gc_interval is 1, as for Zaqar's Redis driver: Warren expires resources on time;
+  * the websocket suite's fixed ws://localhost:9000/ (Zaqar's default --ws-listen) is the
+    Warren server's URL given in ZAQAR_WS_URL, so that it too runs on an ephemeral port;
   * the tests listed in KNOWN-DIFFERENCES.md (lines "- `module::Class::test` ...") are
     deselected, each for the reason written there.
 """
 import os
 import re
 
+import websocket
 from zaqar.tests.functional import base
 
 _KNOWN = os.path.join(os.path.dirname(os.path.abspath(__file__)), "KNOWN-DIFFERENCES.md")
@@ -37,6 +40,17 @@ def _tear_down_class(cls):
     pass
 
 
+_ZAQAR_WS_URL = "ws://localhost:9000/"
+_create_connection = websocket.create_connection
+
+
+def _create_ws_connection(url, *args, **kwargs):
+    if url == _ZAQAR_WS_URL and os.environ.get("ZAQAR_WS_URL"):
+        url = os.environ["ZAQAR_WS_URL"]
+    return _create_connection(url, *args, **kwargs)
+
+
+websocket.create_connection = _create_ws_connection
 base.Server.start = _start
 base.FunctionalTestBase.tearDownClass = _tear_down_class
 base.FunctionalTestBase.class_ttl_gc_interval = 1

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
 # Runs every fuzz target of build/fuzz for a bounded time each: tests/fuzz/run.sh [SECONDS].
+# Targets: fuzz_http_request, fuzz_json_bodies, fuzz_ws_frames (every build/fuzz/tests/fuzz/fuzz_*).
 # Seeds come from tests/fuzz/corpus/<target>/; new inputs go to a temporary directory.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
