@@ -138,6 +138,11 @@ int run_serve_command(int argc, char** argv) {
     ws_bound = *opened;
   }
 
+  // Once a loop has no connection left, the engine closes what it keeps open there.
+  for (unsigned i = 0; i < loops.size(); ++i) {
+    auto& loop = loops.loop(i);
+    loop.add_drained_hook([&loop, &store] { (*store)->release_loop(loop.context()); });
+  }
   engine::Reaper reaper(loops.loop(0).context(), **store, clock);
   loops.loop(0).add_shutdown_hook([&reaper] { reaper.stop(); });
   reaper.start();

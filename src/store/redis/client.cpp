@@ -114,6 +114,13 @@ Client::Client(asio::any_io_executor executor, std::shared_ptr<Topology> topolog
 
 Client::~Client() = default;
 
+bool Client::idle() const noexcept {
+  for (const auto& [name, conn] : connections_) {
+    if (conn->in_flight() != 0) return false;
+  }
+  return true;
+}
+
 Connection& Client::connection(const Endpoint& node) {
   auto key = node.text();
   auto it = connections_.find(key);

@@ -78,6 +78,9 @@ class Client {
   // Empty if no node answered.
   boost::asio::awaitable<std::vector<Endpoint>> masters();
 
+  // No command in flight on any of its connections.
+  bool idle() const noexcept;
+
   // Re-reads the slot map from the cluster now (tests; failover handling).
   boost::asio::awaitable<bool> refresh();
 

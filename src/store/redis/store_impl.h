@@ -66,6 +66,8 @@ class RedisStore final : public Store {
   Async<void> ping() override;
   Async<ReapStats> reap(TimeMs now, std::size_t budget) override;
 
+  void release_loop(boost::asio::io_context& loop) override;
+
   // The calling event loop's client, created on its first call.
   boost::asio::awaitable<Client*> client();
 
