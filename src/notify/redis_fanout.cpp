@@ -80,10 +80,28 @@ void RedisFanout::stop() {
 
 void RedisFanout::publish(const BatchPtr& batch) {
   std::string payload = encode_remote_batch(node_id_, *batch);
-  // Always queued, never run inline (dispatch would let a post on the fan-out's own loop overtake
-  // a batch another loop queued earlier, e.g. one producer's previous, acknowledged post).
-  boost::asio::post(executor_,
-                    [this, payload = std::move(payload)]() mutable { send(std::move(payload)); });
+  // Through an outbox under a mutex, not one asio::post per batch: a post made on the fan-out's
+  // own loop waits in that thread's private queue until the running handler returns, and a
+  // batch another loop posts meanwhile (the same producer's next post, its reply already sent)
+  // would overtake it.
+  bool schedule = false;
+  {
+    std::lock_guard lock(outbox_mutex_);
+    outbox_.push_back(std::move(payload));
+    schedule = !drain_posted_;
+    drain_posted_ = true;
+  }
+  if (schedule) boost::asio::post(executor_, [this] { drain(); });
+}
+
+void RedisFanout::drain() {
+  std::vector<std::string> batches;
+  {
+    std::lock_guard lock(outbox_mutex_);
+    batches.swap(outbox_);
+    drain_posted_ = false;
+  }
+  for (std::string& payload : batches) send(std::move(payload));
 }
 
 store::redis::Connection& RedisFanout::publisher() {

@@ -9,8 +9,8 @@
 //   both connections go to one of the given nodes; if it fails, the next one is tried.
 // - Two dedicated connections, both on one event loop (the `executor`), never blocking: a
 //   publisher (pipelined, replies only counted) and a subscriber in SUBSCRIBE mode. publish()
-//   may run on any loop: it encodes the batch there and hands it to the fan-out's loop, so one
-//   producer's posts are published in the order they were acknowledged.
+//   may run on any loop: it encodes the batch there and hands it to the fan-out's loop through
+//   a FIFO outbox, so one producer's posts are published in the order they were acknowledged.
 // - Delivery is at most once: a batch published while this node's subscriber is reconnecting,
 //   or whose PUBLISH fails, is not pushed to the other nodes (the messages are in the queue all
 //   the same). A watchdog re-subscribes within `resubscribe_every`.
@@ -20,6 +20,7 @@
 #include <chrono>
 #include <cstdint>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -73,6 +74,7 @@ class RedisFanout final : public RemoteFanout {
  private:
   class PublishDone;
 
+  void drain();                    // on the executor: sends the outbox in order
   void send(std::string payload);  // on the executor
   void watch();
   void resubscribe();
@@ -94,6 +96,10 @@ class RedisFanout final : public RemoteFanout {
   std::size_t subscribe_node_ = 0;
   boost::asio::steady_timer watchdog_;
   bool stopped_ = true;
+  // Encoded batches handed over by publish(), in the order they were handed.
+  std::mutex outbox_mutex_;
+  std::vector<std::string> outbox_;
+  bool drain_posted_ = false;
 };
 
 }  // namespace warren::notify
