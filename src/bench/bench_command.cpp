@@ -36,11 +36,12 @@ bool write_file(const std::string& path, const std::string& data) {
 }
 
 int run_workload(const BenchOptions& o) {
-  auto target = parse_target(o.url);
-  if (!target) {
-    std::fprintf(stderr, "warren bench: %s\n", target.error().message.c_str());
+  auto targets = parse_targets(o.url);
+  if (!targets) {
+    std::fprintf(stderr, "warren bench: %s\n", targets.error().message.c_str());
     return 2;
   }
+  const Target* target = &targets->front();
   auto workload = make_workload(o, *target);
   if (!workload) {
     std::fprintf(stderr, "warren bench: %s\n", workload.error().message.c_str());
@@ -58,6 +59,7 @@ int run_workload(const BenchOptions& o) {
     auto sessions = (*workload)->make_sessions(concurrency, level.stats);
     EngineConfig config;
     config.target = *target;
+    if (targets->size() > 1) config.targets = *targets;
     config.depth = o.pipeline;
     config.duration_s = o.duration_s;
     config.max_duration_s = o.max_time_s;

@@ -157,7 +157,9 @@ void Engine::set_out(std::size_t i, bool want) {
 
 void Engine::connect_one(std::size_t i, std::int64_t now) {
   Conn& c = conns_[i];
-  const auto& t = config_.target;
+  const std::size_t node = c.session->node() == Session::kAnyNode ? i : c.session->node();
+  const auto& t =
+      config_.targets.empty() ? config_.target : config_.targets[node % config_.targets.size()];
   const int fd = socket(t.addr.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
   if (fd < 0) {
     stats_.connect_errors++;

@@ -17,6 +17,9 @@ namespace warren::bench {
 
 struct EngineConfig {
   Target target;
+  // Several servers of one deployment: when not empty, each connection goes to one of them
+  // (Session::node()) instead of `target`.
+  std::vector<Target> targets;
   int depth = 1;                // requests in flight per connection (1 = no pipelining)
   double duration_s = 0;        // stop after this long; 0 = when every session is finished
   double max_duration_s = 600;  // hard stop when duration_s is 0

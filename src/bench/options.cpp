@@ -37,7 +37,7 @@ Outcome<BenchOptions> parse_bench_options(int argc, char** argv) {
   po::options_description common("Options of every workload");
   common.add_options()
     ("help,h", "show this help")
-    ("url", po::value(&o.url), "target: the server's base URL (queue workloads) or the full URL (http)")
+    ("url", po::value(&o.url), "target: the server's base URL (queue workloads) or the full URL (http); several joined by commas: connections spread over them (claim: producers on the first, consumers on the others)")
     ("concurrency,c", po::value(&levels)->default_value("1"), "connections; a list 1,10,100 runs one level after another")
     ("duration,d", po::value(&o.duration_s), "seconds per level")
     ("count,n", po::value(&o.count), "requests per level (claim: messages); the run ends when all are answered")

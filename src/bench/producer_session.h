@@ -43,6 +43,8 @@ class ProducerSession final : public Session {
 
   bool next(std::string& out, Issue* issue, std::int64_t now_ns) override;
   void on_response(const Issue& issue, const Response& response, std::int64_t now_ns) override;
+  // Producers post through the first server (consumers use the others).
+  std::size_t node() const override { return 0; }
   void on_failure(const Issue& issue, ErrorKind kind, std::int64_t now_ns) override;
   void on_abandoned(const Issue& issue, std::int64_t now_ns) override {
     on_failure(issue, ErrorKind::kTimeout, now_ns);

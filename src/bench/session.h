@@ -2,6 +2,7 @@
 // to send next and what a response means; the engine owns sockets, framing, timing and counting.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <string>
 
@@ -50,6 +51,11 @@ class Session {
   // True once the session will send nothing more (a --count budget is spent). The run ends
   // when every session is finished and nothing is in flight.
   virtual bool finished() const { return false; }
+
+  // Which of EngineConfig::targets the connection goes to (taken modulo their number), or
+  // kAnyNode: connection i goes to target i (modulo), spreading the load over them.
+  static constexpr std::size_t kAnyNode = ~std::size_t{0};
+  virtual std::size_t node() const { return kAnyNode; }
 };
 
 }  // namespace warren::bench

@@ -45,4 +45,16 @@ Outcome<Target> parse_target(std::string_view url) {
   return t;
 }
 
+Outcome<std::vector<Target>> parse_targets(std::string_view urls) {
+  std::vector<Target> targets;
+  while (true) {
+    const auto next = urls.find(",http://");
+    auto target = parse_target(urls.substr(0, next));
+    if (!target) return target.error();
+    targets.push_back(*target);
+    if (next == std::string_view::npos) return targets;
+    urls.remove_prefix(next + 1);
+  }
+}
+
 }  // namespace warren::bench

@@ -5,6 +5,7 @@
 #include <string>
 #include <string_view>
 #include <sys/socket.h>
+#include <vector>
 
 #include "bench/failure.h"
 
@@ -21,5 +22,9 @@ struct Target {
 // Parses an http:// URL and resolves its host (numeric addresses need no DNS). https is not
 // supported: the load generator measures the server, not TLS.
 Outcome<Target> parse_target(std::string_view url);
+
+// The servers of `urls`: one URL, or several joined by commas ("http://a:1,http://b:2", the
+// nodes of one deployment). A comma not followed by "http://" belongs to the URL (a query).
+Outcome<std::vector<Target>> parse_targets(std::string_view urls);
 
 }  // namespace warren::bench

@@ -39,10 +39,17 @@ struct ConsumerShared {
 
 class ConsumerSession final : public Session {
  public:
-  ConsumerSession(ConsumerShared& shared, ZaqarRequests api, std::string queue, std::string proc)
-      : shared_(shared), api_(std::move(api)), queue_(std::move(queue)), proc_(std::move(proc)) {}
+  // `node`: the server it talks to (Session::node()).
+  ConsumerSession(ConsumerShared& shared, ZaqarRequests api, std::string queue, std::string proc,
+                  std::size_t node)
+      : shared_(shared),
+        api_(std::move(api)),
+        queue_(std::move(queue)),
+        proc_(std::move(proc)),
+        node_(node) {}
 
   bool paced() const override { return false; }
+  std::size_t node() const override { return node_; }
 
   bool next(std::string& out, Issue* issue, std::int64_t now) override {
     last_now_ = now;
@@ -199,6 +206,7 @@ class ConsumerSession final : public Session {
   ZaqarRequests api_;
   std::string queue_;
   std::string proc_;
+  std::size_t node_;
   std::deque<Step> todo_;       // deletes or a release waiting to be sent
   std::deque<Step> in_flight_;  // in request order
   std::int64_t retry_at_ = 0;
@@ -208,7 +216,11 @@ class ConsumerSession final : public Session {
 
 class ClaimWorkload final : public QueueWorkload {
  public:
-  ClaimWorkload(const BenchOptions& o, const Target& t) : QueueWorkload(o, t) {}
+  // Several --url servers: producers post through the first, consumers claim and delete
+  // through the others (one deployment's nodes).
+  ClaimWorkload(const BenchOptions& o, const Target& t) : QueueWorkload(o, t) {
+    if (auto all = parse_targets(o.url); all && all->size() > 1) targets_ = std::move(*all);
+  }
 
   Outcome<void> setup(int concurrency) override {
     queues_.clear();
@@ -286,8 +298,9 @@ class ClaimWorkload final : public QueueWorkload {
             std::make_unique<ProducerSession>(prod_, new_client(), queues_[p % queues_.size()], p));
         ++p;
       } else {
-        sessions.push_back(std::make_unique<ConsumerSession>(
-            cons_, new_client(), queues_[k % queues_.size()], fmt::format("c{}", k)));
+        sessions.push_back(
+            std::make_unique<ConsumerSession>(cons_, new_client(), queues_[k % queues_.size()],
+                                              fmt::format("c{}", k), consumer_node(k)));
         ++k;
       }
     }
@@ -306,11 +319,13 @@ class ClaimWorkload final : public QueueWorkload {
       cons_.drain_not_before = now_ns() + static_cast<std::int64_t>(options_.delay) * kNsPerSec;
       std::vector<std::unique_ptr<Session>> sessions;
       for (int i = 0; i < consumers_; ++i) {
-        sessions.push_back(std::make_unique<ConsumerSession>(
-            cons_, new_client(), queues_[i % queues_.size()], fmt::format("d{}", i)));
+        sessions.push_back(
+            std::make_unique<ConsumerSession>(cons_, new_client(), queues_[i % queues_.size()],
+                                              fmt::format("d{}", i), consumer_node(i)));
       }
       EngineConfig config;
       config.target = target_;
+      config.targets = targets_;
       config.depth = options_.pipeline;
       config.max_duration_s = options_.drain_s;
       config.timeout_s = options_.timeout_s;
@@ -325,6 +340,11 @@ class ClaimWorkload final : public QueueWorkload {
   }
 
  private:
+  // The node of consumer `k`: one of the servers after the first (producers use the first).
+  std::size_t consumer_node(int k) const {
+    return targets_.size() > 1 ? 1 + static_cast<std::size_t>(k) % (targets_.size() - 1) : 0;
+  }
+
   // Points the consumers at `stats` (registering their operations and counters there) and
   // copies their options.
   void configure_consumers(RunStats& stats) {
@@ -346,6 +366,7 @@ class ClaimWorkload final : public QueueWorkload {
     cons_.count = options_.count;
   }
 
+  std::vector<Target> targets_;  // several --url servers, or none
   std::vector<std::string> queues_;
   std::vector<std::string> all_queues_;  // with the dead-letter queues
   ProducerShared prod_;

@@ -1,6 +1,8 @@
 // EventLoop: the io_context, the coarse tick and graceful shutdown.
 #include "net/event_loop.h"
 
+#include <utility>
+
 #include <boost/asio/post.hpp>
 
 namespace warren::net {
@@ -40,6 +42,10 @@ void EventLoop::add_tick_hook(std::function<void(SteadyTime)> hook) {
 
 void EventLoop::add_shutdown_hook(std::function<void()> hook) {
   shutdown_hooks_.push_back(std::move(hook));
+}
+
+void EventLoop::add_drained_hook(std::function<void()> hook) {
+  drained_hooks_.push_back(std::move(hook));
 }
 
 void EventLoop::run() {
@@ -90,6 +96,7 @@ void EventLoop::finish_if_drained() {
   if (connection_count_ != 0 || !work_) return;
   grace_timer_.cancel();
   tick_timer_.cancel();
+  for (auto& hook : std::exchange(drained_hooks_, {})) hook();
   work_.reset();  // run() returns once the handlers still queued have run
 }
 

@@ -41,6 +41,9 @@ class EventLoop {
   void add_tick_hook(std::function<void(SteadyTime)> hook);
   // Called once when shutdown begins (loop thread), e.g. to close a listener.
   void add_shutdown_hook(std::function<void()> hook);
+  // Called once when shutdown has closed every connection (loop thread), before run() may
+  // return: e.g. to close what else keeps the loop busy (a storage engine's connections).
+  void add_drained_hook(std::function<void()> hook);
 
   // Runs the loop on the calling thread until it has stopped.
   void run();
@@ -70,6 +73,7 @@ class EventLoop {
   bool shutting_down_ = false;
   std::vector<std::function<void(SteadyTime)>> tick_hooks_;
   std::vector<std::function<void()>> shutdown_hooks_;
+  std::vector<std::function<void()>> drained_hooks_;  // emptied when run
 };
 
 }  // namespace warren::net

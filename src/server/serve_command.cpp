@@ -24,6 +24,7 @@
 #include "notify/post_fanout.h"
 #include "notify/push_hub.h"
 #include "notify/webhook_sender.h"
+#include "server/remote_push.h"
 #include "server/serve_options.h"
 #include "server/store_factory.h"
 #include "ws/acceptor.h"
@@ -115,6 +116,12 @@ int run_serve_command(int argc, char** argv) {
   std::unique_ptr<notify::WebhookSender> webhooks;
   if (options.webhooks) webhooks = std::make_unique<notify::WebhookSender>(options.webhook);
   notify::PostFanout fanout(service, loops, hub, webhooks.get());
+  // Other nodes' posts reach this node's sockets (redis engine only).
+  auto remote_push = start_remote_push(options.storage, loops, hub);
+  if (!remote_push) {
+    log::error("{}", remote_push.error().description);
+    return 1;
+  }
   service.set_post_observer(&fanout);
   api::WsApi ws_api(service, hub, api::WsApiOptions{options.api, options.ws_min_subscription_ttl});
   ws::WsAcceptor ws_acceptor(loops, options.ws, ws_api);
@@ -138,6 +145,11 @@ int run_serve_command(int argc, char** argv) {
     ws_bound = *opened;
   }
 
+  // Once a loop has no connection left, the engine closes what it keeps open there.
+  for (unsigned i = 0; i < loops.size(); ++i) {
+    auto& loop = loops.loop(i);
+    loop.add_drained_hook([&loop, &store] { (*store)->release_loop(loop.context()); });
+  }
   engine::Reaper reaper(loops.loop(0).context(), **store, clock);
   loops.loop(0).add_shutdown_hook([&reaper] { reaper.stop(); });
   reaper.start();

@@ -30,8 +30,7 @@ Result<std::unique_ptr<store::Store>> make_store(const StorageOptions& options) 
   }
   if (options.engine == "redis") {
     store::redis::RedisStoreOptions redis;
-    redis.url =
-        options.redis_urls.empty() ? std::string("redis://127.0.0.1:6379") : options.redis_urls;
+    redis.url = redis_url(options);
     redis.wait_replicas = options.redis_wait_replicas;
     auto made = store::redis::make_redis_store(redis);
     if (!made) return make_error(Errc::startup_failed, made.error().description);
@@ -39,6 +38,10 @@ Result<std::unique_ptr<store::Store>> make_store(const StorageOptions& options) 
   }
   return make_error(Errc::startup_failed,
                     fmt::format("the {} storage engine is not part of this build", options.engine));
+}
+
+std::string redis_url(const StorageOptions& options) {
+  return options.redis_urls.empty() ? std::string("redis://127.0.0.1:6379") : options.redis_urls;
 }
 
 }  // namespace warren::server

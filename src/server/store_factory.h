@@ -2,6 +2,7 @@
 #pragma once
 
 #include <memory>
+#include <string>
 
 #include "common/errors.h"
 #include "server/serve_options.h"
@@ -11,5 +12,8 @@ namespace warren::server {
 
 // The engine for `options`. Errors: startup_failed (with the reason).
 Result<std::unique_ptr<store::Store>> make_store(const StorageOptions& options);
+
+// The Redis servers the redis engine uses: --redis, or redis://127.0.0.1:6379 when not given.
+std::string redis_url(const StorageOptions& options);
 
 }  // namespace warren::server

@@ -26,6 +26,7 @@
 #include <string_view>
 
 #include <boost/asio/awaitable.hpp>
+#include <boost/asio/io_context.hpp>
 
 #include "common/errors.h"
 #include "store/types.h"
@@ -178,6 +179,14 @@ class Store {
   // expires data itself may do nothing. Reads never depend on it: expired things are invisible
   // to every operation whether or not they were reaped yet.
   virtual Async<ReapStats> reap(TimeMs now, std::size_t budget) = 0;
+
+  // ---- lifecycle ----
+
+  // Called on the thread of event loop `loop` once it is stopping with no request left on it:
+  // closes what the engine keeps open on that loop (the redis engine's connections), possibly
+  // after operations still in flight there finish, so that the loop's run() can return. A later
+  // call on that loop opens them again. Engines with nothing per loop keep the default.
+  virtual void release_loop(boost::asio::io_context& loop) { (void)loop; }
 };
 
 }  // namespace warren::store

@@ -13,8 +13,10 @@ ports=()
 count=$((3 * (1 + replicas)))
 for _ in $(seq 1 "$count"); do
   port=$(free_port)
+  # (No delay before a replica's first sync: the default 5 s leaves a fresh replica unable to
+  # take over from a master that dies in that time.)
   start_server "$state" "$port" --cluster-enabled yes --cluster-config-file nodes.conf \
-    --cluster-node-timeout 2000
+    --cluster-node-timeout 2000 --repl-diskless-sync-delay 0
   ports+=("$port")
   nodes+=("127.0.0.1:$port")
 done
@@ -33,6 +35,15 @@ if [ $ok -ne 1 ]; then
   echo "the cluster did not converge; see $state" >&2
   exit 1
 fi
+# Wait until every replica has its master's data (until then it would refuse to fail over).
+for port in "${ports[@]}"; do
+  for _ in $(seq 1 200); do
+    info=$(redis-cli -p "$port" info replication 2>/dev/null)
+    echo "$info" | grep -q '^role:slave' || break
+    echo "$info" | grep -q '^master_link_status:up' && break
+    sleep 0.05
+  done
+done
 masters=()
 for port in "${ports[@]}"; do
   if redis-cli -p "$port" role 2>/dev/null | head -1 | grep -q master; then

@@ -114,6 +114,14 @@ Client::Client(asio::any_io_executor executor, std::shared_ptr<Topology> topolog
 
 Client::~Client() = default;
 
+bool Client::idle() const noexcept {
+  if (active_ != 0) return false;
+  for (const auto& [name, conn] : connections_) {
+    if (conn->in_flight() != 0) return false;
+  }
+  return true;
+}
+
 Connection& Client::connection(const Endpoint& node) {
   auto key = node.text();
   auto it = connections_.find(key);
@@ -133,6 +141,7 @@ asio::awaitable<void> Client::sleep(std::chrono::milliseconds delay) {
 }
 
 asio::awaitable<Reply> Client::run_on(const Endpoint& node, const Command& cmd) {
+  const Busy busy(active_);
   co_return co_await async_submit(connection(node), cmd, asio::use_awaitable);
 }
 
@@ -195,6 +204,7 @@ asio::awaitable<bool> Client::discover() {
 }
 
 asio::awaitable<bool> Client::refresh() {
+  const Busy busy(active_);
   while (refreshing_) co_await sleep(std::chrono::milliseconds(5));
   refreshing_ = true;
   bool ok = co_await discover();
@@ -229,6 +239,7 @@ const Endpoint* Client::route(std::string_view key) {
 }
 
 asio::awaitable<std::vector<Endpoint>> Client::masters() {
+  const Busy busy(active_);
   std::vector<Endpoint> out;
   bool known = co_await ensure_topology();
   if (!known) co_return out;
@@ -241,6 +252,7 @@ asio::awaitable<std::vector<Endpoint>> Client::masters() {
 }
 
 asio::awaitable<Reply> Client::run(const Command& cmd) {
+  const Busy busy(active_);
   std::optional<Endpoint> redirected;  // MOVED or ASK target for the next attempt
   bool ask = false;                    // the redirection was ASK: send ASKING first
   bool script_loaded = false;
@@ -312,6 +324,7 @@ asio::awaitable<Reply> Client::run(const Command& cmd) {
 }
 
 asio::awaitable<std::vector<Reply>> Client::run_all(std::span<const Command> cmds) {
+  const Busy busy(active_);
   std::vector<Reply> replies(cmds.size());
   if (cmds.empty()) co_return replies;
   bool known = co_await ensure_topology();

@@ -78,6 +78,10 @@ class Client {
   // Empty if no node answered.
   boost::asio::awaitable<std::vector<Endpoint>> masters();
 
+  // No operation under way (none of the calls above is waiting, even between attempts) and no
+  // command in flight on any of its connections: it may be destroyed.
+  bool idle() const noexcept;
+
   // Re-reads the slot map from the cluster now (tests; failover handling).
   boost::asio::awaitable<bool> refresh();
 
@@ -99,6 +103,15 @@ class Client {
   std::shared_ptr<const SlotMap> map_;  // this loop's copy of the topology's map
   std::uint64_t map_version_ = ~std::uint64_t{0};
   bool refreshing_ = false;
+  // Calls of the public operations under way (nested ones included).
+  int active_ = 0;
+  struct Busy {
+    explicit Busy(int& count) : count_(count) { ++count_; }
+    ~Busy() { --count_; }
+    Busy(const Busy&) = delete;
+    Busy& operator=(const Busy&) = delete;
+    int& count_;
+  };
   std::chrono::steady_clock::time_point last_refresh_{};
 };
 

@@ -74,6 +74,15 @@ void Connection::submit(const Command& cmd, Completion* done) {
   arm_timer();
 }
 
+bool Connection::subscribe(std::string_view channel, MessageHandler on_message) {
+  if (ac_ == nullptr && !start_connect()) return false;
+  on_message_ = std::move(on_message);
+  const char* argv[2] = {"SUBSCRIBE", channel.data()};
+  const std::size_t lens[2] = {9, channel.size()};
+  // hiredis keeps this callback for the channel: it runs for the confirmation and every message.
+  return redisAsyncCommandArgv(ac_, &Connection::on_push, this, 2, argv, lens) == REDIS_OK;
+}
+
 void Connection::fail_later(Completion* done, std::string why, bool maybe_sent) {
   // Completion::complete never resumes its waiter inline, so this is safe inside submit().
   done->complete(Reply::failure(std::move(why), maybe_sent));
@@ -259,6 +268,20 @@ void Connection::on_reply(redisAsyncContext* /*ac*/, void* reply, void* privdata
     p.done->complete(Reply::failure("Lost the connection to Redis at " + c->endpoint_.text() + ".",
                                     c->connected_));
   }
+}
+
+void Connection::on_push(redisAsyncContext* /*ac*/, void* reply, void* privdata) {
+  auto* c = static_cast<Connection*>(privdata);
+  const auto* r = static_cast<const redisReply*>(reply);
+  // nullptr: the context is going away (on_disconnected reports it).
+  if (r == nullptr || r->type != REDIS_REPLY_ARRAY || r->elements != 3) return;
+  const redisReply* kind = r->element[0];
+  const redisReply* payload = r->element[2];
+  if (kind->type != REDIS_REPLY_STRING || std::string_view(kind->str, kind->len) != "message" ||
+      payload->type != REDIS_REPLY_STRING || !c->on_message_) {
+    return;
+  }
+  c->on_message_(std::string_view(payload->str, payload->len));
 }
 
 }  // namespace warren::store::redis

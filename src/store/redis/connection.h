@@ -17,8 +17,10 @@
 #include <chrono>
 #include <cstdint>
 #include <deque>
+#include <functional>
 #include <memory>
 #include <optional>
+#include <string_view>
 
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/posix/stream_descriptor.hpp>
@@ -61,8 +63,18 @@ class Connection : public std::enable_shared_from_this<Connection> {
   // command's arguments are copied into the output buffer before submit returns.
   void submit(const Command& cmd, Completion* done);
 
+  // Subscriber mode, for a connection used for nothing else: sends SUBSCRIBE `channel` (starting
+  // a connection attempt if needed) and calls `on_message` on this connection's executor with
+  // the payload of every message published there, until the connection is lost (open() turns
+  // false: subscribe again, here or on another node). False if no attempt could start (within
+  // the reconnect backoff). Messages published while not subscribed are not seen.
+  using MessageHandler = std::function<void(std::string_view payload)>;
+  bool subscribe(std::string_view channel, MessageHandler on_message);
+
   const Endpoint& endpoint() const noexcept { return endpoint_; }
   bool connected() const noexcept { return connected_; }
+  // A connection exists or is being made.
+  bool open() const noexcept { return ac_ != nullptr; }
   // Commands sent and not yet answered (abandoned ones included).
   std::size_t in_flight() const noexcept { return pending_.size(); }
 
@@ -90,6 +102,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
   static void on_connected(const redisAsyncContext* ac, int status);
   static void on_disconnected(const redisAsyncContext* ac, int status);
   static void on_reply(redisAsyncContext* ac, void* reply, void* privdata);
+  static void on_push(redisAsyncContext* ac, void* reply, void* privdata);
 
   boost::asio::any_io_executor executor_;
   Endpoint endpoint_;
@@ -106,6 +119,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
   bool writing_ = false;
 
   std::deque<Pending> pending_;
+  MessageHandler on_message_;  // subscriber mode only
   boost::asio::steady_timer timer_;
   bool timer_armed_ = false;
   boost::asio::steady_timer connect_timer_;

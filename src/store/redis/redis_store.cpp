@@ -2,6 +2,7 @@
 // reaper's walk over every queue (the operations themselves are in store_*.cpp).
 #include "store/redis/store_impl.h"
 
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
 
 #include "store/redis/keys.h"
@@ -46,21 +47,63 @@ RedisStore::RedisStore(std::vector<Endpoint> seeds, const RedisStoreOptions& opt
 
 RedisStore::~RedisStore() = default;
 
+namespace {
+
+// The client of the last store and loop this thread asked for (so a hot path takes no lock).
+struct ClientCache {
+  std::uint64_t instance = 0;
+  asio::execution_context* context = nullptr;
+  Client* client = nullptr;
+};
+thread_local ClientCache client_cache;
+
+}  // namespace
+
 asio::awaitable<Client*> RedisStore::client() {
   auto executor = co_await asio::this_coro::executor;
   asio::execution_context* context = &asio::query(executor, asio::execution::context);
-  struct Cache {
-    std::uint64_t instance = 0;
-    asio::execution_context* context = nullptr;
-    Client* client = nullptr;
-  };
-  thread_local Cache cache;
+  ClientCache& cache = client_cache;
   if (cache.instance == instance_ && cache.context == context) co_return cache.client;
-  std::lock_guard lock(mutex_);
+  std::unique_lock lock(mutex_);
   auto& slot = clients_[context];
-  if (!slot) slot = std::make_unique<Client>(executor, topology_, client_options_);
-  cache = Cache{instance_, context, slot.get()};
-  co_return slot.get();
+  Client* made = slot.get();
+  if (made == nullptr) {
+    slot = std::make_unique<Client>(executor, topology_, client_options_);
+    made = slot.get();
+    if (released_.contains(context)) {
+      // The loop is stopping (a reaper pass still running, say): close this client again once
+      // the operation it is wanted for is over.
+      lock.unlock();
+      release_later(static_cast<asio::io_context&>(*context));
+      co_return made;
+    }
+  }
+  cache = ClientCache{instance_, context, made};
+  co_return made;
+}
+
+void RedisStore::release_loop(asio::io_context& loop) {
+  std::unique_ptr<Client> released;
+  {
+    std::lock_guard lock(mutex_);
+    released_.insert(&loop);
+    auto it = clients_.find(&loop);
+    if (it == clients_.end()) return;
+    if (!it->second->idle()) {
+      // An operation (a reaper pass, say) still waits for Redis: look again shortly.
+      release_later(loop);
+      return;
+    }
+    released = std::move(it->second);
+    clients_.erase(it);
+  }
+  if (client_cache.instance == instance_ && client_cache.context == &loop) client_cache = {};
+  // `released` closes its connections here, on the loop's own thread.
+}
+
+void RedisStore::release_later(asio::io_context& loop) {
+  auto timer = std::make_shared<asio::steady_timer>(loop, std::chrono::milliseconds(20));
+  timer->async_wait([this, &loop, timer](boost::system::error_code) { release_loop(loop); });
 }
 
 Async<Reply> RedisStore::exec(const Command& cmd) {

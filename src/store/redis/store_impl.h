@@ -6,6 +6,7 @@
 #include <memory>
 #include <mutex>
 #include <unordered_map>
+#include <unordered_set>
 
 #include <boost/asio/execution_context.hpp>
 
@@ -66,10 +67,14 @@ class RedisStore final : public Store {
   Async<void> ping() override;
   Async<ReapStats> reap(TimeMs now, std::size_t budget) override;
 
+  void release_loop(boost::asio::io_context& loop) override;
+
   // The calling event loop's client, created on its first call.
   boost::asio::awaitable<Client*> client();
 
  private:
+  // Calls release_loop(loop) on that loop in a moment (after the operation under way started).
+  void release_later(boost::asio::io_context& loop);
   // Runs `cmd` on this loop's client. Transport failures and Redis refusing service (OOM,
   // LOADING, ...) become storage_unavailable; other error replies (bugs) become internal.
   Async<Reply> exec(const Command& cmd);
@@ -84,6 +89,8 @@ class RedisStore final : public Store {
   ClientOptions client_options_;
   std::mutex mutex_;
   std::unordered_map<boost::asio::execution_context*, std::unique_ptr<Client>> clients_;
+  // Loops that release_loop() was called for: a client made there later is released again.
+  std::unordered_set<boost::asio::execution_context*> released_;
   // The reaper's position: the project and queue it visits next.
   std::mutex reap_mutex_;
   std::string reap_project_;

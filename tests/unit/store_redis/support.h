@@ -1,44 +1,24 @@
-// Test support for the redis engine: the servers under test (from the environment), a fresh
-// empty store per test, and running one awaitable to completion from synchronous test code.
+// Test support for the redis engine: the servers under test (from the environment) and a fresh
+// empty store per test (run_sync, shared with the contract suite, drives one awaitable).
 #pragma once
 
 #include <cstdlib>
-#include <exception>
 #include <memory>
-#include <optional>
 #include <stdexcept>
 #include <string>
 
 #include <boost/asio/awaitable.hpp>
-#include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
 #include <gtest/gtest.h>
 
+#include "run_sync.h"
 #include "store/redis/redis_store.h"
 #include "store/redis/store_impl.h"
 
 namespace warren::store::redis::testing {
 
-// Drives `io` until `operation` is done (connections keep other work pending, so run() would not
-// return).
-template <class T>
-T run_sync(boost::asio::io_context& io, boost::asio::awaitable<T> operation) {
-  std::optional<T> result;
-  std::exception_ptr failure;
-  bool done = false;
-  boost::asio::co_spawn(
-      io, [&]() -> boost::asio::awaitable<void> { result.emplace(co_await std::move(operation)); },
-      [&](std::exception_ptr error) {
-        failure = error;
-        done = true;
-      });
-  io.restart();
-  while (!done) {
-    if (io.run_one() == 0) throw std::logic_error("run_sync: the operation never completed");
-  }
-  if (failure) std::rethrow_exception(failure);
-  return std::move(*result);
-}
+// Drives `io` until an operation is done (the store's tests share it with the contract suite).
+using warren::store::testing::run_sync;
 
 // The URL of the servers of `kind` ("standalone" or "cluster"), or "" when not configured.
 inline std::string server_url(const std::string& kind) {
