@@ -2,10 +2,15 @@
 # redis-server in its own directory under a state folder.
 
 # A TCP port on 127.0.0.1 that nothing listens on, with port+10000 (cluster bus) free too.
+# Both stay below the kernel's ephemeral range (ip_local_port_range, from 32768 by default):
+# a bus port in it could be taken by any outgoing connection between this check and the bind.
 free_port() {
-  local port tries=0
+  local port tries=0 low=12000 high=22700
+  local first
+  first=$(cut -f1 /proc/sys/net/ipv4/ip_local_port_range 2>/dev/null || echo 32768)
+  [ $((high + 10000)) -lt "$first" ] || high=$((first - 10001))
   while [ $tries -lt 50 ]; do
-    port=$(( (RANDOM * 32768 + RANDOM) % 25000 + 20000 ))
+    port=$(( (RANDOM * 32768 + RANDOM) % (high - low) + low ))
     if ! ss -ltnH "( sport = :$port or sport = :$((port + 10000)) )" 2>/dev/null | grep -q .; then
       echo "$port"
       return 0
