@@ -5,7 +5,7 @@
 // `concurrency` requests are in flight (Zaqar's max_notifier_workers); a delivery waiting for
 // its next retry holds no slot. A 2xx-4xx answer ends a delivery; a 5xx, a connection error or
 // a timeout schedules the next retry of its RetryPolicy, until they run out. https needs the
-// build option WARREN_WEBHOOK_TLS (OpenSSL, on by default).
+// build option WARREN_WEBHOOK_TLS (OpenSSL, linked statically; off by default).
 #pragma once
 
 #include <atomic>
