@@ -44,15 +44,8 @@ while #held + #moved < limit and examined < limit + 1000 do
     else
       redis.call('ZREM', K.free, id)
       r[5] = cid
-      r[6] = cexp
       if dlq_max >= 0 then r[7] = r[7] + 1 end
-      if r[3] < floor then
-        r[3] = floor
-        r[2] = ttl + grace
-        redis.call('ZADD', K.exp, floor, id)
-      end
-      store(id, r)
-      redis.call('ZADD', K.clm, cexp, id)
+      hold(id, r, cexp, floor, ttl, grace)
       held[#held + 1] = id
       emit(out, id, r)
     end

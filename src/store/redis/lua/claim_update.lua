@@ -14,14 +14,7 @@ local kept = {}
 for _, id in ipairs(ids) do
   local r = load(id)
   if r and r[3] > now and r[5] == cid then
-    r[6] = cexp
-    if r[3] < floor then
-      r[3] = floor
-      r[2] = ttl + grace
-      redis.call('ZADD', K.exp, floor, id)
-    end
-    store(id, r)
-    redis.call('ZADD', K.clm, cexp, id)
+    hold(id, r, cexp, floor, ttl, grace)
     kept[#kept + 1] = id
   end
 end

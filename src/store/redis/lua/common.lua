@@ -110,4 +110,31 @@ local function insert(seq, body, r)
   return id
 end
 
+-- Message `id` (record `r`) is held by a claim ending at `cexp`: its life is stretched to at
+-- least `floor` (the claim's end + grace; its ttl becomes ttl + grace), the record is stored and
+-- the message joins the claimed index.
+local function hold(id, r, cexp, floor, ttl, grace)
+  r[6] = cexp
+  if r[3] < floor then
+    r[3] = floor
+    r[2] = ttl + grace
+    redis.call('ZADD', K.exp, floor, id)
+  end
+  store(id, r)
+  redis.call('ZADD', K.clm, cexp, id)
+end
+
+-- Deletes subscription `sid` with its index entries; its subscriber's entry goes only if it
+-- still names `sid`.
+local function drop_subscription(sid)
+  local s = redis.call('HGET', K.s, sid)
+  if s then
+    local subscriber = cmsgpack.unpack(s)
+    if redis.call('HGET', K.sby, subscriber) == sid then redis.call('HDEL', K.sby, subscriber) end
+  end
+  redis.call('HDEL', K.s, sid)
+  redis.call('ZREM', K.sidx, sid)
+  redis.call('ZREM', K.sexp, sid)
+end
+
 local PROMOTE_LIMIT = 1000

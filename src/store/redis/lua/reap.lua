@@ -9,14 +9,7 @@ for _, cid in ipairs(claims) do
 end
 local subs = redis.call('ZRANGEBYSCORE', K.sexp, '-inf', num(now), 'LIMIT', 0, budget)
 for _, sid in ipairs(subs) do
-  local s = redis.call('HGET', K.s, sid)
-  if s then
-    local subscriber = cmsgpack.unpack(s)
-    if redis.call('HGET', K.sby, subscriber) == sid then redis.call('HDEL', K.sby, subscriber) end
-  end
-  redis.call('HDEL', K.s, sid)
-  redis.call('ZREM', K.sidx, sid)
-  redis.call('ZREM', K.sexp, sid)
+  drop_subscription(sid)
 end
 local more = 0
 if messages == budget or #claims == budget or #subs == budget then more = 1 end
