@@ -8,7 +8,6 @@ loopback port read from their "listening on" log line.
 import http.client
 import json
 import os
-import re
 import signal
 import subprocess
 import sys
@@ -20,6 +19,7 @@ ROOT = Path(__file__).resolve().parents[2]
 WARREN_BIN = os.environ.get("WARREN_BIN", str(ROOT / "build" / "release" / "warren"))
 sys.path.insert(0, str(ROOT / "bench" / "lib"))
 import history  # noqa: E402  (bench/lib/history.py: the history writer and the checker)
+import listening  # noqa: E402  (bench/lib/listening.py: the bound port from the log)
 
 PROJECT = "crash-test"
 
@@ -43,17 +43,7 @@ class Server:
         began = time.monotonic()
         self.proc = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                                      text=True)
-        self.port = None
-        deadline = began + timeout
-        while time.monotonic() < deadline:
-            line = self.proc.stdout.readline()
-            if not line:
-                break
-            self.log.append(line)
-            m = re.search(r"listening on 127\.0\.0\.1:(\d+)", line)
-            if m:
-                self.port = int(m.group(1))
-                break
+        self.port = listening.read_port(self.proc, self.log, timeout)
         if self.port is None:
             self.proc.kill()
             self.proc.wait()

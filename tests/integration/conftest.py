@@ -5,17 +5,18 @@ starts its own process with `--listen 127.0.0.1:0`, reads the bound port from th
 "listening on" log line, and stops it (SIGTERM, then SIGKILL) afterwards.
 """
 import os
-import re
 import signal
 import socket
 import subprocess
-import time
+import sys
 import uuid
 
 import pytest
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 WARREN_BIN = os.environ.get("WARREN_BIN", os.path.join(ROOT, "build", "release", "warren"))
+sys.path.insert(0, os.path.join(ROOT, "bench", "lib"))
+import listening  # noqa: E402  (bench/lib/listening.py: the bound port from the log)
 CLIENT_ID = "3381af92-2b9e-11e3-b191-71861300734c"
 
 
@@ -30,17 +31,7 @@ class Server:
             cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
             env={**os.environ, **(env or {})}, preexec_fn=preexec_fn)
         self.log = []
-        self.port = None
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            line = self.proc.stdout.readline()
-            if not line:
-                break
-            self.log.append(line)
-            m = re.search(r"listening on 127\.0\.0\.1:(\d+)", line)
-            if m:
-                self.port = int(m.group(1))
-                break
+        self.port = listening.read_port(self.proc, self.log, 30)
         if self.port is None:
             self.proc.kill()
             raise RuntimeError("warren did not start:\n" + "".join(self.log))
