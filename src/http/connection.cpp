@@ -89,15 +89,36 @@ asio::awaitable<void> HttpConnection::serve() {
       set_phase(Phase::reading_header, options_.header_timeout);
     }
 
-    auto [ec, n] = co_await socket_.async_read_some(
-        asio::buffer(in_.get() + in_end_, in_capacity_ - in_end_), kUseTuple);
-    if (ec || n == 0) break;
+    const std::size_t n = co_await read_some();
+    if (n == 0) break;
     in_end_ += n;
   }
   if (framing_lost_ && !closed_) {
     co_await linger();
   }
   close_socket();
+}
+
+asio::awaitable<std::size_t> HttpConnection::read_some() {
+  char* const into = in_.get() + in_end_;
+  const std::size_t space = in_capacity_ - in_end_;
+  if (net::ReadReadiness::is_expected(socket_)) {
+    boost::system::error_code ec;
+    const std::size_t n = socket_.read_some(asio::buffer(into, space), ec);
+    if (!ec) {
+      if (n < space) net::ReadReadiness::mark_drained(socket_);
+      co_return n;
+    }
+    if (ec != asio::error::would_block && ec != asio::error::try_again) co_return 0;
+    net::ReadReadiness::mark_drained(socket_);
+  }
+  // The socket was seen empty and no edge has come since: the read is queued for epoll at once,
+  // and the reactor runs it and resumes this coroutine in one slice, so a short read there is a
+  // drained socket seen in the slice that marks it.
+  auto [ec, n] = co_await socket_.async_read_some(asio::buffer(into, space), kUseTuple);
+  if (ec) co_return 0;
+  if (n < space) net::ReadReadiness::mark_drained(socket_);
+  co_return n;
 }
 
 asio::awaitable<bool> HttpConnection::answer_buffered() {

@@ -18,6 +18,7 @@
 #include "net/connection.h"
 #include "net/connection_limit.h"
 #include "net/event_loop.h"
+#include "net/read_readiness.h"
 
 namespace warren::http {
 
@@ -45,6 +46,10 @@ class HttpConnection final : public net::Connection {
 
   static boost::asio::awaitable<void> run(std::unique_ptr<HttpConnection> self);
   boost::asio::awaitable<void> serve();
+  // Reads what has arrived into the buffer's free space, waiting for it if need be, without the
+  // recv() that would find a drained socket empty (see net/read_readiness.h). 0: end of stream
+  // or error.
+  boost::asio::awaitable<std::size_t> read_some();
   // Parses and answers every complete request buffered. False: stop serving.
   boost::asio::awaitable<bool> answer_buffered();
   // Writes all buffered responses. False: the peer is gone.
