@@ -113,6 +113,10 @@ class QueueService {
   Async<store::SubscriptionPage> list_subscriptions(const Scope& scope, std::string_view queue,
                                                     std::string_view marker,
                                                     std::optional<std::int64_t> limit);
+  // False only when the store is sure, at once, that the queue has no subscription (store.h).
+  bool may_have_subscriptions(const Scope& scope, std::string_view queue) {
+    return store_.may_have_subscriptions(store::QueueRef{scope.project, queue});
+  }
   Async<store::Subscription> get_subscription(const Scope& scope, std::string_view queue,
                                               std::string_view id);
   Async<void> update_subscription(const Scope& scope, std::string_view queue, std::string_view id,

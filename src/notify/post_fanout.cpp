@@ -26,6 +26,8 @@ void PostFanout::messages_posted(std::string_view project, std::string_view queu
                                  std::span<const engine::PostedMessage> messages) {
   hub_.publish(project, queue, messages);
   if (webhooks_ == nullptr || messages.empty()) return;
+  // Most queues have no subscription: then there is nothing to look up (nor to render).
+  if (!service_.may_have_subscriptions(engine::Scope{project, {}}, queue)) return;
   Posted posted{std::string(project), std::string(queue), {}};
   posted.notifications.reserve(messages.size());
   for (const engine::PostedMessage& message : messages) {

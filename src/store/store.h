@@ -146,6 +146,11 @@ class Store {
                                                          const NewSubscription& subscription,
                                                          TimeMs now) = 0;
 
+  // Whether the queue may have subscriptions, answered at once, without I/O or waiting: false
+  // only when the store is sure it has none (a post then needs no subscription lookup). Engines
+  // that cannot tell without a round trip keep this default.
+  virtual bool may_have_subscriptions(QueueRef /*queue*/) { return true; }
+
   // Live subscriptions of the queue in id order after `marker`, at most `limit`.
   virtual Async<SubscriptionPage> list_subscriptions(QueueRef queue, std::string_view marker,
                                                      int limit, TimeMs now) = 0;

@@ -394,6 +394,13 @@ Result<SubscriptionPage> Index::list_subscriptions(QueueRef queue, std::string_v
   });
 }
 
+bool Index::may_have_subscriptions(QueueRef queue) {
+  const QueueKey key(queue);
+  Shard& shard = shard_of(key.view());
+  std::lock_guard lock(shard.mutex);
+  return shard.subscriptions.any(key.view());
+}
+
 Result<Subscription> Index::get_subscription(QueueRef queue, std::string_view id, TimeMs now,
                                              Journal* journal) {
   return with_shard(queue, journal, [&](Shard& shard, const QueueKey& key, CatalogChange&) {

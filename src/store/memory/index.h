@@ -77,6 +77,8 @@ class Index {
                                                   Journal* journal);
   Result<SubscriptionPage> list_subscriptions(QueueRef queue, std::string_view marker, int limit,
                                               TimeMs now, Journal* journal);
+  // Whether the queue has stored subscriptions (store.h: may_have_subscriptions); not journaled.
+  bool may_have_subscriptions(QueueRef queue);
   Result<Subscription> get_subscription(QueueRef queue, std::string_view id, TimeMs now,
                                         Journal* journal);
   Result<void> update_subscription(QueueRef queue, std::string_view id,

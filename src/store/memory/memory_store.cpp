@@ -86,6 +86,9 @@ class MemoryStore final : public Store {
                                              TimeMs now) override {
     co_return index_.list_subscriptions(queue, marker, limit, now, nullptr);
   }
+  bool may_have_subscriptions(QueueRef queue) override {
+    return index_.may_have_subscriptions(queue);
+  }
   Async<Subscription> get_subscription(QueueRef queue, std::string_view id, TimeMs now) override {
     co_return index_.get_subscription(queue, id, now, nullptr);
   }

@@ -57,6 +57,8 @@ class SubscriptionTable {
                       TimeMs now);
   Result<void> confirm(std::string_view key, std::string_view id, bool confirmed, TimeMs now);
   void erase(std::string_view key, std::string_view id);
+  // Whether the queue under `key` has stored subscriptions (expired ones not yet reaped count).
+  bool any(std::string_view key) const noexcept { return find_set(key) != nullptr; }
   void purge(std::string_view key);
 
   // Frees expired subscriptions, at most `budget`; `more` tells whether some remain due.

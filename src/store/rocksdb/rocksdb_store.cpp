@@ -186,6 +186,11 @@ class Engine final : public RocksStore {
       return index_.list_subscriptions(queue, marker, limit, now, j);
     });
   }
+  // The index holds every subscription in memory (written ones before they are durable, which
+  // only makes the answer "maybe").
+  bool may_have_subscriptions(QueueRef queue) override {
+    return index_.may_have_subscriptions(queue);
+  }
   Async<Subscription> get_subscription(QueueRef queue, std::string_view id, TimeMs now) override {
     return run<Subscription>(Kind::read, [=, this](memory::Journal* j) {
       return index_.get_subscription(queue, id, now, j);

@@ -39,6 +39,24 @@ TEST_P(StoreContract, ASubscriptionIsCreatedReadAndDeleted) {
   must(run(store_->delete_subscription(queue("nothing"), "xyz")));
 }
 
+TEST_P(StoreContract, MayHaveSubscriptionsIsNeverFalseForAQueueThatHasOne) {
+  // The hint may say "maybe" for any queue; it may say "no" only where there is none.
+  SubscriptionCreated created =
+      must(run(store_->create_subscription(queue(), subscriber("http://example.com/hook"), kT0)));
+  EXPECT_TRUE(store_->may_have_subscriptions(queue()));
+  must(run(store_->create_subscription(queue("other"), subscriber("mailto:a@example.com"), kT0)));
+  EXPECT_TRUE(store_->may_have_subscriptions(queue("other")));
+  // Another project's queue of the same name is another queue.
+  const bool exact = !store_->may_have_subscriptions(queue("never-subscribed"));
+  if (exact) {
+    EXPECT_FALSE(store_->may_have_subscriptions(QueueRef{"another-project", queue().name}));
+    must(run(store_->delete_subscription(queue(), created.id.view())));
+    EXPECT_FALSE(store_->may_have_subscriptions(queue()));
+    must(run(store_->purge_subscriptions(queue("other"))));
+    EXPECT_FALSE(store_->may_have_subscriptions(queue("other")));
+  }
+}
+
 TEST_P(StoreContract, AnUnconfirmedDuplicateReturnsTheSameIdAConfirmedOneConflicts) {
   const NewSubscription hook = subscriber("http://example.com/hook");
   SubscriptionCreated first = must(run(store_->create_subscription(queue(), hook, kT0)));
