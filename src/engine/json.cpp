@@ -1,6 +1,8 @@
 // JSON parsing with Zaqar's integer rule, on a per-thread simdjson parser.
 #include "engine/json.h"
 
+#include <vector>
+
 namespace warren::engine::json {
 namespace {
 
@@ -74,14 +76,45 @@ bool has_huge_integer_literal(std::string_view text) {
   return false;
 }
 
+// Idle parsers of this thread. A parser keeps the buffers of the largest document it parsed, so
+// only small ones are kept, and only a few: enough for the documents a loop has open at once.
+constexpr std::size_t kIdleParsers = 8;
+constexpr std::size_t kPooledCapacity = 64 * 1024;
+
+// Reserved up front, so giving a parser back never allocates.
+std::vector<std::unique_ptr<simdjson::dom::parser>>& idle_parsers() {
+  thread_local std::vector<std::unique_ptr<simdjson::dom::parser>> idle = [] {
+    std::vector<std::unique_ptr<simdjson::dom::parser>> reserved;
+    reserved.reserve(kIdleParsers);
+    return reserved;
+  }();
+  return idle;
+}
+
+simdjson::dom::parser* take_parser() {
+  auto& idle = idle_parsers();
+  if (idle.empty()) return new simdjson::dom::parser();
+  simdjson::dom::parser* parser = idle.back().release();
+  idle.pop_back();
+  return parser;
+}
+
 }  // namespace
+
+void ReturnParser::operator()(simdjson::dom::parser* parser) const noexcept {
+  std::unique_ptr<simdjson::dom::parser> owned(parser);
+  auto& idle = idle_parsers();
+  if (idle.size() < kIdleParsers && parser->capacity() <= kPooledCapacity) {
+    idle.push_back(std::move(owned));
+  }
+}
 
 Result<Document> parse_value(std::string_view text) {
   // Not even simdjson's copy into its padded buffer may see an empty view: its data() can be
   // null, and memcpy from null is undefined even for zero bytes.
   if (text.empty()) return make_error(Errc::body_unparseable);
   Document document;
-  document.parser_ = std::make_unique<simdjson::dom::parser>();
+  document.parser_.reset(take_parser());
   auto parsed = document.parser_->parse(text.data(), text.size(), true);
   if (parsed.error() == simdjson::NUMBER_ERROR && has_huge_integer_literal(text)) {
     return make_error(Errc::body_integer_too_large);
@@ -126,7 +159,15 @@ std::optional<Element> member(simdjson::dom::object object, std::string_view key
   return value;
 }
 
-std::string minify(Element value) { return simdjson::minify(value); }
+std::string minify(Element value) {
+  // simdjson::minify() builds each text in a fresh vector grown a byte at a time; this thread's
+  // builder keeps its buffer, so a body costs one allocation, the returned string. (The builder
+  // is the one simdjson::minify uses, from its internal namespace.)
+  thread_local simdjson::internal::string_builder<> builder;
+  builder.clear();
+  builder.append(value);
+  return std::string(builder.str());
+}
 
 bool truthy(Element value) {
   switch (value.type()) {
