@@ -13,10 +13,6 @@ void StoreContract::TearDown() {
   store_.reset();
 }
 
-std::string StoreContract::describe(const Error& error) {
-  return fmt::format("unexpected error {} ({})", error_info(error.code).name, error.description);
-}
-
 std::vector<std::string> StoreContract::post(QueueRef q, int count, const Post& options,
                                              int first) {
   std::vector<std::string> bodies;

@@ -25,6 +25,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include "result_checks.h"
 #include "run_sync.h"
 #include "store/store.h"
 
@@ -45,11 +46,6 @@ inline std::string engine_test_name(const ::testing::TestParamInfo<EngineUnderTe
   return info.param.name;
 }
 
-// Thrown by must() so a test stops at the first unexpected error, naming it.
-struct UnexpectedError : std::runtime_error {
-  using std::runtime_error::runtime_error;
-};
-
 class StoreContract : public ::testing::TestWithParam<EngineUnderTest> {
  protected:
   // An arbitrary fixed wall-clock origin; tests move time by adding to it.
@@ -69,20 +65,6 @@ class StoreContract : public ::testing::TestWithParam<EngineUnderTest> {
   Result<T> run(Async<T> operation) {
     return run_sync(io_, std::move(operation));
   }
-
-  // The value of a result that must have succeeded; otherwise the test fails and stops.
-  template <class T>
-  static T must(Result<T> result) {
-    if (!result) throw UnexpectedError(describe(result.error()));
-    if constexpr (!std::is_void_v<T>) return std::move(*result);
-  }
-  // The code of a result that must have failed.
-  template <class T>
-  static Errc error_of(const Result<T>& result) {
-    if (result) throw UnexpectedError("expected an error, the operation succeeded");
-    return result.error().code;
-  }
-  static std::string describe(const Error& error);
 
   QueueRef queue(std::string_view name = "fifo") const { return {kProject, name}; }
 

@@ -9,9 +9,12 @@
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 
+#include "result_checks.h"
 #include "support.h"
 
 namespace warren::store::redis::testing {
+
+using store::testing::must;
 
 class RedisTest : public ::testing::TestWithParam<std::string> {
  protected:
@@ -28,11 +31,6 @@ class RedisTest : public ::testing::TestWithParam<std::string> {
   template <class T>
   Result<T> run(Async<T> operation) {
     return run_sync(io_, std::move(operation));
-  }
-  template <class T>
-  static T must(Result<T> result) {
-    if (!result) throw std::runtime_error("unexpected error: " + result.error().description);
-    if constexpr (!std::is_void_v<T>) return std::move(*result);
   }
 
   // Posts `count` messages {"n":first...} and returns their ids.

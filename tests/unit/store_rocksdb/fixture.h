@@ -16,6 +16,7 @@
 #include <gtest/gtest.h>
 
 #include "faulty_fs.h"
+#include "result_checks.h"
 #include "run_sync.h"
 #include "store/rocksdb/rocksdb_store.h"
 #include "temp_dir.h"
@@ -58,17 +59,6 @@ class RocksTest : public ::testing::Test {
   template <class T>
   Result<T> run(Async<T> operation) {
     return run_sync(io_, std::move(operation));
-  }
-  template <class T>
-  static T must(Result<T> result) {
-    if (!result) throw std::runtime_error("unexpected error: " + result.error().description);
-    if constexpr (!std::is_void_v<T>) return std::move(*result);
-  }
-
-  template <class T>
-  static Errc error_of(const Result<T>& result) {
-    if (result) throw std::runtime_error("expected an error, the operation succeeded");
-    return result.error().code;
   }
 
   // An operation started on io_ whose completion the test watches.
