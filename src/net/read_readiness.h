@@ -15,6 +15,8 @@
 //    socket empty: a recv() returning EAGAIN or fewer bytes than asked, run by this thread
 //    either directly or inside the reactor's own processing of an edge (an async read that was
 //    queued, not attempted at once, completes inline in that slice).
+// Both only on the thread that runs the socket's io_context, and only for a context run by one
+// thread (EventLoop's, whose reactor locking is off): the flag is read and written unlocked.
 //
 // Asio has no public way to do this, so the flag is reached through the reactor's private
 // state; the code compiles only against the epoll reactor it was written for.
