@@ -101,6 +101,7 @@ bool Connection::start_connect() {
   ac_ = ac;
   ac->data = this;
   connected_ = false;
+  answered_ = false;
   want_read_ = want_write_ = reading_ = writing_ = false;
   socket_.emplace(executor_, ac->c.fd);
   ac->ev.data = this;
@@ -137,9 +138,16 @@ void Connection::lost(bool during_connect) {
   connected_ = false;
   connect_timer_.cancel();
   if (closing_) return;
+  if (!during_connect && answered_) {
+    // A connection that worked was dropped (CLIENT KILL, idle timeout, a proxy): Redis was
+    // there a moment ago, so the next command reconnects at once. Should that attempt fail, the
+    // backoff starts from there.
+    backoff_ = options_.backoff_min;
+    next_attempt_ = Clock::now();
+    return;
+  }
   next_attempt_ = Clock::now() + jittered(backoff_);
   backoff_ = std::min(backoff_ * 2, options_.backoff_max);
-  (void)during_connect;
 }
 
 void Connection::arm_read() {
@@ -262,7 +270,9 @@ void Connection::on_reply(redisAsyncContext* /*ac*/, void* reply, void* privdata
   c->pending_.pop_front();
   if (p.done == nullptr) return;  // timed out earlier: the reply is no longer wanted
   if (reply != nullptr) {
-    p.done->complete(Reply::from_hiredis(*static_cast<redisReply*>(reply)));
+    const auto* r = static_cast<const redisReply*>(reply);
+    if (r->type != REDIS_REPLY_ERROR) c->answered_ = true;
+    p.done->complete(Reply::from_hiredis(*r));
   } else {
     // The context is being torn down: a command is known unsent only if we never connected.
     p.done->complete(Reply::failure("Lost the connection to Redis at " + c->endpoint_.text() + ".",
@@ -275,6 +285,7 @@ void Connection::on_push(redisAsyncContext* /*ac*/, void* reply, void* privdata)
   const auto* r = static_cast<const redisReply*>(reply);
   // nullptr: the context is going away (on_disconnected reports it).
   if (r == nullptr || r->type != REDIS_REPLY_ARRAY || r->elements != 3) return;
+  c->answered_ = true;
   const redisReply* kind = r->element[0];
   const redisReply* payload = r->element[2];
   if (kind->type != REDIS_REPLY_STRING || std::string_view(kind->str, kind->len) != "message" ||

@@ -11,7 +11,10 @@
 //   timeout (a late reply is then discarded).
 // - Reconnection is lazy with exponential backoff: a command submitted while disconnected
 //   starts a new connection attempt unless the last attempt failed less than `backoff` ago, in
-//   which case it fails at once: while Redis is down, operations fail promptly.
+//   which case it fails at once: while Redis is down, operations fail promptly. A connection
+//   that had answered a command and then dropped is no failed attempt: the next command
+//   reconnects at once (a connection that dies before any good answer, as when Redis is at
+//   maxclients, backs off like a refused one).
 #pragma once
 
 #include <chrono>
@@ -112,6 +115,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
   std::optional<boost::asio::posix::stream_descriptor> socket_;
   std::uint64_t generation_ = 0;  // bumped per connection attempt; stale handlers check it
   bool connected_ = false;
+  bool answered_ = false;  // this connection has had a reply that was not an error
   bool closing_ = false;
   bool want_read_ = false;
   bool want_write_ = false;
