@@ -141,8 +141,7 @@ void Connection::lost(bool during_connect) {
   if (!during_connect && answered_) {
     // A connection that worked was dropped (CLIENT KILL, idle timeout, a proxy): Redis was
     // there a moment ago, so the next command reconnects at once. Should that attempt fail, the
-    // backoff starts from there.
-    backoff_ = options_.backoff_min;
+    // backoff starts from there (on_connected left it at its minimum).
     next_attempt_ = Clock::now();
     return;
   }

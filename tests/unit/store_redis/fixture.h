@@ -2,10 +2,13 @@
 // "cluster"), skipped when that kind is not configured, a fresh empty store per test.
 #pragma once
 
+#include <chrono>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/use_awaitable.hpp>
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 
@@ -31,6 +34,16 @@ class RedisTest : public ::testing::TestWithParam<std::string> {
   template <class T>
   Result<T> run(Async<T> operation) {
     return run_sync(io_, std::move(operation));
+  }
+
+  // Runs the loop for `time` with nothing to do but what is already under way on it (replies,
+  // drops, timers).
+  void let_loop_run(std::chrono::milliseconds time) {
+    boost::asio::steady_timer timer(io_, time);
+    run_sync(io_, [&]() -> boost::asio::awaitable<int> {
+      co_await timer.async_wait(boost::asio::use_awaitable);
+      co_return 0;
+    }());
   }
 
   // Posts `count` messages {"n":first...} and returns their ids.

@@ -140,11 +140,7 @@ TEST_P(ShortTimeout, AnUnansweredOperationFailsAtItsDeadlineAndLaterOnesWork) {
   EXPECT_GE(took.count(), 250);
   EXPECT_LT(took.count(), 900);
   // After the stall, replies are matched to the right commands again (the late ones dropped).
-  asio::steady_timer wait(io_, milliseconds(900));
-  run_sync(io_, [&]() -> asio::awaitable<int> {
-    co_await wait.async_wait(asio::use_awaitable);
-    co_return 0;
-  }());
+  let_loop_run(milliseconds(900));
   auto stats = must(run(store_->queue_stats(q, kT0)));
   EXPECT_EQ(stats.counts.total, 1);
   EXPECT_EQ(post(q, 1).size(), 1u);
@@ -164,11 +160,7 @@ TEST_P(Trouble, ADroppedConnectionIsReEstablished) {
     co_return 0;
   }());
   // Redis closed the killed sockets before it answered CLIENT KILL: let the loop see them go.
-  asio::steady_timer settle(io_, milliseconds(20));
-  run_sync(io_, [&]() -> asio::awaitable<int> {
-    co_await settle.async_wait(asio::use_awaitable);
-    co_return 0;
-  }());
+  let_loop_run(milliseconds(20));
   // A connection that had worked is replaced at once: no backoff, no failed operation.
   NewMessage m{"1", 60, 0};
   EXPECT_TRUE(run(store_->post_messages(q, "c", std::span(&m, 1), kT0)).has_value());
