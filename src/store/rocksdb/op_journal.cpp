@@ -30,7 +30,9 @@ OperationJournal::OperationJournal(JournalContext& context) noexcept : ctx_(cont
 }
 
 OperationJournal::~OperationJournal() {
-  if (t_spare_writes.capacity() == 0) t_spare_writes = std::move(writes_).release();
+  // A moved-from string keeps its inline capacity, so compare capacities, not test for zero.
+  std::string mine = std::move(writes_).release();
+  if (mine.capacity() > t_spare_writes.capacity()) t_spare_writes = std::move(mine);
 }
 
 void OperationJournal::queue_saved(std::string_view key, memory::Queue& queue, bool created) {
