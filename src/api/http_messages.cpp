@@ -66,14 +66,15 @@ boost::asio::awaitable<void> HttpApi::post_messages_v1_1(HttpCall& call,
 }
 
 void HttpApi::write_posted(HttpCall& call, const std::vector<store::ShortId>& ids) {
-  std::string location(call.path());
-  location += "?ids=";
-  for (std::size_t i = 0; i < ids.size(); ++i) {
-    if (i > 0) location += ',';
-    location += ids[i].view();
-  }
   call.response.begin(201);
-  call.response.header("location", location);
+  std::string& location = call.response.begin_header("location");
+  location.append(call.path());
+  location.append("?ids=");
+  for (std::size_t i = 0; i < ids.size(); ++i) {
+    if (i > 0) location.push_back(',');
+    location.append(ids[i].view());
+  }
+  call.response.end_header();
   std::string& body = call.response.begin_body("application/json");
   body.append("{\"resources\":[");
   for (std::size_t i = 0; i < ids.size(); ++i) {

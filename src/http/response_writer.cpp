@@ -70,6 +70,14 @@ void ResponseWriter::header(std::string_view name, std::string_view value) {
   out_.append("\r\n");
 }
 
+std::string& ResponseWriter::begin_header(std::string_view name) {
+  out_.append(name);
+  out_.append(": ");
+  return out_;
+}
+
+void ResponseWriter::end_header() { out_.append("\r\n"); }
+
 void ResponseWriter::end_without_body() { out_.append("\r\n"); }
 
 // Header names Zaqar sets are written in lower case, as falcon writes them: Zaqar's functional

@@ -25,6 +25,10 @@ class ResponseWriter {
   void begin(int status);
   // One more header (name and value written as given).
   void header(std::string_view name, std::string_view value);
+  // A header whose value the caller appends to the returned buffer (no temporary string);
+  // end_header() ends it.
+  std::string& begin_header(std::string_view name);
+  void end_header();
 
   // Ends the headers of a response without a body (e.g. 204, 304): no Content-Length.
   void end_without_body();
