@@ -4,6 +4,8 @@
 #include <algorithm>
 #include <cctype>
 
+#include <boost/container/small_vector.hpp>
+
 #include "engine/json.h"
 
 namespace warren::engine {
@@ -229,7 +231,8 @@ Async<std::vector<store::ShortId>> QueueService::post_messages(const Scope& scop
                                                              std::vector<MessageInput> messages,
                                                              const PostPlan& plan) {
   if (messages.empty()) co_return make_error(Errc::messages_empty);
-  std::vector<store::NewMessage> resolved;
+  // Most posts carry one message or a few: no allocation for them.
+  boost::container::small_vector<store::NewMessage, 4> resolved;
   resolved.reserve(messages.size());
   for (const MessageInput& input : messages) {
     store::NewMessage message;
@@ -246,7 +249,7 @@ Async<std::vector<store::ShortId>> QueueService::post_messages(const Scope& scop
   }
   auto ids = co_await store_.post_messages(ref(scope, queue), scope.client, resolved, now());
   if (ids && observer_ != nullptr) {
-    std::vector<PostedMessage> posted;
+    boost::container::small_vector<PostedMessage, 4> posted;
     posted.reserve(resolved.size());
     for (std::size_t i = 0; i < resolved.size() && i < ids->size(); ++i) {
       posted.push_back(

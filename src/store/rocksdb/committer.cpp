@@ -96,10 +96,11 @@ void Committer::flush_soon(const boost::asio::any_io_executor& executor) {
   });
 }
 
+// Not a coroutine itself: the awaitable of the operation is returned as it is, so a waiting
+// request costs no coroutine frame of its own. An acknowledged `lsn` completes through park()
+// too (posted, never inline).
 Async<void> Committer::wait(std::uint64_t lsn) {
-  if (lsn <= acked()) co_return Result<void>();
-  Result<void> result = co_await boost::asio::async_initiate<const boost::asio::use_awaitable_t<>&,
-                                                             void(Result<void>)>(
+  return boost::asio::async_initiate<const boost::asio::use_awaitable_t<>&, void(Result<void>)>(
       [this, lsn](auto handler) {
         auto executor = boost::asio::get_associated_executor(handler);
         boost::asio::any_io_executor tracked =
@@ -107,7 +108,6 @@ Async<void> Committer::wait(std::uint64_t lsn) {
         park(lsn, Handler(std::move(handler)), std::move(tracked));
       },
       boost::asio::use_awaitable);
-  co_return result;
 }
 
 void Committer::park(std::uint64_t lsn, Handler handler, boost::asio::any_io_executor executor) {
