@@ -64,10 +64,8 @@ void ResponseWriter::begin(int status) {
 }
 
 void ResponseWriter::header(std::string_view name, std::string_view value) {
-  out_.append(name);
-  out_.append(": ");
-  out_.append(value);
-  out_.append("\r\n");
+  begin_header(name).append(value);
+  end_header();
 }
 
 std::string& ResponseWriter::begin_header(std::string_view name) {

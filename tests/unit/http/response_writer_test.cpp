@@ -24,6 +24,25 @@ TEST(ResponseWriter, BodyWrittenInPlaceGetsItsLength) {
             "\r\n\r\n{\"a\":1}");
 }
 
+TEST(ResponseWriter, HeaderValueWrittenInPlaceMatchesAWholeOne) {
+  std::string in_place;
+  ResponseWriter a(in_place);
+  a.begin(201);
+  a.begin_header("location").append("/v2/queues/q/messages?ids=").append("a,b");
+  a.end_header();
+  a.header("x-after", "1");
+  a.end_without_body();
+  std::string whole;
+  ResponseWriter b(whole);
+  b.begin(201);
+  b.header("location", "/v2/queues/q/messages?ids=a,b");
+  b.header("x-after", "1");
+  b.end_without_body();
+  EXPECT_EQ(without_date(in_place), without_date(whole));
+  EXPECT_EQ(without_date(in_place),
+            "HTTP/1.1 201 Created\r\nlocation: /v2/queues/q/messages?ids=a,b\r\nx-after: 1\r\n\r\n");
+}
+
 TEST(ResponseWriter, NoContentHasNoLengthAndCloseIsAnnounced) {
   std::string out;
   ResponseWriter w(out);
