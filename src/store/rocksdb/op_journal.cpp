@@ -20,19 +20,17 @@ void sort_unique(std::vector<T>& values) {
 
 // Buffers that circulate between this thread's journals and the commit thread, so encoding a
 // section allocates nothing in the steady state.
-thread_local std::string t_spare_writes;
+thread_local SpareBuffer t_spare_writes;
 thread_local std::string t_value;
 
 }  // namespace
 
 OperationJournal::OperationJournal(JournalContext& context) noexcept : ctx_(context) {
-  writes_.adopt(std::move(t_spare_writes));
+  writes_.adopt(t_spare_writes.take());
 }
 
 OperationJournal::~OperationJournal() {
-  // A moved-from string keeps its inline capacity, so compare capacities, not test for zero.
-  std::string mine = std::move(writes_).release();
-  if (mine.capacity() > t_spare_writes.capacity()) t_spare_writes = std::move(mine);
+  t_spare_writes.leave(std::move(writes_).release());
 }
 
 void OperationJournal::queue_saved(std::string_view key, memory::Queue& queue, bool created) {

@@ -1,6 +1,7 @@
 // WriteSet: the writes of one journal section, encoded into one buffer on the event loop and
 // replayed into the group's rocksdb::WriteBatch on the commit thread, so loop threads never
-// touch RocksDB and merging sections costs one pass over bytes.
+// touch RocksDB and merging sections costs one pass over bytes. SpareBuffer keeps one such
+// buffer for a thread's next section.
 #pragma once
 
 #include <cstdint>
@@ -95,6 +96,21 @@ class WriteSet {
 
   std::string bytes_;
   std::size_t count_ = 0;
+};
+
+// One spare write buffer, passed from journal to journal on a thread: a journal takes it when it
+// starts and leaves its own buffer when it ends, and the larger of the two is kept, so encoding
+// allocates nothing once the buffers have grown. (Capacities are compared: a buffer taken away
+// is a moved-from string, which still reports its inline capacity.)
+class SpareBuffer {
+ public:
+  std::string take() noexcept { return std::move(buffer_); }
+  void leave(std::string&& buffer) noexcept {
+    if (buffer.capacity() > buffer_.capacity()) buffer_ = std::move(buffer);
+  }
+
+ private:
+  std::string buffer_;
 };
 
 }  // namespace warren::store::rocks
