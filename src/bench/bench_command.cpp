@@ -66,6 +66,7 @@ int run_workload(const BenchOptions& o) {
     config.rate = o.rate;
     config.timeout_s = o.timeout_s;
     config.progress = o.progress;
+    config.busy_poll = o.busy_poll;
     config.label = fmt::format("{} c={}", o.workload, concurrency);
     run_load(config, sessions, level.stats);
     sessions.clear();

@@ -570,6 +570,7 @@ void Engine::run() {
     // A timed sleep on a virtual machine wakes up to ~100 us late, and a paced request sent
     // late counts the delay as latency: close to a paced send, poll instead of sleeping.
     if (interval_ns_ > 0 && !ready_.empty() && wait_ns < kSpinNs) wait_ns = 0;
+    if (config_.busy_poll) wait_ns = 0;
     timespec ts{static_cast<time_t>(wait_ns / kNsPerSec), static_cast<long>(wait_ns % kNsPerSec)};
     const int n = epoll_pwait2(epfd_, events.data(), kMaxEvents, &ts, nullptr);
     if (n < 0 && errno != EINTR) break;

@@ -26,6 +26,7 @@ struct BenchOptions {
   double max_time_s = 600;  // bound on a --count run
   bool progress = false;    // live progress line (default: when stderr is a terminal)
   bool quiet = false;       // no per-run report, summary only
+  bool busy_poll = false;   // poll for events instead of sleeping (EngineConfig::busy_poll)
 
   // http
   std::string method = "GET";

@@ -52,6 +52,19 @@ def test_rate_is_held_and_latency_starts_at_the_intended_time(ceil):
     assert level["rate"] == 2000
 
 
+def test_busy_poll_keeps_the_load_core_busy_and_counts_the_same(ceil):
+    # At 200 req/s the load tool has almost nothing to do: sleeping in epoll it spends well under
+    # a millisecond per request; polling, it spends the whole second of the run.
+    runs = {}
+    for mode in ([], ["--busy-poll"]):
+        result, _ = bench("http", "--url", f"{ceil.url}/", "-c", 2, "--rate", 200, "-d", 1, *mode)
+        level = result["levels"][0]
+        assert level["error_total"] == 0
+        assert 180 <= level["ok"] <= 210
+        runs[bool(mode)] = level["cpu_us_per_request"]
+    assert runs[False] < 1000 < runs[True]
+
+
 def test_concurrency_list_runs_each_level(ceil):
     result, stdout = bench("http", "--url", f"{ceil.url}/", "-c", "1,5", "-d", 0.5)
     assert [lvl["concurrency"] for lvl in result["levels"]] == [1, 5]
