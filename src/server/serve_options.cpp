@@ -102,7 +102,7 @@ ParsedServeOptions parse_serve_options(int argc, char** argv) {
       ("ws-max-message-bytes", po::value(&o.ws.max_message_bytes)->default_value(o.ws.max_message_bytes), "a bigger message closes the socket (1009)")
       ("ws-send-buffer", po::value(&o.ws.max_send_buffer)->default_value(o.ws.max_send_buffer), "bytes queued per socket at most; a push beyond closes the socket (1008, slow subscriber)")
       ("ws-deflate", po::bool_switch(&o.ws.permessage_deflate), "offer permessage-deflate (replies compressed; pushes never)")
-      ("ws-push-delay-ms", po::value(&ws_push_delay_ms)->default_value(ws_push_delay_ms), "pushes may wait this long after a loop's previous flush, to leave in fewer writes")
+      ("ws-push-delay-ms", po::value(&ws_push_delay_ms)->default_value(ws_push_delay_ms), "pushes may wait this long (from the first push waiting on its loop), to leave in fewer writes; replies never wait")
       ("ws-handshake-timeout", po::value(&ws_handshake_timeout_s)->default_value(ws_handshake_timeout_s), "seconds the opening handshake may take")
       ("ws-close-timeout", po::value(&ws_close_timeout_s)->default_value(ws_close_timeout_s), "seconds the closing handshake may take")
       ("ws-min-subscription-ttl", po::value(&o.ws_min_subscription_ttl)->default_value(o.ws_min_subscription_ttl), "smallest TTL of a socket subscription (Zaqar: 60; lower it for tests)")

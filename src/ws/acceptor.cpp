@@ -35,6 +35,7 @@ WsAcceptor::WsAcceptor(net::LoopGroup& loops, const WsOptions& options, HandlerF
   writers_.reserve(loops.size());
   for (unsigned i = 0; i < loops.size(); ++i) {
     writers_.push_back(std::make_unique<LoopWriter>(loops.loop(i).context(), options_.push_delay));
+    loops.loop(i).add_shutdown_hook([writer = writers_.back().get()] { writer->stop(); });
   }
 }
 

@@ -16,7 +16,7 @@ LoopWriter::~LoopWriter() {
 }
 
 void LoopWriter::schedule(SocketLayer& layer, bool urgent) {
-  if (urgent || push_delay_.count() == 0) {
+  if (urgent || push_delay_.count() == 0 || stopped_) {
     if (layer.is_linked() && !layer.urgent_) layer.unlink();  // leaves the delayed list
     if (!layer.is_linked()) {
       layer.urgent_ = true;
@@ -29,6 +29,21 @@ void LoopWriter::schedule(SocketLayer& layer, bool urgent) {
   layer.urgent_ = false;
   delayed_.push_back(layer);
   if (!timer_armed_) arm_timer();
+}
+
+void LoopWriter::stop() {
+  stopped_ = true;
+  if (timer_armed_) {
+    timer_.cancel();
+    timer_armed_ = false;
+  }
+  while (!delayed_.empty()) {
+    SocketLayer& layer = delayed_.front();
+    delayed_.pop_front();
+    layer.urgent_ = true;
+    urgent_.push_back(layer);
+  }
+  if (!urgent_.empty() && !turn_posted_) post_turn_flush();
 }
 
 void LoopWriter::post_turn_flush() {

@@ -26,10 +26,16 @@ class LoopWriter {
   ~LoopWriter();
 
   // Makes sure `layer` is written by a coming flush: at the end of this turn when `urgent`,
-  // else within push_delay of the previous flush. Idempotent.
+  // else by the timer armed push_delay after the first push waiting on this loop (or with the
+  // socket's next reply, whichever comes first). Idempotent.
   void schedule(SocketLayer& layer, bool urgent);
 
   std::chrono::milliseconds push_delay() const noexcept { return push_delay_; }
+
+  // Shutdown has begun: what waits for the timer is flushed at the end of this turn, and from
+  // here on pushes leave at the end of their turn like replies, so no timer holds the loop
+  // open (with a long push_delay, shutdown would otherwise wait for it).
+  void stop();
 
  private:
   using List = boost::intrusive::list<SocketLayer, boost::intrusive::constant_time_size<false>>;
@@ -45,6 +51,7 @@ class LoopWriter {
   List delayed_;  // pushes only: flushed when the timer fires
   bool turn_posted_ = false;
   bool timer_armed_ = false;
+  bool stopped_ = false;
 };
 
 }  // namespace warren::ws

@@ -27,8 +27,8 @@ struct WsOptions {
   std::chrono::milliseconds close_timeout{std::chrono::seconds(5)};
   // Queued output that makes no progress this long closes the socket.
   std::chrono::milliseconds write_stall_timeout{std::chrono::seconds(60)};
-  // Pushes to a socket may wait this long after the loop's previous flush, so that several
-  // notifications leave in one write (0: at the end of the loop turn, like replies).
+  // Pushes to a socket may wait this long from the first push waiting on the loop, so that
+  // several notifications leave in one write (0: at the end of the loop turn, like replies).
   std::chrono::milliseconds push_delay{0};
 };
 
