@@ -29,8 +29,8 @@ struct EngineConfig {
   // Poll for events instead of sleeping in epoll: the load tool's core never goes idle, so
   // a response never has to wake it. On loopback the server's send pays for waking a sleeping
   // receiver (the wake-up and, on a VM, the interrupt to an idle virtual CPU); a load tool that
-  // is busy anyway (redis-benchmark spends ~94 % of its core at concurrency 100) spares its
-  // server that cost. This puts a lean load tool on the same footing.
+  // is busy anyway (redis-benchmark spends ~94 % of its core at concurrency 100) never needs
+  // waking. This measures a lean load tool the same way (bench/durable-compare shows both).
   bool busy_poll = false;
   std::string label;            // shown on the progress line
 };

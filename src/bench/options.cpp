@@ -52,7 +52,7 @@ Outcome<BenchOptions> parse_bench_options(int argc, char** argv) {
     ("max-time", po::value(&o.max_time_s)->default_value(600), "bound in seconds on a --count level")
     ("progress", po::value(&o.progress), "live progress line (default: when stderr is a terminal)")
     ("quiet,q", po::bool_switch(&o.quiet), "print only the summary table")
-    ("busy-poll", po::bool_switch(&o.busy_poll), "never sleep between events: the load core stays busy, so the server never pays to wake the load tool (as with a load tool that is always busy, e.g. redis-benchmark at concurrency 100)");
+    ("busy-poll", po::bool_switch(&o.busy_poll), "never sleep between events: the load core stays busy and a response never has to wake the load tool (like a load tool that is always busy, e.g. redis-benchmark at concurrency 100)");
   po::options_description http("http");
   http.add_options()
     ("method", po::value(&o.method)->default_value("GET"), "request method")
