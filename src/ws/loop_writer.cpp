@@ -37,13 +37,7 @@ void LoopWriter::stop() {
     timer_.cancel();
     timer_armed_ = false;
   }
-  while (!delayed_.empty()) {
-    SocketLayer& layer = delayed_.front();
-    delayed_.pop_front();
-    layer.urgent_ = true;
-    urgent_.push_back(layer);
-  }
-  if (!urgent_.empty() && !turn_posted_) post_turn_flush();
+  while (!delayed_.empty()) schedule(delayed_.front(), true);  // moves it to urgent_
 }
 
 void LoopWriter::post_turn_flush() {
