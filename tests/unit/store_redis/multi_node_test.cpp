@@ -120,8 +120,7 @@ asio::awaitable<void> consume(RedisStore& store, QueueRef q, unsigned seed, Hist
     {
       std::lock_guard lock(h.mutex);
       for (const auto& m : claim->messages) {
-        h.deliveries[std::string(m.id.view())].push_back(
-            Delivery{at, answered, m.claim_expires});
+        h.deliveries[std::string(m.id.view())].push_back(Delivery{at, answered, m.claim_expires});
       }
     }
     bool abandon = rng() % 10 == 0;  // a consumer that dies holding its claim
