@@ -58,8 +58,6 @@ boost::asio::awaitable<void> HttpApi::post_messages_v1_1(HttpCall& call,
   auto messages = decode_post_document(call.request.body, plan);
   if (!messages) co_return write_error(call, messages.error());
   if (messages->empty()) co_return write_error(call, make_error(Errc::messages_empty));
-  auto created = co_await service_.plan_post(call.scope, call.queue, std::nullopt);
-  if (!created) co_return write_error(call, created.error());
   auto ids = co_await service_.post_messages(call.scope, call.queue, std::move(*messages), plan);
   if (!ids) co_return write_error(call, ids.error());
   write_posted(call, *ids);

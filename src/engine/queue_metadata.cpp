@@ -3,10 +3,10 @@
 
 #include <algorithm>
 #include <array>
-#include <unordered_map>
 
 #include "common/json_writer.h"
 #include "engine/json.h"
+#include "engine/policy_cache.h"
 
 namespace warren::engine {
 namespace {
@@ -182,15 +182,8 @@ std::string lower(std::string_view s) {
 }  // namespace
 
 QueuePolicy policy_of_metadata(std::string_view metadata) {
-  if (metadata.empty() || metadata == "{}") return QueuePolicy{};
-  constexpr std::size_t kCacheEntries = 1024;
-  thread_local std::unordered_map<std::string, QueuePolicy> cache;
-  if (const auto hit = cache.find(std::string(metadata)); hit != cache.end()) return hit->second;
-  auto parsed = QueueMetadata::parse(metadata);
-  QueuePolicy policy = parsed ? parsed->policy() : QueuePolicy{};
-  if (cache.size() >= kCacheEntries) cache.clear();
-  cache.emplace(std::string(metadata), policy);
-  return policy;
+  thread_local PolicyCache cache;
+  return cache.policy(metadata);
 }
 
 bool is_reserved_metadata_key(std::string_view key) noexcept {

@@ -73,7 +73,8 @@ class QueueMetadata {
 };
 
 // The policy of stored metadata text, without parsing the common "{}" and with a per-thread
-// cache of recent texts (a queue's metadata changes rarely; posts and claims read it each time).
+// bounded cache of recent texts (engine/policy_cache.h: a queue's metadata changes rarely;
+// posts and claims read it each time).
 QueuePolicy policy_of_metadata(std::string_view metadata);
 
 // Zaqar's checks of a _retry_policy object (queue metadata or subscription options).

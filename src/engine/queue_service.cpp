@@ -4,6 +4,9 @@
 #include <algorithm>
 #include <cctype>
 
+#include <boost/asio/post.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
 #include <boost/container/small_vector.hpp>
 
 #include "engine/json.h"
@@ -15,6 +18,8 @@ using store::QueueRef;
 
 constexpr std::int64_t kDefaultPageSize = 10;
 constexpr std::int64_t kDefaultClaimLimit = 10;
+// Queues read per store page while a listing filters by metadata.
+constexpr std::int64_t kFilterPageSize = 100;
 // datetime.max (9999-12-31T23:59:59) as seconds since the epoch: Zaqar rejects subscription
 // TTLs that would take the expiry past it.
 constexpr std::int64_t kLatestExpirySeconds = 253402300799;
@@ -141,15 +146,19 @@ Async<QueueListResult> QueueService::list_queues(const Scope& scope,
   std::string marker(request.marker);
   const bool filtering = !request.filters.empty();
   while (static_cast<std::int64_t>(result.queues.size()) < limit) {
+    const auto wanted = limit - static_cast<std::int64_t>(result.queues.size());
     store::QueueListOptions options;
     options.marker = marker;
-    options.limit = static_cast<int>(limit - static_cast<std::int64_t>(result.queues.size()));
+    // A filtered listing reads the project's queues a page at a time until enough match.
+    options.limit = static_cast<int>(filtering ? std::max<std::int64_t>(wanted, kFilterPageSize)
+                                               : wanted);
     options.with_metadata = request.detailed || filtering;
     options.name_contains = request.name_contains;
     auto page = co_await store_.list_queues(scope.project, options);
     if (!page) co_return page.error();
     const bool last_page = static_cast<int>(page->queues.size()) < options.limit;
     for (store::QueueEntry& entry : page->queues) {
+      if (static_cast<std::int64_t>(result.queues.size()) == limit) break;
       marker = entry.name;
       if (filtering) {
         auto metadata = QueueMetadata::parse(entry.metadata);
@@ -165,6 +174,10 @@ Async<QueueListResult> QueueService::list_queues(const Scope& scope,
       result.queues.push_back(std::move(entry));
     }
     if (last_page || !filtering) break;
+    // The memory and rocksdb engines answer without suspending: let the loop serve others
+    // between pages, so a project of many queues cannot stall it with one request.
+    const auto executor = co_await boost::asio::this_coro::executor;
+    co_await boost::asio::post(executor, boost::asio::use_awaitable);
   }
   result.next_marker = result.queues.empty() ? std::string(request.marker)
                                              : result.queues.back().name;
@@ -200,13 +213,9 @@ Async<PostPlan> QueueService::plan_post(const Scope& scope, std::string_view que
   const QueueRef q = ref(scope, queue);
   auto metadata = co_await store_.get_queue_metadata(q);
   if (!metadata) co_return metadata.error();
-  QueuePolicy policy;
-  if (!*metadata) {
-    auto created = co_await store_.create_queue(q, "{}", now());
-    if (!created) co_return created.error();
-  } else {
-    policy = policy_of_metadata(**metadata);
-  }
+  // A missing queue has the default policy; it is created by the post itself (store.h), so a
+  // request refused before it (body, Client-ID) leaves no queue behind.
+  const QueuePolicy policy = *metadata ? policy_of_metadata(**metadata) : QueuePolicy{};
   if (content_length) {
     const auto length = static_cast<std::int64_t>(*content_length);
     if (policy.max_post_bytes > 0) {
@@ -308,21 +317,11 @@ Async<void> QueueService::delete_message(const Scope& scope, std::string_view qu
 Async<void> QueueService::delete_messages(const Scope& scope, std::string_view queue,
                                           std::span<const std::string_view> ids,
                                           std::span<const std::string_view> claim_ids) {
-  if (limits_.message_delete_with_claim_id && !claim_ids.empty()) {
-    // Claimed messages may only be deleted by their own claims.
-    auto messages = co_await store_.get_messages(ref(scope, queue), ids, now());
-    if (!messages) co_return messages.error();
-    for (const store::Message& message : *messages) {
-      if (!message.claimed_at(now())) continue;
-      const bool named = std::find(claim_ids.begin(), claim_ids.end(),
-                                   message.claim_id.view()) != claim_ids.end();
-      if (!named) {
-        co_return make_error(Errc::claim_ids_mismatch, message.claim_id.view(), queue,
-                             scope.project);
-      }
-    }
-  }
-  co_return co_await store_.delete_messages(ref(scope, queue), ids, now());
+  // Claimed messages may only be deleted by their own claims: the store checks and deletes in
+  // one atomic step, so a claim taken meanwhile is never bypassed.
+  const std::span<const std::string_view> required =
+      limits_.message_delete_with_claim_id ? claim_ids : std::span<const std::string_view>();
+  co_return co_await store_.delete_messages(ref(scope, queue), ids, required, now());
 }
 
 Async<std::vector<store::Message>> QueueService::pop_messages(const Scope& scope,
@@ -365,6 +364,12 @@ Async<void> QueueService::update_claim(const Scope& scope, std::string_view queu
                                        std::int64_t grace) {
   if (ttl < kMinClaimTtl || ttl > limits_.max_claim_ttl) {
     co_return make_error(Errc::claim_ttl_range, limits_.max_claim_ttl, kMinClaimTtl);
+  }
+  // Zaqar checks only the TTL of an update (a grace below the minimum passes there, and here);
+  // the grace's upper bound is checked too, as at creation: it reaches every engine's deadline
+  // arithmetic.
+  if (grace > limits_.max_claim_grace) {
+    co_return make_error(Errc::claim_grace_range, limits_.max_claim_grace, kMinClaimGrace);
   }
   co_return co_await store_.update_claim(ref(scope, queue), claim_id, ttl, grace, now());
 }

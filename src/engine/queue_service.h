@@ -73,8 +73,9 @@ class QueueService {
                           bool subscriptions);
 
   // ---- messages ----
-  // Reads the queue's defaults for a post of `content_length` bytes, creating the queue if it is
-  // missing, and checks the size against the configured and the queue's limit.
+  // Reads the queue's defaults for a post of `content_length` bytes (a missing queue's are the
+  // configured ones; it is not created here) and checks the size against the configured and the
+  // queue's limit.
   Async<PostPlan> plan_post(const Scope& scope, std::string_view queue,
                             std::optional<std::size_t> content_length);
   // Posts decoded messages: applies the plan's defaults, checks TTL and delay ranges.

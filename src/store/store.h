@@ -97,8 +97,12 @@ class Store {
   virtual Async<void> delete_message(QueueRef queue, std::string_view id,
                                      std::optional<std::string_view> claim_id, TimeMs now) = 0;
 
-  // Deletes the listed messages whatever their claims. Unknown ids are skipped.
+  // Deletes the listed messages. Unknown ids are skipped. With `claim_ids` empty, whatever their
+  // claims. Otherwise a listed message that a live claim holds must be held by one of
+  // `claim_ids`: if one is not, nothing is deleted and the answer is claim_ids_mismatch naming
+  // that message's claim. The check and the deletion are one atomic step.
   virtual Async<void> delete_messages(QueueRef queue, std::span<const std::string_view> ids,
+                                      std::span<const std::string_view> claim_ids,
                                       TimeMs now) = 0;
 
   // Removes and returns up to `limit` messages that no live claim holds, oldest first, delayed

@@ -265,12 +265,15 @@ Result<void> Index::delete_message(QueueRef queue, std::string_view id,
 }
 
 Result<void> Index::delete_messages(QueueRef queue, std::span<const std::string_view> ids,
-                                    TimeMs now, Journal* journal) {
+                                    std::span<const std::string_view> claim_ids, TimeMs now,
+                                    Journal* journal) {
   return with_queue(
       queue, journal, Journal::Use::write, [] { return Result<void>(); },
-      [&](Queue& q) {
-        q.delete_many(ids, now);
-        return Result<void>();
+      [&](Queue& q) -> Result<void> {
+        if (const std::optional<ShortId> holder = q.delete_many(ids, claim_ids, now)) {
+          return make_error(Errc::claim_ids_mismatch, holder->view(), queue.name, queue.project);
+        }
+        return {};
       });
 }
 

@@ -57,7 +57,8 @@ class Index {
   Result<void> delete_message(QueueRef queue, std::string_view id,
                               std::optional<std::string_view> claim_id, TimeMs now,
                               Journal* journal);
-  Result<void> delete_messages(QueueRef queue, std::span<const std::string_view> ids, TimeMs now,
+  Result<void> delete_messages(QueueRef queue, std::span<const std::string_view> ids,
+                               std::span<const std::string_view> claim_ids, TimeMs now,
                                Journal* journal);
   Result<std::vector<Message>> pop_messages(QueueRef queue, int limit, TimeMs now,
                                             Journal* journal);

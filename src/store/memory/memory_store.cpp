@@ -53,8 +53,8 @@ class MemoryStore final : public Store {
     co_return index_.delete_message(queue, id, claim_id, now, nullptr);
   }
   Async<void> delete_messages(QueueRef queue, std::span<const std::string_view> ids,
-                              TimeMs now) override {
-    co_return index_.delete_messages(queue, ids, now, nullptr);
+                              std::span<const std::string_view> claim_ids, TimeMs now) override {
+    co_return index_.delete_messages(queue, ids, claim_ids, now, nullptr);
   }
   Async<std::vector<Message>> pop_messages(QueueRef queue, int limit, TimeMs now) override {
     co_return index_.pop_messages(queue, limit, now, nullptr);

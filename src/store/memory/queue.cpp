@@ -74,7 +74,7 @@ void Queue::stretch(Record& record, TimeMs claim_end, std::int64_t ttl_s,
   const TimeMs until = add_seconds(claim_end, grace_s);
   if (record.expires < until) {
     record.expires = until;
-    record.ttl_s = clamp_u32(ttl_s + grace_s);
+    record.ttl_s = clamp_u32(add_counts(ttl_s, grace_s));
   }
 }
 
@@ -201,11 +201,29 @@ Result<void> Queue::delete_one(std::string_view id, std::optional<std::string_vi
   return {};
 }
 
-void Queue::delete_many(std::span<const std::string_view> ids, TimeMs) {
+std::optional<ShortId> Queue::delete_many(std::span<const std::string_view> ids,
+                                          std::span<const std::string_view> claim_ids,
+                                          TimeMs now) {
   FlushOnExit flush(log_);
+  if (!claim_ids.empty()) {
+    for (std::string_view id : ids) {
+      const std::optional<std::uint64_t> seq = own_seq(id);
+      const Record* record = seq ? log_.find(*seq) : nullptr;
+      if (record == nullptr || record->expires <= now || record->claim == ClaimTable::kNoClaim) {
+        continue;
+      }
+      const Claim& claim = claims_.at(record->claim);
+      if (claim.expires <= now) continue;
+      const ShortId holder = format_id({incarnation_, claim.seq});
+      if (std::find(claim_ids.begin(), claim_ids.end(), holder.view()) == claim_ids.end()) {
+        return holder;
+      }
+    }
+  }
   for (std::string_view id : ids) {
     if (std::optional<std::uint64_t> seq = own_seq(id)) remove(*seq);
   }
+  return std::nullopt;
 }
 
 std::vector<Message> Queue::pop(int limit, TimeMs now) {

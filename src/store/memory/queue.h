@@ -106,7 +106,10 @@ class Queue {
   std::vector<Message> get(std::span<const std::string_view> ids, TimeMs now);
   Result<void> delete_one(std::string_view id, std::optional<std::string_view> claim_id,
                           TimeMs now);
-  void delete_many(std::span<const std::string_view> ids, TimeMs now);
+  // Deletes the listed messages, unless `claim_ids` is non-empty and a live claim not among them
+  // holds one of them: then nothing is deleted and that claim's id is returned.
+  std::optional<ShortId> delete_many(std::span<const std::string_view> ids,
+                                     std::span<const std::string_view> claim_ids, TimeMs now);
   std::vector<Message> pop(int limit, TimeMs now);
   void purge(TimeMs now);
   QueueStats stats(TimeMs now);

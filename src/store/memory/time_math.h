@@ -18,6 +18,12 @@ inline TimeMs add_seconds(TimeMs t, std::int64_t seconds) noexcept {
   return t + seconds * 1000;
 }
 
+// a + b for second counts, saturated at INT64_MAX (both are >= 0 where used).
+inline std::int64_t add_counts(std::int64_t a, std::int64_t b) noexcept {
+  std::int64_t sum = 0;
+  return __builtin_add_overflow(a, b, &sum) ? std::numeric_limits<std::int64_t>::max() : sum;
+}
+
 // A second count clamped into [0, 2^32 - 1].
 inline std::uint32_t clamp_u32(std::int64_t value) noexcept {
   if (value <= 0) return 0;

@@ -5,6 +5,7 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
 
+#include "common/log.h"
 #include "store/redis/keys.h"
 #include "store/redis/redis_url.h"
 #include "store/redis/scripts.h"
@@ -130,7 +131,39 @@ Async<void> RedisStore::index_queue(QueueRef queue) {
   for (const Reply& r : replies) {
     if (r.is_failed() || r.is_error()) co_return make_error(Errc::storage_unavailable, r.str);
   }
+  // Only now may the scripts stop asking for the queue to be indexed (common.lua unindexed()).
+  const std::string record = keys::queue_prefix(queue) + ":q";
+  Command mark;
+  mark.arg("HSET").arg(record).arg("ix").arg("1").route_by(record).writes();
+  auto marked = co_await exec(mark);
+  if (!marked) co_return marked.error();
   co_return Result<void>();
+}
+
+asio::awaitable<void> RedisStore::index_or_remember(QueueRef queue) {
+  auto indexed = co_await index_queue(queue);
+  if (indexed) co_return;
+  log::warn("redis: queue {}/{} could not be added to its project's index ({}); retried by the "
+            "next write to it and by the reaper",
+            queue.project, queue.name, indexed.error().description);
+  std::lock_guard lock(unindexed_mutex_);
+  if (unindexed_.size() < kMaxUnindexed) {
+    unindexed_.emplace(std::string(queue.project), std::string(queue.name));
+  }
+}
+
+asio::awaitable<void> RedisStore::retry_unindexed() {
+  std::set<std::pair<std::string, std::string>> pending;
+  {
+    std::lock_guard lock(unindexed_mutex_);
+    pending.swap(unindexed_);
+  }
+  for (const auto& [project, name] : pending) {
+    auto indexed = co_await index_queue(QueueRef{project, name});
+    if (indexed) continue;
+    std::lock_guard lock(unindexed_mutex_);
+    if (unindexed_.size() < kMaxUnindexed) unindexed_.emplace(project, name);
+  }
 }
 
 bool decode_message(const std::vector<Reply>& e, std::size_t at, std::string_view id_suffix,
@@ -184,6 +217,8 @@ Async<void> RedisStore::ping() {
 Async<ReapStats> RedisStore::reap(TimeMs now, std::size_t budget) {
   // Walks the project list and each project's queue index from a cursor kept across calls,
   // running the reap script on each queue, until the budget is spent or the walk wraps.
+  // Queues whose indexing failed are indexed first: until they are, the walk cannot see them.
+  co_await retry_unindexed();
   ReapStats stats;
   std::size_t spent = 0;
   std::string project, after_queue;

@@ -49,7 +49,7 @@ Async<void> RedisStore::move_dead_letters(QueueRef queue, const Reply& entries, 
     auto moved = co_await exec(in);
     if (!moved) co_return moved.error();
     if (!moved->elements.empty() && moved->elements[0].as_int() == 1) {
-      (void)co_await index_queue(dlq);
+      co_await index_or_remember(dlq);
     }
     ack.arg(e[at].str);
     any = true;

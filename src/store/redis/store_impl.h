@@ -5,6 +5,9 @@
 #include <atomic>
 #include <memory>
 #include <mutex>
+#include <set>
+#include <string>
+#include <utility>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -41,7 +44,7 @@ class RedisStore final : public Store {
   Async<void> delete_message(QueueRef queue, std::string_view id,
                              std::optional<std::string_view> claim_id, TimeMs now) override;
   Async<void> delete_messages(QueueRef queue, std::span<const std::string_view> ids,
-                              TimeMs now) override;
+                              std::span<const std::string_view> claim_ids, TimeMs now) override;
   Async<std::vector<Message>> pop_messages(QueueRef queue, int limit, TimeMs now) override;
   Async<void> purge_messages(QueueRef queue, TimeMs now) override;
 
@@ -81,6 +84,12 @@ class RedisStore final : public Store {
   // Adds the queue to its project's index and the project to the project list (other slots
   // than the queue's, hence not in the queue's scripts; see docs/redis.md).
   Async<void> index_queue(QueueRef queue);
+  // index_queue() where the write it belongs to is already done and must not fail for it (a post,
+  // a dead-letter move): a failure is logged and the queue kept for retry_unindexed(); the
+  // queue's scripts also keep asking for it on every later write (common.lua unindexed()).
+  boost::asio::awaitable<void> index_or_remember(QueueRef queue);
+  // Indexes the queues index_or_remember() could not (called at each reaper pass).
+  boost::asio::awaitable<void> retry_unindexed();
   // Moves outbox entries returned by the claim script into their dead-letter queues.
   Async<void> move_dead_letters(QueueRef queue, const Reply& entries, TimeMs now);
 
@@ -91,6 +100,11 @@ class RedisStore final : public Store {
   std::unordered_map<boost::asio::execution_context*, std::unique_ptr<Client>> clients_;
   // Loops that release_loop() was called for: a client made there later is released again.
   std::unordered_set<boost::asio::execution_context*> released_;
+  // Queues (project, name) still to be indexed; at most kMaxUnindexed (more wait for their next
+  // write to be retried).
+  static constexpr std::size_t kMaxUnindexed = 10000;
+  std::mutex unindexed_mutex_;
+  std::set<std::pair<std::string, std::string>> unindexed_;
   // The reaper's position: the project and queue it visits next.
   std::mutex reap_mutex_;
   std::string reap_project_;

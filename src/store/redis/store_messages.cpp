@@ -23,9 +23,9 @@ Async<std::vector<ShortId>> RedisStore::post_messages(QueueRef queue, std::strin
   if (!reply) co_return reply.error();
   if (reply->elements.size() != 2) co_return make_error(Errc::internal, "Malformed post reply");
   if (reply->elements[0].as_int() == 1) {
-    // First post to a missing queue created it: list it. The messages are stored whatever
-    // happens here, so a failure to index is not reported as a failed post.
-    (void)co_await index_queue(queue);
+    // The post created the queue (or an earlier indexing failed): list it. The messages are
+    // stored whatever happens here, so a failure to index is not reported as a failed post.
+    co_await index_or_remember(queue);
   }
   std::int64_t first = reply->elements[1].as_int();
   ids.reserve(messages.size());
@@ -109,10 +109,11 @@ Async<void> RedisStore::delete_message(QueueRef queue, std::string_view id,
 }
 
 Async<void> RedisStore::delete_messages(QueueRef queue, std::span<const std::string_view> ids,
-                                        TimeMs now) {
+                                        std::span<const std::string_view> claim_ids, TimeMs now) {
   keys::QueueKeys qk(queue);
   auto cmd = eval(scripts::delete_many, qk);
-  cmd.num(now).writes();
+  cmd.num(now).num(static_cast<std::int64_t>(claim_ids.size())).writes();
+  for (std::string_view claim : claim_ids) cmd.arg(claim);
   bool any = false;
   for (std::string_view id : ids) {
     if (keys::parse_message_id(id, qk.id_suffix())) {
@@ -123,6 +124,10 @@ Async<void> RedisStore::delete_messages(QueueRef queue, std::span<const std::str
   if (!any) co_return Result<void>();
   auto reply = co_await exec(cmd);
   if (!reply) co_return reply.error();
+  if (reply->elements.size() == 2 && reply->elements[0].as_int() == 1) {
+    co_return make_error(Errc::claim_ids_mismatch, reply->elements[1].str, queue.name,
+                         queue.project);
+  }
   co_return Result<void>();
 }
 

@@ -131,9 +131,9 @@ class Engine final : public RocksStore {
     });
   }
   Async<void> delete_messages(QueueRef queue, std::span<const std::string_view> ids,
-                              TimeMs now) override {
+                              std::span<const std::string_view> claim_ids, TimeMs now) override {
     return run<void>(Kind::write, [=, this](memory::Journal* j) {
-      return index_.delete_messages(queue, ids, now, j);
+      return index_.delete_messages(queue, ids, claim_ids, now, j);
     });
   }
   Async<std::vector<Message>> pop_messages(QueueRef queue, int limit, TimeMs now) override {

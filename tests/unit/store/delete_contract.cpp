@@ -114,10 +114,42 @@ TEST_P(StoreContract, BulkDeleteIgnoresClaimsAndUnknownIds) {
   std::vector<std::string> ids = post(queue(), 4);
   claim(queue(), 2, 60, 60);
   std::vector<std::string_view> doomed{ids[0], ids[2], "xyz", std::string_view(ids[0])};
-  must(run(store_->delete_messages(queue(), doomed, kT0)));
+  must(run(store_->delete_messages(queue(), doomed, {}, kT0)));
   EXPECT_THAT(list_ids(queue(), List().claimed()), ElementsAre(ids[1], ids[3]));
   EXPECT_EQ(stats(queue()).counts.claimed, 1);
-  must(run(store_->delete_messages(queue("nothing"), doomed, kT0)));
+  must(run(store_->delete_messages(queue("nothing"), doomed, {}, kT0)));
+}
+
+TEST_P(StoreContract, BulkDeleteWithClaimIdsRefusesMessagesHeldByAnUnnamedClaim) {
+  std::vector<std::string> ids = post(queue(), 3);
+  ClaimResult first = claim(queue(), 1, 60, 60);   // ids[0]
+  ClaimResult second = claim(queue(), 1, 60, 60);  // ids[1]
+  const std::vector<std::string_view> named{first.claim_id.view()};
+  // ids[1] is held by `second`, which the call does not name: nothing at all is deleted.
+  std::vector<std::string_view> doomed{ids[0], ids[1], ids[2]};
+  const auto refused = run(store_->delete_messages(queue(), doomed, named, kT0));
+  ASSERT_EQ(error_of(refused), Errc::claim_ids_mismatch);
+  EXPECT_NE(refused.error().description.find(second.claim_id.view()), std::string::npos)
+      << refused.error().description;
+  EXPECT_THAT(list_ids(queue(), List().claimed()), ElementsAre(ids[0], ids[1], ids[2]));
+  // Naming every live holder deletes them all, an unclaimed message with them.
+  const std::vector<std::string_view> both{first.claim_id.view(), second.claim_id.view()};
+  must(run(store_->delete_messages(queue(), doomed, both, kT0)));
+  EXPECT_THAT(list_ids(queue(), List().claimed()), ElementsAre());
+}
+
+TEST_P(StoreContract, BulkDeleteWithClaimIdsIgnoresExpiredClaims) {
+  std::vector<std::string> ids = post(queue(), 2);
+  ClaimResult held = claim(queue(), 1, 60, 60);  // ids[0], ends at kT0 + 60 s
+  ClaimResult other = claim(queue(), 1, 60, 60);  // ids[1]
+  const std::vector<std::string_view> named{other.claim_id.view()};
+  std::vector<std::string_view> doomed{ids[0], ids[1]};
+  EXPECT_EQ(error_of(run(store_->delete_messages(queue(), doomed, named, kT0 + sec(30)))),
+            Errc::claim_ids_mismatch);
+  // Once `held` has ended, its message is free: naming `other` alone suffices.
+  must(run(store_->delete_messages(queue(), doomed, named, kT0 + sec(61))));
+  EXPECT_THAT(list_ids(queue(), List().claimed(), kT0 + sec(61)), ElementsAre());
+  (void)held;
 }
 
 TEST_P(StoreContract, PopTakesTheOldestUnclaimedMessagesDelayedIncluded) {

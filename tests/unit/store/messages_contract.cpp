@@ -61,7 +61,7 @@ TEST_P(StoreContract, ListingPagesFollowMarkers) {
 TEST_P(StoreContract, AMarkerStillWorksAfterItsMessageIsDeleted) {
   std::vector<std::string> ids = post(queue(), 5);
   std::vector<std::string_view> gone{ids[1], ids[2]};
-  must(run(store_->delete_messages(queue(), gone, kT0)));
+  must(run(store_->delete_messages(queue(), gone, {}, kT0)));
   EXPECT_THAT(list_ids(queue(), List().after(ids[1])), ElementsAre(ids[3], ids[4]));
   EXPECT_THAT(list_ids(queue(), List().after(ids[2]).max(1)), ElementsAre(ids[3]));
   // Also when the marker's message expired.
@@ -166,7 +166,7 @@ TEST_P(StoreContract, ARecreatedQueueNeverReusesIds) {
   }
   EXPECT_THAT(get(queue(), old_ids), IsEmpty());
   std::vector<std::string_view> old_views(old_ids.begin(), old_ids.end());
-  must(run(store_->delete_messages(queue(), old_views, kT0)));
+  must(run(store_->delete_messages(queue(), old_views, {}, kT0)));
   EXPECT_EQ(list_ids(queue(), {}), new_ids);
   EXPECT_EQ(error_of(run(store_->get_claim(queue(), old_claim.claim_id.view(), kT0))),
             Errc::claim_not_found);

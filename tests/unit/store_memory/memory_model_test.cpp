@@ -247,7 +247,7 @@ class MemoryModelTest : public ::testing::TestWithParam<std::uint32_t> {
     std::vector<std::string> ids;
     for (int i = pick(1, 4); i > 0; --i) ids.push_back(some_message_id());
     std::vector<std::string_view> views(ids.begin(), ids.end());
-    ASSERT_TRUE(run_sync(store_->delete_messages(queue_, views, now_)));
+    ASSERT_TRUE(run_sync(store_->delete_messages(queue_, views, {}, now_)));
     std::erase_if(model_.messages, [&](const ModelMessage& m) {
       if (std::find(ids.begin(), ids.end(), m.id) == ids.end()) return false;
       forget(m.id);

@@ -153,7 +153,7 @@ class Worker {
       case 1: {  // bulk-delete what it holds
         ledger_.unclaimed(ids);
         std::vector<std::string_view> views(ids.begin(), ids.end());
-        ASSERT_TRUE(run_sync(store_.delete_messages(kQueue, views, now)));
+        ASSERT_TRUE(run_sync(store_.delete_messages(kQueue, views, {}, now)));
         for (const std::string& id : ids) ledger_.delivered(id, false);
         break;
       }

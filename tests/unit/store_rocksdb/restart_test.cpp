@@ -92,7 +92,7 @@ TEST_F(RestartTest, ClaimUpdatesAndReleasesSurvive) {
 TEST_F(RestartTest, IdsAndClaimIdsNeverRepeat) {
   std::vector<std::string> before = post(queue(), 3);
   ClaimResult old_claim = claim(queue(), 1, kT0);
-  must(run(store_->delete_messages(queue(), std::vector<std::string_view>{before[0], before[2]},
+  must(run(store_->delete_messages(queue(), std::vector<std::string_view>{before[0], before[2]}, {},
                                    kT0)));  // the newest message and the claim's only one go
   reopen();
 

@@ -94,6 +94,13 @@ local function ensure_queue()
   return 1
 end
 
+-- 1 if the queue is not known to be in its project's index yet: the caller must index it
+-- (RedisStore::index_queue sets the queue's 'ix' field once it has), else 0.
+local function unindexed()
+  if redis.call('HGET', K.q, 'ix') == '1' then return 0 end
+  return 1
+end
+
 -- Adds one message with sequence number `seq`; it is free or delayed according to `visible`.
 local function insert(seq, body, r)
   local id = id_of(seq)

@@ -1,8 +1,10 @@
 -- post: appends messages in order. ARGV: now, client, count, then body, ttl_s, delay_s for each.
--- The ids of one call are consecutive. Returns {queue created (0/1), first sequence number}.
+-- The ids of one call are consecutive. Returns {queue to be indexed (0/1), first sequence
+-- number}: a queue this post created, or one whose indexing failed before.
 local client = ARGV[2]
 local n = tonumber(ARGV[3])
-local created = ensure_queue()
+ensure_queue()
+local created = unindexed()
 local last = redis.call('INCRBY', K.seq, n)
 local first = last - n + 1
 for i = 0, n - 1 do

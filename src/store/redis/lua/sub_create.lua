@@ -1,9 +1,10 @@
 -- sub_create: creates a subscription of the queue (and the queue if missing). ARGV: now, new id,
 -- subscriber, ttl_s, options. A live subscription with the same subscriber: unconfirmed -> its
--- id, not created; confirmed -> conflict. Returns {id, created (0/1), queue created (0/1)} or
--- {'', -1, queue created} for a conflict.
+-- id, not created; confirmed -> conflict. Returns {id, created (0/1), queue to be indexed (0/1)}
+-- or {'', -1, queue to be indexed} for a conflict (see post.lua).
 local sid, subscriber, ttl, options = ARGV[2], ARGV[3], tonumber(ARGV[4]), ARGV[5]
-local qcreated = ensure_queue()
+ensure_queue()
+local qcreated = unindexed()
 local existing = redis.call('HGET', K.sby, subscriber)
 if existing then
   local s = redis.call('HGET', K.s, existing)

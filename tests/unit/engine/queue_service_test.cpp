@@ -1,0 +1,117 @@
+// QueueService over the real memory engine: the checks and orderings the engine owns whatever
+// the transport (claim updates bound their grace, a refused post leaves no queue, a bulk delete
+// that names claims cannot bypass one taken meanwhile, a filtered queue listing lets the loop
+// serve others between pages).
+#include "engine/queue_service.h"
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/io_context.hpp>
+#include <fmt/format.h>
+#include <gtest/gtest.h>
+
+#include "result_checks.h"
+#include "run_sync.h"
+#include "store/memory/memory_store.h"
+
+namespace warren::engine {
+namespace {
+
+using store::testing::error_of;
+using store::testing::must;
+using store::testing::run_sync;
+
+class QueueServiceTest : public ::testing::Test {
+ protected:
+  QueueServiceTest() : store_(store::make_memory_store()), service_(*store_, clock_, limits()) {}
+  static Limits limits() {
+    Limits l;
+    l.message_delete_with_claim_id = true;
+    return l;
+  }
+  template <class T>
+  Result<T> run(store::Async<T> operation) {
+    return run_sync(io_, std::move(operation));
+  }
+  std::vector<std::string> post(std::string_view queue, int count) {
+    std::vector<MessageInput> inputs(static_cast<std::size_t>(count));
+    for (auto& input : inputs) input.body = "{}";
+    PostPlan plan;
+    plan.default_ttl = 3600;
+    auto ids = must(run(service_.post_messages(scope_, queue, std::move(inputs), plan)));
+    std::vector<std::string> out;
+    for (const auto& id : ids) out.emplace_back(id.view());
+    return out;
+  }
+
+  boost::asio::io_context io_;
+  ManualClock clock_;
+  std::unique_ptr<store::Store> store_;
+  QueueService service_;
+  Scope scope_{"project", "3381af92-2b9e-11e3-b191-71861300734c"};
+};
+
+TEST_F(QueueServiceTest, AClaimUpdateRefusesAGraceBeyondTheLimit) {
+  post("q", 1);
+  auto claim = must(run(service_.create_claim(scope_, "q", ClaimCreateRequest{1, 60, 60})));
+  const std::string id(claim.claim_id.view());
+  EXPECT_EQ(error_of(run(service_.update_claim(scope_, "q", id, 60,
+                                               std::numeric_limits<std::int64_t>::max()))),
+            Errc::claim_grace_range);
+  EXPECT_EQ(error_of(run(service_.update_claim(scope_, "q", id, 60,
+                                               service_.limits().max_claim_grace + 1))),
+            Errc::claim_grace_range);
+  must(run(service_.update_claim(scope_, "q", id, 60, service_.limits().max_claim_grace)));
+}
+
+TEST_F(QueueServiceTest, PlanningAPostCreatesNoQueue) {
+  auto plan = must(run(service_.plan_post(scope_, "later", 100)));
+  EXPECT_EQ(plan.default_ttl, service_.limits().default_message_ttl);
+  auto listed = must(run(service_.list_queues(scope_, QueueListRequest{})));
+  EXPECT_TRUE(listed.queues.empty());  // a post refused after planning leaves nothing behind
+  post("later", 1);
+  listed = must(run(service_.list_queues(scope_, QueueListRequest{})));
+  ASSERT_EQ(listed.queues.size(), 1u);
+  EXPECT_EQ(listed.queues[0].name, "later");
+}
+
+TEST_F(QueueServiceTest, ABulkDeleteNamingClaimsRefusesAMessageOfAnotherClaim) {
+  std::vector<std::string> ids = post("q", 2);
+  auto mine = must(run(service_.create_claim(scope_, "q", ClaimCreateRequest{1, 60, 60})));
+  auto theirs = must(run(service_.create_claim(scope_, "q", ClaimCreateRequest{1, 60, 60})));
+  const std::vector<std::string_view> doomed{ids[0], ids[1]};
+  const std::vector<std::string_view> named{mine.claim_id.view()};
+  const auto refused = run(service_.delete_messages(scope_, "q", doomed, named));
+  ASSERT_EQ(error_of(refused), Errc::claim_ids_mismatch);
+  EXPECT_EQ(refused.error().description,
+            fmt::format("Claim {} does not exist in the claim_ids parameter in queue q for "
+                        "project project",
+                        theirs.claim_id.view()));
+  EXPECT_EQ(must(run(service_.get_messages(scope_, "q", doomed))).size(), 2u);
+}
+
+TEST_F(QueueServiceTest, AFilteredQueueListingLetsTheLoopServeOthersBetweenPages) {
+  for (int i = 0; i < 1000; ++i) {
+    must(run(service_.create_queue(scope_, fmt::format("q{:04}", i), R"({"kind":"a"})")));
+  }
+  must(run(service_.create_queue(scope_, "zz", R"({"kind":"b"})")));
+  QueueListRequest request;
+  request.filters.emplace_back("kind", R"("b")");
+  std::vector<std::string> finished;
+  boost::asio::co_spawn(io_, service_.list_queues(scope_, request),
+                        [&](std::exception_ptr, Result<QueueListResult> result) {
+                          ASSERT_TRUE(result);
+                          ASSERT_EQ(result->queues.size(), 1u);
+                          EXPECT_EQ(result->queues[0].name, "zz");
+                          finished.push_back("listing");
+                        });
+  boost::asio::co_spawn(io_, service_.queue_stats(scope_, "q0000"),
+                        [&](std::exception_ptr, auto) { finished.push_back("other request"); });
+  io_.restart();
+  io_.run();
+  // The memory engine never suspends: without a yield between pages, the listing of 1,001
+  // queues would run to its end before the request queued after it.
+  EXPECT_EQ(finished, (std::vector<std::string>{"other request", "listing"}));
+}
+
+}  // namespace
+}  // namespace warren::engine
