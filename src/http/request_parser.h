@@ -1,7 +1,12 @@
-// RequestParser: HTTP/1.x request framing by Beast's basic_parser, used lean. Fields are
-// captured as views into the caller's buffer, the body too when it arrived whole; a body that
-// arrives in pieces (or chunked) is gathered in one reusable buffer. Limits are enforced here and
-// reported as typed errors (400, 413, 414, 431, 505); after an error the framing is lost and the
+// RequestParser: HTTP/1.x request framing by Beast's basic_parser, used lean, with the checks
+// of RFC 9112 that Beast leaves to its user: a Transfer-Encoding other than exactly "chunked"
+// (400; 501 for a coding before chunked), HTTP/1.1 without exactly one Host (400), an Expect
+// other than 100-continue (417), bare LF line endings in the framing (400, at once, rather than
+// waiting for a CR that never comes), trailer fields (read and dropped: never request headers),
+// and absolute-form targets (served by their path). Fields are captured as views into the
+// caller's buffer, the body too when it arrived whole; a body that arrives in pieces (or
+// chunked) is gathered in one buffer sized to need. Limits are enforced here and reported as
+// typed errors (400, 413, 414, 417, 431, 501, 505); after an error the framing is lost and the
 // connection must close.
 #pragma once
 
@@ -49,6 +54,9 @@ class RequestParser {
   bool in_body() const noexcept;
   // True once any byte of the current request was consumed.
   bool started() const noexcept;
+  // Bytes the parser holds for a body that arrives in pieces (its buffer's capacity: exactly the
+  // Content-Length when there is one).
+  std::size_t body_buffer_bytes() const noexcept { return body_buffer_.capacity(); }
 
   Request& request() noexcept { return request_; }
   const Error& error() const noexcept { return error_; }
@@ -61,12 +69,13 @@ class RequestParser {
   class Beast final : public boost::beast::http::basic_parser<true> {
    public:
     explicit Beast(RequestParser& owner);
-    Errc custom_error = Errc::http_malformed;  // why a callback failed
-    bool custom_failed = false;
+    std::optional<Error> custom_error;  // why a callback failed
 
    private:
     using sv = boost::beast::string_view;
-    void fail(Errc code, boost::system::error_code& ec);
+    void fail(Error error, boost::system::error_code& ec);
+    // RFC 9112 6.1/6.3: the request's transfer codings must be exactly "chunked".
+    void check_transfer_coding(boost::system::error_code& ec);
     void on_request_impl(boost::beast::http::verb method, sv method_text, sv target, int version,
                          boost::system::error_code& ec) override;
     void on_response_impl(int, sv, int, boost::system::error_code& ec) override;
@@ -83,7 +92,13 @@ class RequestParser {
     void on_finish_impl(boost::system::error_code& ec) override;
 
     RequestParser& owner_;
+    std::size_t host_fields_ = 0;
+    std::string transfer_codings_;  // every Transfer-Encoding value, joined with ", "
+    bool has_transfer_encoding_ = false;
   };
+
+  // True if the framing bytes Beast left unconsumed hold an LF that no CR precedes.
+  static bool has_bare_lf(std::string_view unconsumed) noexcept;
 
   void fail_from(const boost::system::error_code& ec, std::string_view input);
 
