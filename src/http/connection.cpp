@@ -50,6 +50,7 @@ HttpConnection::HttpConnection(net::EventLoop& loop, asio::ip::tcp::socket socke
 
 HttpConnection::~HttpConnection() {
   close_socket();
+  if (reserved_ > 0) options_.buffer_budget->release(reserved_);
   loop_.detach(*this);
 }
 
@@ -60,6 +61,38 @@ asio::awaitable<void> HttpConnection::run(std::unique_ptr<HttpConnection> self) 
 void HttpConnection::set_phase(Phase phase, std::chrono::milliseconds timeout) {
   phase_ = phase;
   deadline_ = loop_.coarse_now() + timeout;
+  if (request_arriving_ && request_deadline_ < deadline_) deadline_ = request_deadline_;
+}
+
+bool HttpConnection::account_buffers() {
+  net::BufferBudget* budget = options_.buffer_budget;
+  if (budget == nullptr) return true;
+  const std::size_t held = (in_capacity_ > kInitialBuffer ? in_capacity_ - kInitialBuffer : 0) +
+                           header_copy_.capacity() + parser_.body_buffer_bytes();
+  if (held > reserved_) {
+    if (!budget->try_reserve(held - reserved_)) return false;
+  } else if (held < reserved_) {
+    budget->release(reserved_ - held);
+  }
+  reserved_ = held;
+  return true;
+}
+
+void HttpConnection::refuse_arriving_request(const Error& error) {
+  writer_.set_head_request(false);
+  writer_.set_keep_alive_header(false);
+  writer_.set_close(true);
+  writer_.error(error);
+  closing_ = framing_lost_ = true;
+  // Nothing of the request is needed any more: give its memory back at once, not after the
+  // lingering close.
+  parser_.reset();
+  std::string().swap(header_copy_);
+  header_kept_ = false;
+  in_begin_ = in_end_ = request_begin_ = 0;
+  in_capacity_ = kInitialBuffer;
+  in_ = std::make_unique<char[]>(in_capacity_);
+  account_buffers();
 }
 
 asio::awaitable<void> HttpConnection::serve() {
@@ -80,13 +113,23 @@ asio::awaitable<void> HttpConnection::serve() {
     if (closing_) break;
     if (shutdown_requested_ && in_begin_ == in_end_ && !parser_.started()) break;
     if (!make_room()) break;
+    if (closing_) continue;  // make_room() refused the request: its answer goes out first
 
     if (in_begin_ == in_end_ && !parser_.started()) {
+      request_arriving_ = false;
       if (phase_ != Phase::idle) set_phase(Phase::idle, options_.idle_timeout);
-    } else if (parser_.in_body()) {
-      set_phase(Phase::reading_body, options_.idle_timeout);  // each read restarts it
-    } else if (phase_ != Phase::reading_header) {
-      set_phase(Phase::reading_header, options_.header_timeout);
+    } else {
+      if (!request_arriving_) {
+        // The first bytes of a request: its absolute deadline starts now, and trickling bytes
+        // never extend it.
+        request_arriving_ = true;
+        request_deadline_ = loop_.coarse_now() + options_.request_timeout;
+      }
+      if (parser_.in_body()) {
+        set_phase(Phase::reading_body, options_.idle_timeout);  // each read restarts it
+      } else if (phase_ != Phase::reading_header) {
+        set_phase(Phase::reading_header, options_.header_timeout);
+      }
     }
 
     const std::size_t n = co_await read_some();
@@ -131,6 +174,10 @@ asio::awaitable<bool> HttpConnection::answer_buffered() {
     if (status == ParseStatus::need_more) {
       if (parser_.in_body()) {
         keep_unfinished_header();
+        if (!account_buffers()) {
+          refuse_arriving_request(make_error(Errc::http_buffers_exhausted));
+          break;
+        }
         if (parser_.request().expect_continue && !continue_sent_) {
           out_.append(kContinue);
           continue_sent_ = true;
@@ -161,6 +208,7 @@ asio::awaitable<bool> HttpConnection::answer_buffered() {
     if (writer_.closing()) closing_ = true;
 
     parser_.reset();
+    request_arriving_ = false;  // the next request's clock starts with its first byte
     request_begin_ = in_begin_;
     header_kept_ = false;
     continue_sent_ = false;
@@ -171,6 +219,9 @@ asio::awaitable<bool> HttpConnection::answer_buffered() {
   }
   if (header_kept_) request_begin_ = in_begin_;  // no views into the buffer any more
   if (in_begin_ == in_end_ && !parser_.started()) in_begin_ = in_end_ = request_begin_ = 0;
+  if (!closing_ && !account_buffers()) {
+    refuse_arriving_request(make_error(Errc::http_buffers_exhausted));
+  }
   co_return true;
 }
 
@@ -224,6 +275,7 @@ bool HttpConnection::make_room() {
   move_unfinished_request(bigger.get());
   in_ = std::move(bigger);
   in_capacity_ = capacity;
+  if (!account_buffers()) refuse_arriving_request(make_error(Errc::http_buffers_exhausted));
   return true;
 }
 
@@ -277,10 +329,11 @@ void HttpConnection::hand_over() {
 
 void HttpConnection::check_deadline(net::SteadyTime now) {
   if (closed_ || phase_ == Phase::handling || now < deadline_) return;
-  if (phase_ == Phase::reading_header && out_.empty()) {
+  if ((phase_ == Phase::reading_header || phase_ == Phase::reading_body) && out_.empty()) {
     boost::system::error_code ignored;
     // Best effort, never waits. (The Date header is the only part that changes.)
-    const std::string timeout = canned_error_response(Errc::http_request_timeout);
+    const std::string timeout = canned_error_response(
+        phase_ == Phase::reading_header ? Errc::http_request_timeout : Errc::http_request_too_slow);
     socket_.write_some(asio::buffer(timeout), ignored);
   }
   close_socket();

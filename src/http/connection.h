@@ -1,7 +1,9 @@
 // HttpConnection: one HTTP/1.x connection, served by one coroutine on its loop. Reads into a
 // per-connection buffer, parses every complete request in it (pipelining), answers them in
 // order into one output buffer and writes that buffer once per batch. Deadlines (header
-// timeout, idle keep-alive, stalled writes) are checked by the loop's coarse tick.
+// timeout, a whole request's absolute deadline, idle keep-alive, stalled writes) are checked by
+// the loop's coarse tick; the bytes it buffers for an arriving request are reserved from the
+// process's budget (net/buffer_budget.h).
 #pragma once
 
 #include <memory>
@@ -58,7 +60,14 @@ class HttpConnection final : public net::Connection {
   // the error response is not destroyed by a reset, then close.
   boost::asio::awaitable<void> linger();
 
+  // Enters `phase` with a deadline `timeout` from now, capped by the request's own deadline
+  // while a request is arriving.
   void set_phase(Phase phase, std::chrono::milliseconds timeout);
+  // Brings the bytes reserved from the budget in line with what the buffers hold now. False:
+  // the budget is spent (the caller answers 503 and closes).
+  bool account_buffers();
+  // Answers `error` to the request arriving, drops what it buffered and closes after the answer.
+  void refuse_arriving_request(const Error& error);
   void keep_unfinished_header();
   // Moves the unfinished request's bytes (and those after it) to the start of `to`, re-pointing
   // the request's views.
@@ -90,6 +99,9 @@ class HttpConnection final : public net::Connection {
 
   Phase phase_ = Phase::idle;
   net::SteadyTime deadline_{};
+  bool request_arriving_ = false;      // bytes of a request not yet answered are here
+  net::SteadyTime request_deadline_{};  // when that request must have arrived whole
+  std::size_t reserved_ = 0;            // bytes reserved from options_.buffer_budget
   bool closing_ = false;          // close after the current batch is written
   bool framing_lost_ = false;     // closing because of a request error
   bool shutdown_requested_ = false;

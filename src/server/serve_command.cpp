@@ -110,6 +110,15 @@ int run_serve_command(int argc, char** argv) {
 
   net::LoopGroup loops(options.threads, kTick);
   net::ConnectionLimit limit(max_connections);
+  // Request bytes still arriving are bounded over all connections, and memory freed after a
+  // burst of them goes back to the system (net/buffer_budget.h).
+  net::retain_less_heap();
+  net::BufferBudget buffer_budget(options.max_buffered_bytes);
+  http::ConnectionOptions connection = options.connection;
+  connection.buffer_budget = &buffer_budget;
+  for (unsigned i = 0; i < loops.size(); ++i) {
+    loops.loop(i).add_tick_hook([&buffer_budget](net::SteadyTime) { buffer_budget.trim(); });
+  }
 
   // Subscribers: sockets through the push hub, http(s) URIs through the webhook sender.
   notify::PushHub hub(loops);
@@ -126,7 +135,7 @@ int run_serve_command(int argc, char** argv) {
   api::WsApi ws_api(service, hub, api::WsApiOptions{options.api, options.ws_min_subscription_ttl});
   ws::WsAcceptor ws_acceptor(loops, options.ws, ws_api);
 
-  http::HttpServer server(loops, limit, api, options.connection, &ws_acceptor);
+  http::HttpServer server(loops, limit, api, connection, &ws_acceptor);
   auto bound = server.listen(*endpoint, options.backlog);
   if (!bound) {
     log::error("{}", bound.error().description);
@@ -136,7 +145,7 @@ int run_serve_command(int argc, char** argv) {
   std::optional<http::HttpServer> ws_server;
   std::optional<boost::asio::ip::tcp::endpoint> ws_bound;
   if (ws_endpoint) {
-    ws_server.emplace(loops, limit, ws_only, options.connection, &ws_acceptor);
+    ws_server.emplace(loops, limit, ws_only, connection, &ws_acceptor);
     auto opened = ws_server->listen(*ws_endpoint, options.backlog);
     if (!opened) {
       log::error("{}", opened.error().description);

@@ -30,7 +30,7 @@ std::vector<std::string> split_list(const std::string& text) {
 ParsedServeOptions parse_serve_options(int argc, char** argv) {
   ServeOptions o;
   std::string config_file;
-  double header_timeout_s = 10, idle_timeout_s = 60, shutdown_grace_s = 10;
+  double header_timeout_s = 10, idle_timeout_s = 60, request_timeout_s = 60, shutdown_grace_s = 10;
   std::int64_t fsync_batch_ms = 10;
   std::string client_id_mode = "strict";
   std::string subscriber_types = "http,https,mailto,trust+http,trust+https";
@@ -57,6 +57,8 @@ ParsedServeOptions parse_serve_options(int argc, char** argv) {
       ("max-body-bytes", po::value(&p.max_body_bytes)->default_value(p.max_body_bytes), "request body at most (413 beyond)")
       ("header-timeout", po::value(&header_timeout_s)->default_value(header_timeout_s), "seconds a request's headers may take to arrive")
       ("idle-timeout", po::value(&idle_timeout_s)->default_value(idle_timeout_s), "seconds an idle keep-alive connection (or a stalled body or write) is kept")
+      ("request-timeout", po::value(&request_timeout_s)->default_value(request_timeout_s), "seconds a whole request (headers and body) may take to arrive, from its first byte (408 beyond)")
+      ("max-buffered-bytes", po::value(&o.max_buffered_bytes)->default_value(o.max_buffered_bytes), "bytes buffered for requests still arriving, over all connections; a request that would pass it gets 503 (0: no bound)")
       ("shutdown-grace", po::value(&shutdown_grace_s)->default_value(shutdown_grace_s), "seconds requests in flight get to finish on SIGINT/SIGTERM")
       ("log-level", po::value(&o.log_level)->default_value(o.log_level), "debug | info | warn | error")
       ("enable-deprecated-api-versions", po::value(&deprecated_versions), "also serve these deprecated Zaqar API versions: 1.1 (as Zaqar's option of that name)");
@@ -150,11 +152,13 @@ ParsedServeOptions parse_serve_options(int argc, char** argv) {
     o.api.enable_v1_1 = true;
   }
   l.subscriber_types = split_list(subscriber_types);
-  if (header_timeout_s <= 0 || idle_timeout_s <= 0 || shutdown_grace_s < 0) {
+  if (header_timeout_s <= 0 || idle_timeout_s <= 0 || request_timeout_s <= 0 ||
+      shutdown_grace_s < 0) {
     return fail("timeouts must be positive");
   }
   o.connection.header_timeout = std::chrono::milliseconds(static_cast<std::int64_t>(header_timeout_s * 1000));
   o.connection.idle_timeout = std::chrono::milliseconds(static_cast<std::int64_t>(idle_timeout_s * 1000));
+  o.connection.request_timeout = std::chrono::milliseconds(static_cast<std::int64_t>(request_timeout_s * 1000));
   o.shutdown_grace = std::chrono::milliseconds(static_cast<std::int64_t>(shutdown_grace_s * 1000));
   o.storage.fsync_batch_interval = std::chrono::milliseconds(fsync_batch_ms);
   if (o.threads == 0) o.threads = std::max(1u, std::thread::hardware_concurrency());

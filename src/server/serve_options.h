@@ -35,6 +35,8 @@ struct ServeOptions {
   // are capped at RLIMIT_NOFILE minus this.
   std::size_t reserved_fds = 64;
   int backlog = 4096;
+  // Bytes buffered for requests still arriving, over all connections (0: unbounded).
+  std::size_t max_buffered_bytes = 256 * 1024 * 1024;
   std::chrono::milliseconds shutdown_grace{std::chrono::seconds(10)};
   std::string log_level = "info";
   http::ConnectionOptions connection;
