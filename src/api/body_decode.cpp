@@ -9,12 +9,13 @@ namespace json = engine::json;
 
 namespace {
 
-// get_checked_field for an int field: absent -> nullopt; present and not an int (bools count,
-// as in Python) -> body_field_type.
+// get_checked_field for an int field: absent -> nullopt; present and not an integer ->
+// body_field_type. Booleans are refused too, although Python's isinstance(True, int) lets Zaqar
+// take `"ttl": true` as a TTL of 1 (and then answer with a misleading range error).
 Result<std::optional<std::int64_t>> int_field(simdjson::dom::object object, std::string_view name) {
   const auto value = json::member(object, name);
   if (!value) return std::optional<std::int64_t>();
-  const auto number = json::as_int(*value);
+  const auto number = value->is_bool() ? std::nullopt : json::as_int(*value);
   if (!number) return make_error(Errc::body_field_type, name, "int");
   return std::optional<std::int64_t>(*number);
 }

@@ -2,6 +2,7 @@
 #include "api/http_api.h"
 
 #include "api/signed_url.h"
+#include "engine/names.h"
 
 #include <ostream>  // Boost 1.81 core/string_view.hpp needs it complete
 
@@ -12,16 +13,6 @@ namespace {
 
 using boost::beast::http::verb;
 using RouteKind = http::Router<int>::Match::Kind;
-
-bool valid_queue_name(std::string_view name) {
-  if (name.empty() || name.size() > engine::kMaxQueueNameLength) return false;
-  for (const char c : name) {
-    const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-                    c == '_' || c == '-' || c == '.';
-    if (!ok) return false;
-  }
-  return true;
-}
 
 std::string_view trim(std::string_view s) {
   while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
@@ -70,6 +61,30 @@ bool accepts_json(std::string_view accept) {
     }
   }
   return best_fitness >= 0 && best_quality != 0;
+}
+
+// The identity headers of a request, found in one pass; `repeated` names one sent twice (a
+// proxy may have checked one copy and the handler would read another: refused).
+struct IdentityHeaders {
+  std::optional<std::string_view> project;
+  std::optional<std::string_view> client;
+  std::string_view repeated;
+};
+
+IdentityHeaders identity_headers(const http::Request& request) {
+  constexpr std::string_view kProject = "X-Project-ID";
+  constexpr std::string_view kClient = "Client-ID";
+  IdentityHeaders found;
+  for (const http::Header& h : request.headers) {
+    if (h.name.size() == kProject.size() && boost::beast::iequals(h.name, kProject)) {
+      if (found.project) found.repeated = kProject;
+      found.project = h.value;
+    } else if (h.name.size() == kClient.size() && boost::beast::iequals(h.name, kClient)) {
+      if (found.client) found.repeated = kClient;
+      found.client = h.value;
+    }
+  }
+  return found;
 }
 
 bool has_admin_role(std::optional<std::string_view> roles) {
@@ -164,12 +179,17 @@ void HttpApi::write_error(HttpCall& call, const Error& error) { call.response.er
 bool HttpApi::check_request(HttpCall& call, const Route* route) {
   const http::Request& request = call.request;
   const std::string_view path = request.path;
+  const IdentityHeaders identity = identity_headers(request);
+  if (!identity.repeated.empty()) {
+    write_error(call, make_error(Errc::header_repeated, identity.repeated));
+    return false;
+  }
 
   if (const auto signature = request.header("URL-Signature")) {
     const SignedHeaders headers{*signature, request.header("URL-Expires").value_or(""),
                                 request.header("URL-Methods").value_or(""),
                                 request.header("URL-Paths").value_or(""),
-                                request.header("X-Project-ID").value_or("")};
+                                identity.project.value_or("")};
     if (!verify_signed_request(options_.signed_url_secret, headers, request.method_text, path,
                                service_.now())) {
       write_error(call, make_error(Errc::signed_url_rejected));
@@ -189,7 +209,7 @@ bool HttpApi::check_request(HttpCall& call, const Route* route) {
   }
 
   const bool versioned = path.starts_with("/v2/") || path.starts_with("/v1.1/");
-  const auto client = request.header("Client-ID");
+  const auto client = identity.client;
   if (versioned && !client) {
     write_error(call, make_error(Errc::client_id_missing));
     return false;
@@ -213,13 +233,13 @@ bool HttpApi::check_request(HttpCall& call, const Route* route) {
   }
 
   if (path != "/") {
-    const auto project = request.header("X-Project-ID");
-    if (project && project->empty()) {
-      write_error(call, make_error(Errc::project_id_empty));
-      return false;
-    }
+    const auto project = identity.project;
     if (!project) {
       write_error(call, make_error(Errc::project_id_missing));
+      return false;
+    }
+    if (auto valid = engine::check_project_id(*project); !valid) {
+      write_error(call, valid.error());
       return false;
     }
     call.scope.project = *project;
@@ -235,7 +255,7 @@ bool HttpApi::check_request(HttpCall& call, const Route* route) {
       call.decoded_queue = percent_decode(name, false);
       name = call.decoded_queue;
     }
-    if (call.scope.project.size() > engine::kMaxProjectIdLength || !valid_queue_name(name)) {
+    if (call.scope.project.size() > engine::kMaxProjectIdLength || !engine::is_valid_queue_name(name)) {
       write_error(call, make_error(Errc::queue_identification_invalid));
       return false;
     }

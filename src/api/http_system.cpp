@@ -1,5 +1,6 @@
 // System resources: versions (GET /), the JSON-home document (GET /v2/), ping, health.
 #include <chrono>
+#include <random>
 
 #include "api/home_document.h"
 #include "api/http_api.h"
@@ -46,7 +47,10 @@ boost::asio::awaitable<void> HttpApi::head_ping(HttpCall& call) {
 boost::asio::awaitable<void> HttpApi::get_health(HttpCall& call) {
   using Clock = std::chrono::steady_clock;
   const engine::Scope scope{"warren-health-check", "00000000000000000000000000000000"};
-  const std::string queue = fmt::format("health-{}", service_.now());
+  // A queue of its own per probe: probes running at once (on several loops or nodes) must not
+  // claim, delete or drop each other's messages.
+  thread_local std::mt19937_64 random{std::random_device{}()};
+  const std::string queue = fmt::format("health-{}-{:016x}", service_.now(), random());
   std::string body;
   JsonWriter json(body);
   auto ping = co_await service_.ping();

@@ -7,6 +7,7 @@
 #include "api/ws_schema.h"
 #include "api/ws_support.h"
 #include "common/log.h"
+#include "engine/names.h"
 #include "ws/msgpack_json.h"
 
 namespace warren::api {
@@ -28,19 +29,19 @@ std::string request_echo(simdjson::dom::object envelope) {
   JsonWriter out(echo);
   out.begin_object().key("action");
   simdjson::dom::element value;
-  if (envelope["action"].get(value) == simdjson::SUCCESS) {
+  if (json::get_member(envelope, "action", value)) {
     out.raw(simdjson::minify(value));
   } else {
     out.null();
   }
   out.key("body");
-  if (envelope["body"].get(value) == simdjson::SUCCESS) {
+  if (json::get_member(envelope, "body", value)) {
     out.raw(simdjson::minify(value));
   } else {
     out.raw("{}");
   }
   out.key("headers");
-  if (envelope["headers"].get(value) == simdjson::SUCCESS && json::truthy(value)) {
+  if (json::get_member(envelope, "headers", value) && json::truthy(value)) {
     out.raw(simdjson::minify(value));
   } else {
     out.raw("{}");
@@ -135,7 +136,7 @@ boost::asio::awaitable<void> WsConnection::dispatch(std::string_view payload, Ws
   call.request_echo = request_echo(envelope);
 
   simdjson::dom::element action;
-  const bool has_action = envelope["action"].get(action) == simdjson::SUCCESS;
+  const bool has_action = json::get_member(envelope, "action", action);
   const ActionRule* rule =
       has_action && action.is_string() ? find_action(json::string_of(action)) : nullptr;
   if (rule == nullptr) {
@@ -163,12 +164,19 @@ boost::asio::awaitable<void> WsConnection::dispatch(std::string_view payload, Ws
   }
   // The schema guarantees the types read here.
   simdjson::dom::element value;
-  simdjson::dom::object headers = envelope["headers"].get_object().value_unsafe();
-  if (headers["X-Project-ID"].get(value) == simdjson::SUCCESS)
+  simdjson::dom::object headers = json::member(envelope, "headers")->get_object().value_unsafe();
+  if (json::get_member(headers, "X-Project-ID", value))
     call.project = json::string_of(value);
-  if (headers["Client-ID"].get(value) == simdjson::SUCCESS) call.client = json::string_of(value);
+  if (json::get_member(headers, "Client-ID", value)) call.client = json::string_of(value);
   call.scope = engine::Scope{call.project, call.client};
-  if (envelope["body"].get(value) == simdjson::SUCCESS && value.is_object()) {
+  if (rule->headers == HeaderRule::client_and_project) {
+    // The same rule as over HTTP (engine/names.h): no empty project, no control characters.
+    if (auto valid = engine::check_project_id(call.project); !valid) {
+      ws_reply_exception(call, valid.error());
+      co_return;
+    }
+  }
+  if (json::get_member(envelope, "body", value) && value.is_object()) {
     call.body = json::object_of(value);
     call.body_value = value;
     call.has_body = true;
@@ -176,7 +184,7 @@ boost::asio::awaitable<void> WsConnection::dispatch(std::string_view payload, Ws
     call.body_value = empty_object();
     call.body = json::object_of(call.body_value);
   }
-  if (call.body["queue_name"].get(value) == simdjson::SUCCESS && value.is_string()) {
+  if (json::get_member(call.body, "queue_name", value) && value.is_string()) {
     call.queue = json::string_of(value);
     if (auto valid = check_queue_identification(call.queue, call.project); !valid) {
       ws_reply_exception(call, valid.error());

@@ -4,8 +4,12 @@
 #include <array>
 #include <unordered_map>
 
+#include "engine/json.h"
+
 namespace warren::api {
 namespace {
+
+namespace json = engine::json;
 
 using T = JsonType;
 using C = WsConnection;
@@ -130,15 +134,15 @@ const ActionRule* find_action(std::string_view action) {
 
 bool matches_schema(const ActionRule& rule, simdjson::dom::object envelope) {
   simdjson::dom::element headers;
-  if (envelope["headers"].get(headers) != simdjson::SUCCESS || !headers.is_object()) return false;
+  if (!json::get_member(envelope, "headers", headers) || !headers.is_object()) return false;
   const simdjson::dom::object header_object = headers.get_object().value_unsafe();
   for (std::string_view name : kKnownHeaders) {
     simdjson::dom::element value;
-    if (header_object[name].get(value) == simdjson::SUCCESS && !value.is_string()) return false;
+    if (json::get_member(header_object, name, value) && !value.is_string()) return false;
   }
   auto has_header = [&](std::string_view name) {
     simdjson::dom::element value;
-    return header_object[name].get(value) == simdjson::SUCCESS;
+    return json::get_member(header_object, name, value);
   };
   switch (rule.headers) {
     case HeaderRule::client_and_project:
@@ -151,14 +155,14 @@ bool matches_schema(const ActionRule& rule, simdjson::dom::object envelope) {
       break;
   }
   simdjson::dom::element body;
-  const bool has_body = envelope["body"].get(body) == simdjson::SUCCESS;
+  const bool has_body = json::get_member(envelope, "body", body);
   if (!has_body) return !rule.body_required;
   if (!rule.body_checked) return true;
   if (!body.is_object()) return false;
   const simdjson::dom::object fields = body.get_object().value_unsafe();
   for (const FieldRule& field : rule.fields) {
     simdjson::dom::element value;
-    if (fields[field.name].get(value) != simdjson::SUCCESS) {
+    if (!json::get_member(fields, field.name, value)) {
       if (field.required) return false;
       continue;
     }

@@ -6,6 +6,7 @@
 #include <cmath>
 
 #include "api/http_render.h"
+#include "engine/names.h"
 
 namespace warren::api {
 
@@ -18,13 +19,7 @@ Result<void> check_queue_identification(std::string_view queue, std::string_view
   if (queue.size() > engine::kMaxQueueNameLength) {
     return make_error(Errc::ws_queue_name_too_long, engine::kMaxQueueNameLength);
   }
-  if (queue.empty()) return make_error(Errc::ws_queue_name_invalid);
-  for (const char c : queue) {
-    const auto u = static_cast<unsigned char>(c);
-    if (!std::isalnum(u) && c != '_' && c != '-' && c != '.') {
-      return make_error(Errc::ws_queue_name_invalid);
-    }
-  }
+  if (!engine::is_valid_queue_name(queue)) return make_error(Errc::ws_queue_name_invalid);
   return {};
 }
 
@@ -35,7 +30,7 @@ json::Element empty_object() {
 
 std::optional<simdjson::dom::element> field(simdjson::dom::object body, std::string_view name) {
   simdjson::dom::element value;
-  if (body[name].get(value) != simdjson::SUCCESS) return std::nullopt;
+  if (!json::get_member(body, name, value)) return std::nullopt;
   return value;
 }
 

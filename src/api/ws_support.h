@@ -16,7 +16,7 @@
 
 namespace warren::api {
 
-// Zaqar's queue_identification: project <= 256 characters, name 1..64 of [a-zA-Z0-9_.-].
+// Zaqar's queue_identification: project <= 256 characters, a valid name (engine/names.h).
 Result<void> check_queue_identification(std::string_view queue, std::string_view project);
 
 // An empty JSON object (this thread's; valid for the thread's life).

@@ -155,8 +155,20 @@ std::string_view string_of(Element value) {
 
 std::optional<Element> member(simdjson::dom::object object, std::string_view key) {
   Element value;
-  if (object[key].get(value) != simdjson::SUCCESS) return std::nullopt;
+  if (!get_member(object, key, value)) return std::nullopt;
   return value;
+}
+
+bool get_member(simdjson::dom::object object, std::string_view key, Element& out) {
+  // Every member is looked at: of repeated keys the last one counts (Python's json, so Zaqar).
+  bool found = false;
+  for (const simdjson::dom::key_value_pair field : object) {
+    if (field.key == key) {
+      out = field.value;
+      found = true;
+    }
+  }
+  return found;
 }
 
 std::string minify(Element value) {

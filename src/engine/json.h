@@ -46,8 +46,12 @@ simdjson::dom::array array_of(Element value);
 simdjson::dom::object object_of(Element value);
 std::string_view string_of(Element value);
 
-// The member `key` of an object, or nullopt.
+// The member `key` of an object, or nullopt. Of repeated keys the last one counts, as in
+// Python's json module (so in Zaqar): every lookup of a request's members goes through here or
+// get_member(), so a check and the use after it always see the same value.
 std::optional<Element> member(simdjson::dom::object object, std::string_view key);
+// The same, into `out`: false (out unchanged) if there is no such member.
+bool get_member(simdjson::dom::object object, std::string_view key, Element& out);
 
 // Compact JSON text of `value`.
 std::string minify(Element value);

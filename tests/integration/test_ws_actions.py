@@ -68,7 +68,7 @@ def test_queue_stats(ws):
 
 def test_queue_purge(ws):
     ws.request("message_post", {"queue_name": "p", "messages": [{"body": 1}]})
-    ws.request("subscription_create", {"queue_name": "p", "subscriber": "http://127.0.0.1:9/x"})
+    ws.request("subscription_create", {"queue_name": "p", "subscriber": "http://hooks.example:9/x"})
     reply = ws.request("queue_purge", {"queue_name": "p", "resource_types": ["messages"]})
     assert (status(reply), reply["body"]) == (204, {})
     assert ws.request("message_list", {"queue_name": "p", "echo": True})["body"]["messages"] == []
@@ -166,7 +166,7 @@ def test_claims(ws, binary):
 
 
 def test_webhook_subscriptions(ws, binary):
-    body = {"queue_name": "sub", "subscriber": "http://127.0.0.1:9/hook", "ttl": 600,
+    body = {"queue_name": "sub", "subscriber": "http://hooks.example:9/hook", "ttl": 600,
             "options": {"k": "v"}}
     reply = ws.request("subscription_create", body, binary=binary)
     assert status(reply) == 201
@@ -177,7 +177,7 @@ def test_webhook_subscriptions(ws, binary):
     got = ws.request("subscription_get", {"queue_name": "sub", "subscription_id": sid})
     subscription = got["body"]
     assert subscription["id"] == sid and subscription["source"] == "sub"
-    assert (subscription["subscriber"], subscription["ttl"]) == ("http://127.0.0.1:9/hook", 600)
+    assert (subscription["subscriber"], subscription["ttl"]) == ("http://hooks.example:9/hook", 600)
     assert (subscription["options"], subscription["confirmed"]) == ({"k": "v"}, False)
     listed = ws.request("subscription_list", {"queue_name": "sub"}, binary=binary)
     assert [s["id"] for s in listed["body"]["subscriptions"]] == [sid]
@@ -188,7 +188,7 @@ def test_webhook_subscriptions(ws, binary):
     bad = ws.request("subscription_create", {"queue_name": "sub", "subscriber": "ftp://x"})
     assert status(bad) == 400 and "subscriber type" in bad["body"]["exception"]
     short = ws.request("subscription_create", {"queue_name": "sub", "ttl": 5,
-                                               "subscriber": "http://127.0.0.1:9/"})
+                                               "subscriber": "http://hooks.example:9/"})
     assert status(short) == 400
 
 
@@ -279,3 +279,33 @@ def test_requests_are_answered_in_order(ws):
         ws.send({"action": "queue_create", "headers": ws.headers, "body": {"queue_name": f"o{i}"}})
     replies = [ws.recv() for _ in range(20)]
     assert [r["request"]["body"]["queue_name"] for r in replies] == [f"o{i}" for i in range(20)]
+
+
+@pytest.mark.parametrize("project", ["", "a\u0000b", "tab\there"])
+def test_a_project_id_http_refuses_is_refused_here_too(ws, project, binary):
+    headers = {"Client-ID": CLIENT_ID, "X-Project-ID": project}
+    reply = ws.request("queue_create", {"queue_name": "q"}, headers=headers, binary=binary)
+    assert status(reply) == 400
+    listed = ws.request("queue_list", headers=headers)
+    assert status(listed) == 400
+
+
+@pytest.mark.parametrize("name", [".", ".."])
+def test_dot_segment_queue_names_are_refused(ws, name):
+    reply = ws.request("queue_create", {"queue_name": name})
+    assert status(reply) == 400
+    assert ws.request("queue_list")["body"] == {"queues": []}
+
+
+def test_a_boolean_ttl_is_a_type_error(ws):
+    reply = ws.request("message_post", {"queue_name": "b", "messages": [{"body": 1, "ttl": True}]})
+    assert status(reply) == 400
+    assert reply["body"]["exception"] == 'The value of the "ttl" field must be a int.'
+
+
+def test_a_refused_post_leaves_no_queue_behind(ws):
+    headers = {**ws.headers, "Client-ID": "not-a-uuid"}
+    reply = ws.request("message_post", {"queue_name": "ghost", "messages": [{"body": 1}]},
+                       headers=headers)
+    assert status(reply) == 400
+    assert ws.request("queue_list")["body"] == {"queues": []}
