@@ -27,22 +27,25 @@ PROJECT = "crash-test"
 class Server:
     """A warren server on `data_dir`; start() again after kill() restarts it on the same data."""
 
-    def __init__(self, data_dir, *extra, storage="rocksdb"):
+    def __init__(self, data_dir, *extra, storage="rocksdb", env=None):
         self.data_dir = str(data_dir)
         self.storage = storage
         self.extra = list(extra)
+        self.env = env  # the server's environment; None: this process's
         self.proc = None
         self.port = None
         self.log = []
         self.start_seconds = None
 
-    def start(self, timeout=60, expect_failure=False):
-        args = [WARREN_BIN, "serve", "--listen", "127.0.0.1:0", "--threads", "2",
+    def args(self):
+        return [WARREN_BIN, "serve", "--listen", "127.0.0.1:0", "--threads", "2",
                 "--storage", self.storage, "--data-dir", self.data_dir,
                 "--max-messages-per-page", "1000", *self.extra]
+
+    def start(self, timeout=60, expect_failure=False):
         began = time.monotonic()
-        self.proc = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                                     text=True)
+        self.proc = subprocess.Popen(self.args(), stdout=subprocess.PIPE,
+                                     stderr=subprocess.STDOUT, text=True, env=self.env)
         self.port = listening.read_port(self.proc, self.log, timeout)
         if self.port is None:
             self.proc.kill()
@@ -55,6 +58,44 @@ class Server:
             raise RuntimeError("warren did not start:\n" + "".join(self.log[-30:]))
         self.start_seconds = time.monotonic() - began
         return True
+
+    def kill_while_starting(self, delay):
+        """Starts the server and SIGKILLs it `delay` seconds later, listening or not (a crash
+        during recovery); returns True if it had already said it was listening."""
+        self.proc = subprocess.Popen(self.args(), stdout=subprocess.PIPE,
+                                     stderr=subprocess.STDOUT, text=True, env=self.env)
+        time.sleep(delay)
+        self.proc.send_signal(signal.SIGKILL)
+        self.proc.wait()
+        output = self.proc.stdout.read()
+        self.proc.stdout.close()
+        return "listening on" in output
+
+    def thread_state(self, name="warren-commit"):
+        """What the server's thread `name` is doing now, from /proc/PID/task/TID/syscall: the
+        system call it is blocked in ("fdatasync", "write", "futex", ...), "running" (on a CPU,
+        not in a system call), or None if it cannot be read. The commit thread ("warren-commit")
+        is in "write" or "fdatasync" exactly while a group commit is in flight."""
+        if self.proc is None or self.proc.poll() is not None:
+            return None
+        tid = self._thread_ids.get((self.proc.pid, name))
+        if tid is None:
+            tid = _find_thread(self.proc.pid, name)
+            if tid is None:
+                return None
+            self._thread_ids = {(self.proc.pid, name): tid}
+        try:
+            with open(f"/proc/{self.proc.pid}/task/{tid}/syscall") as f:
+                words = f.read().split()
+        except OSError:
+            return None
+        if not words:
+            return None
+        if words[0] == "running":
+            return "running"
+        return _SYSCALLS.get(words[0], "syscall " + words[0])
+
+    _thread_ids = {}  # (pid, thread name) -> tid, of the current process only
 
     def kill(self):
         """SIGKILL: no shutdown code runs, whatever was in flight is cut off."""
@@ -78,6 +119,28 @@ class Server:
                 self.log.append(rest)
             self.proc.stdout.close()
         return self.proc.returncode if self.proc else None
+
+
+# System call numbers worth naming in thread_state(), per architecture.
+_SYSCALLS = {
+    "x86_64": {"0": "read", "1": "write", "7": "poll", "18": "pwrite64", "20": "writev",
+               "74": "fsync", "75": "fdatasync", "202": "futex", "232": "epoll_wait",
+               "277": "sync_file_range", "281": "epoll_pwait", "-1": "not in a system call"},
+    "aarch64": {"63": "read", "64": "write", "66": "writev", "68": "pwrite64", "82": "fsync",
+                "83": "fdatasync", "84": "sync_file_range", "98": "futex", "22": "epoll_pwait",
+                "-1": "not in a system call"},
+}.get(os.uname().machine, {})
+
+
+def _find_thread(pid, name):
+    try:
+        for tid in os.listdir(f"/proc/{pid}/task"):
+            with open(f"/proc/{pid}/task/{tid}/comm") as f:
+                if f.read().strip() == name:
+                    return tid
+    except OSError:
+        pass
+    return None
 
 
 class Client:

@@ -14,6 +14,9 @@ every queue is read in full (a "final" read), and the whole history so far is ch
 "unknown": they may or may not have happened, and the checker allows both.
 
 Environment: CRASH_CYCLES (default 24), CRASH_SEED (default: random, printed).
+
+run_cycles() is also the engine of the crash soak (soak.py: many more cycles, several claimers,
+kills aimed at group commits and at start-up).
 """
 import os
 import random
@@ -34,11 +37,21 @@ class Recorder:
     def __init__(self, path):
         self.history = harness.history.History(path)
         self.lock = threading.Lock()
+        self.ops = 0  # lines written
+        self.unknown_keys = set()  # keys of sends with an unknown outcome since the last take
 
     def op(self, op, **fields):
         with self.lock:
             self.history.op(op, **fields)
             self.history.file.flush()
+            self.ops += 1
+            if op == "send" and fields.get("outcome") == "unknown":
+                self.unknown_keys.add(fields["key"])
+
+    def take_unknown_keys(self):
+        with self.lock:
+            keys, self.unknown_keys = self.unknown_keys, set()
+        return keys
 
     def now(self):
         return self.history.now()
@@ -112,6 +125,8 @@ def consumer(name, port, recorder, stop, rng, counter):
 
 
 def final_reads(port, recorder):
+    """Reads every queue in full into the history; returns the keys read."""
+    keys = set()
     for queue in QUEUES:
         start = recorder.now()
         messages = harness.read_all(port, queue)
@@ -119,11 +134,59 @@ def final_reads(port, recorder):
         assert messages is not None, f"could not read {queue} after the restart"
         recorder.op("final", proc="final", queue=queue, msgs=messages, start=start, end=end,
                     outcome="ok")
+        keys.update(m["key"] for m in messages)
+    return keys
 
 
-def run_cycles(tmp_path, cycles, seed, storage="rocksdb", check_each=True):
-    """Load, kill, restart, read back, `cycles` times; returns (final report, per-cycle info)."""
+# When a cycle's kill comes, by kind (weights of KILLS_DEFAULT and soak.py's mix):
+#   early    0.02-0.2 s into the load: the first writes in flight
+#   load     0.3-2 s into the load: anywhere
+#   commit   0.3-1.5 s into the load, then as soon as the commit thread is seen inside a group
+#            commit (blocked in the WAL write or its fdatasync), read from /proc just before
+#            the SIGKILL (give up aiming after 0.5 s)
+#   startup  as "load", then the restart itself is killed 0-0.15 s after it began (recovery
+#            cut off), and the server started again
+KILLS_DEFAULT = {"early": 0.2, "load": 0.8}
+IN_COMMIT = ("write", "pwrite64", "writev", "fdatasync", "fsync")
+
+
+def kill_server(server, kind, rng):
+    """Waits for the moment `kind` asks for and SIGKILLs; returns (seconds into the load, the
+    commit thread's state when the signal was sent)."""
+    began = time.monotonic()
+    if kind == "early":
+        time.sleep(rng.uniform(0.02, 0.2))
+    elif kind == "commit":
+        time.sleep(rng.uniform(0.3, 1.5))
+    else:
+        time.sleep(rng.uniform(0.3, 2.0))
+    state = server.thread_state()
+    if kind == "commit":
+        give_up = time.monotonic() + 0.5
+        while state not in IN_COMMIT and time.monotonic() < give_up:
+            state = server.thread_state()
+    server.kill()
+    return time.monotonic() - began, state
+
+
+def pick(mix, rng):
+    total = sum(mix.values())
+    x = rng.uniform(0, total)
+    for kind, weight in mix.items():
+        x -= weight
+        if x <= 0:
+            return kind
+    return kind
+
+
+def run_cycles(tmp_path, cycles, seed, storage="rocksdb", check_each=True, consumers=1,
+               kills=None, on_cycle=None):
+    """Load, kill, restart, read back, `cycles` times; returns (final report, info). `kills`:
+    weights of the kill kinds (KILLS_DEFAULT); `consumers`: concurrent claimers; `on_cycle`:
+    called with each cycle's record (dict) after its check. info: "starts" (restart seconds),
+    "kills" (seconds into the load), "cycles" (the records), "ops" (history lines)."""
     rng = random.Random(seed)
+    kills = kills or KILLS_DEFAULT
     recorder = Recorder(tmp_path / "history.jsonl")
     server = harness.Server(tmp_path / "data", storage=storage)
     server.start()
@@ -132,7 +195,7 @@ def run_cycles(tmp_path, cycles, seed, storage="rocksdb", check_each=True):
                          {"_default_message_delay": 1})[0] == "ok"
     setup.close()
     counter = {}
-    info = {"starts": [], "kills": []}
+    info = {"starts": [], "kills": [], "cycles": [], "ops": 0}
     try:
         for cycle in range(cycles):
             stop = threading.Event()
@@ -140,30 +203,44 @@ def run_cycles(tmp_path, cycles, seed, storage="rocksdb", check_each=True):
                                         args=(f"p{i}-c{cycle}", QUEUES[i], server.port, recorder,
                                               stop, random.Random(rng.random()), counter))
                        for i in range(3)]
-            threads.append(threading.Thread(target=consumer,
-                                            args=(f"consumer-c{cycle}", server.port, recorder,
-                                                  stop, random.Random(rng.random()), counter)))
+            threads += [threading.Thread(target=consumer,
+                                         args=(f"consumer{j}-c{cycle}", server.port, recorder,
+                                               stop, random.Random(rng.random()), counter))
+                        for j in range(consumers)]
             for t in threads:
                 t.start()
-            # Mostly mid-load, sometimes right away (the first writes in flight).
-            delay = rng.uniform(0.02, 0.2) if rng.random() < 0.2 else rng.uniform(0.3, 2.0)
-            time.sleep(delay)
-            server.kill()
+            kind = pick(kills, rng)
+            delay, state = kill_server(server, kind, rng)
             stop.set()
             info["kills"].append(delay)
             for t in threads:
                 t.join(30)
                 assert not t.is_alive(), "a loader thread hung"
+            record = {"cycle": cycle, "kind": kind, "delay": delay, "state": state, "kills": 1}
+            if kind == "startup":
+                record["startup_delay"] = rng.uniform(0, 0.15)
+                record["startup_listening"] = server.kill_while_starting(record["startup_delay"])
+                record["kills"] += 1
             server.start()
             info["starts"].append(server.start_seconds)
-            final_reads(server.port, recorder)
+            found = final_reads(server.port, recorder)
+            unknown = recorder.take_unknown_keys()
+            record["unknown_sends"] = len(unknown)
+            record["unknown_found"] = len(unknown & found)  # cut off, yet durable
             if check_each:
                 report = harness.check(recorder.history.path)
-                assert report["clean"], (f"cycle {cycle} (killed after {delay:.2f} s): "
-                                         f"{report['text']}")
+                record["report"] = report
+                assert report["clean"], (f"cycle {cycle} ({kind} kill after {delay:.2f} s, "
+                                         f"commit thread {state}): {report['text']}")
+            record["ops"] = recorder.ops
+            record["start_seconds"] = server.start_seconds
+            info["cycles"].append(record)
+            if on_cycle:
+                on_cycle(record)
     finally:
         server.stop()
         recorder.history.close()
+        info["ops"] = recorder.ops
     return harness.check(recorder.history.path), info
 
 
