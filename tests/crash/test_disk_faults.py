@@ -94,7 +94,7 @@ def record_send(recorder, proc, queue, key, start, outcome, ident, body):
                 outcome=outcome, id=ident, ttl=3600, body=body)
 
 
-def load_until_refused(server, disk, recorder, seed, after_fault=0.5, limit=20):
+def load_until_refused(server, disk, recorder, seed, after_fault=0.3, limit=20):
     """test_kill's producers and claimer against the server until the shim has injected a
     fault and `after_fault` seconds more have passed; returns the first fault's time."""
     stop = threading.Event()
@@ -204,12 +204,12 @@ def run_failing_wal(tmp_path, spec, *extra, seed=1):
 FAULTS = [
     # One failed fdatasync of the WAL, later ones would succeed: the fsyncgate trap. lose=1:
     # what it was to make durable is gone, as after a failed writeback.
-    ("sync-eio", "op=sync files=*.log error=eio after=25 count=1 lose=1"),
-    ("sync-enospc", "op=sync files=*.log error=enospc after=25 count=1 lose=1"),
-    ("write-eio", "op=write files=*.log error=eio after=25 count=1"),
-    ("write-enospc", "op=write files=*.log error=enospc after=25"),
+    ("sync-eio", "op=sync files=*.log error=eio after=100 count=1 lose=1"),
+    ("sync-enospc", "op=sync files=*.log error=enospc after=100 count=1 lose=1"),
+    ("write-eio", "op=write files=*.log error=eio after=100 count=1"),
+    ("write-enospc", "op=write files=*.log error=enospc after=100"),
     # Half a WAL record written, then the disk is full: a torn record at the log's tail.
-    ("short-write-then-enospc", "op=write files=*.log error=short-enospc after=25"),
+    ("short-write-then-enospc", "op=write files=*.log error=short-enospc after=100"),
 ]
 
 
@@ -217,9 +217,12 @@ FAULTS = [
 def test_a_failing_wal_acknowledges_nothing_more_and_loses_nothing(tmp_path, name, spec):
     report, info = run_failing_wal(tmp_path, spec)
     summary = report["summary"]
-    print(f"\n{name}: faults {[f[1:4] for f in info['faults'][:3]]}; sends ok "
-          f"{summary['sends_ok']}, unknown {summary['sends_unknown']}; 503 says: "
-          f"{info['description'][:120]}")
+    print(f"\n{name}: faults {[f[2:4] for f in info['faults'][:3]]}; sends ok "
+          f"{summary['sends_ok']} (before the fault), refused or cut off "
+          f"{summary['sends_unknown']}, acknowledged after it 0; claims {summary['claims']}, "
+          f"deletes ok {summary['deletes_ok']}; after the restart: lost "
+          f"{report['anomalies']['lost']}, clean {report['clean']}; 503 says: "
+          f"{info['description'][:110]}")
     assert report["clean"], report["text"]
     assert summary["sends_ok"] > 50 and summary["sends_unknown"] > 0
 
@@ -334,12 +337,22 @@ def test_start_up_on_a_failing_disk_refuses_then_recovers(tmp_path, name, spec):
         assert ids == acknowledged
     finally:
         server.stop()
+    refusal = next(line for line in server_log_lines(log) if "cannot open" in line)
+    reason = refusal.split("/data: ", 1)[-1].replace(str(disk.data), "DIR")
+    print(f"\nstart-up, {name}: refused ({reason}); then {len(ids)} of "
+          f"{len(acknowledged)} posts served")
+
+
+def server_log_lines(log):
+    return [line.strip() for line in log.splitlines()]
 
 
 def test_the_check_catches_acknowledging_before_the_sync(tmp_path):
     """Negative control: --fsync batch acknowledges a write before its sync. The same failed
     sync (lose=1) must be reported as lost acknowledged posts, or the tests above would pass an
     engine that does not wait for its sync."""
-    report, _ = run_failing_wal(tmp_path, "op=sync files=*.log error=eio after=25 count=1 lose=1",
+    report, _ = run_failing_wal(tmp_path, "op=sync files=*.log error=eio after=100 count=1 lose=1",
                                 "--fsync", "batch")
+    print(f"\n--fsync batch, failed sync: {report['anomalies']['lost']} acknowledged posts lost "
+          f"of {report['summary']['sends_ok']} (the check catches it)")
     assert report["anomalies"]["lost"] > 0, report["text"]
