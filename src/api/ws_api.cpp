@@ -64,7 +64,10 @@ std::unique_ptr<ws::SessionHandler> WsApi::make_handler(ws::Session& session) {
 }
 
 WsConnection::WsConnection(WsApi& api, ws::Session& session)
-    : api_(api), session_(session), service_(api.service()) {}
+    : api_(api),
+      session_(session),
+      service_(api.service()),
+      subscriptions_(api.options().max_socket_subscriptions) {}
 
 WsConnection::~WsConnection() {
   on_close();
@@ -73,9 +76,9 @@ WsConnection::~WsConnection() {
 void WsConnection::on_close() noexcept {
   if (closed_) return;
   closed_ = true;
-  for (const SocketSubscription& s : subscriptions_) {
+  subscriptions_.for_each([this](const SocketSubscription& s) {
     api_.hub().remove_route(session_.loop().index(), *this, s.project, s.queue);
-  }
+  });
   subscriptions_.clear();
 }
 

@@ -22,6 +22,7 @@
 
 #include "api/api_options.h"
 #include "api/client_id.h"
+#include "api/socket_subscriptions.h"
 #include "common/json_writer.h"
 #include "engine/json.h"
 #include "engine/queue_service.h"
@@ -34,6 +35,8 @@ struct WsApiOptions {
   ApiOptions api;  // Client-ID rules
   // The smallest TTL of a socket subscription (Zaqar: 60 s; tests shorten it).
   std::int64_t min_socket_subscription_ttl = engine::kMinSubscriptionTtl;
+  // Subscriptions one socket may hold at once (--ws-max-subscriptions).
+  std::size_t max_socket_subscriptions = 1000;
 };
 
 class WsApi;
@@ -97,21 +100,10 @@ class WsConnection final : public ws::SessionHandler, public notify::Subscriber 
   boost::asio::awaitable<void> subscription_delete(WsCall& call);
 
  private:
-  // A subscription of this socket (subscription_create without a subscriber).
-  struct SocketSubscription {
-    std::array<char, 32> id_hex{};  // inline: no allocation per subscription
-    std::string_view id() const noexcept { return {id_hex.data(), id_hex.size()}; }
-    std::string project;
-    std::string queue;
-    std::int64_t ttl_s = 0;
-    store::TimeMs created = 0;
-    store::TimeMs expires = 0;
-    std::string options = "{}";
-  };
-
   // Decodes the frame and runs its action; the reply goes to call.out.
   boost::asio::awaitable<void> dispatch(std::string_view payload, WsCall& call);
   bool check_client_id(WsCall& call);
+  // This socket's live subscription with this id, or nullptr.
   SocketSubscription* find_socket_subscription(std::string_view id, store::TimeMs now);
   void write_socket_subscription(JsonWriter& json, const SocketSubscription& s,
                                  store::TimeMs now) const;
@@ -120,7 +112,7 @@ class WsConnection final : public ws::SessionHandler, public notify::Subscriber 
   WsApi& api_;
   ws::Session& session_;
   engine::QueueService& service_;
-  std::vector<SocketSubscription> subscriptions_;
+  SocketSubscriptions subscriptions_;  // this socket's own (subscription_create, no subscriber)
   bool notify_binary_ = false;
   bool closed_ = false;
 };

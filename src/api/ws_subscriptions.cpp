@@ -1,8 +1,6 @@
 // WebSocket actions on subscriptions (Zaqar api/v2/endpoints.py, api/handler.py): list,
 // create, get, delete. subscription_create without a subscriber subscribes this socket: its
 // subscription is kept here and routed by the PushHub until its TTL passes or the socket closes.
-#include <random>
-
 #include "api/body_decode.h"
 #include "api/http_render.h"
 #include "api/ws_api.h"
@@ -17,24 +15,12 @@ namespace {
 // datetime.max as seconds since the epoch (see engine/queue_service.cpp).
 constexpr std::int64_t kLatestExpirySeconds = 253402300799;
 
-// A new subscription id: 32 hex digits (a random UUID's, like the Redis driver's ids).
-std::array<char, 32> new_subscription_id() {
-  thread_local std::mt19937_64 random{std::random_device{}()};
-  const std::uint64_t high = random();
-  const std::uint64_t low = random();
-  std::array<char, 32> id{};
-  fmt::format_to_n(id.data(), id.size(), "{:016x}{:016x}", high, low);
-  return id;
-}
-
 }  // namespace
 
-WsConnection::SocketSubscription* WsConnection::find_socket_subscription(std::string_view id,
-                                                                         store::TimeMs now) {
-  for (SocketSubscription& s : subscriptions_) {
-    if (s.id() == id && s.expires > now) return &s;
-  }
-  return nullptr;
+SocketSubscription* WsConnection::find_socket_subscription(std::string_view id,
+                                                           store::TimeMs now) {
+  SocketSubscription* s = subscriptions_.find_by_id(id);
+  return s != nullptr && s->expires > now ? s : nullptr;
 }
 
 void WsConnection::write_socket_subscription(JsonWriter& json, const SocketSubscription& s,
@@ -58,11 +44,10 @@ void WsConnection::write_socket_subscription(JsonWriter& json, const SocketSubsc
 }
 
 void WsConnection::drop_socket_subscriptions(std::string_view project, std::string_view queue) {
-  std::erase_if(subscriptions_, [&](const SocketSubscription& s) {
-    if (s.project != project || s.queue != queue) return false;
-    api_.hub().remove_route(session_.loop().index(), *this, s.project, s.queue);
-    return true;
-  });
+  if (const SocketSubscription* s = subscriptions_.find(project, queue)) {
+    api_.hub().remove_route(session_.loop().index(), *this, s->project, s->queue);
+    subscriptions_.erase(*s);
+  }
 }
 
 awaitable<void> WsConnection::subscription_list(WsCall& call) {
@@ -84,11 +69,8 @@ awaitable<void> WsConnection::subscription_list(WsCall& call) {
   out.begin_object().key("subscriptions").begin_array();
   for (const store::Subscription& s : page->subscriptions) write_subscription(out, s, now);
   if (!marker || marker->empty()) {
-    for (const SocketSubscription& s : subscriptions_) {
-      if (s.project == call.project && s.queue == call.queue && s.expires > now) {
-        write_socket_subscription(out, s, now);
-      }
-    }
+    const SocketSubscription* own = subscriptions_.find(call.project, call.queue);
+    if (own != nullptr && own->expires > now) write_socket_subscription(out, *own, now);
   }
   out.end_array().end_object();
   ws_reply(call, 200, body);
@@ -140,18 +122,27 @@ awaitable<void> WsConnection::subscription_create(WsCall& call) {
   if (ttl > kLatestExpirySeconds - now / 1000) {
     co_return ws_reply_exception(call, make_error(Errc::subscription_ttl_overflow));
   }
+  // One socket holds a bounded number (checked before the queue is made for it).
+  if (subscriptions_.find(call.project, call.queue) == nullptr &&
+      subscriptions_.size() >= subscriptions_.limit()) {
+    subscriptions_.erase_expired(now, [this](const SocketSubscription& s) {
+      api_.hub().remove_route(session_.loop().index(), *this, s.project, s.queue);
+    });
+    if (subscriptions_.size() >= subscriptions_.limit()) {
+      co_return ws_reply_exception(
+          call, make_error(Errc::ws_subscriptions_limit, subscriptions_.limit()));
+    }
+  }
   auto queue = co_await service_.create_queue(call.scope, call.queue, "");
   if (!queue) co_return ws_reply_exception(call, queue.error());
   if (closed_) co_return;
-  SocketSubscription* existing = nullptr;
-  for (SocketSubscription& s : subscriptions_) {
-    if (s.project == call.project && s.queue == call.queue) existing = &s;
-  }
+  // (This socket's next message is read only once this one is answered: nothing else changed
+  // its subscriptions meanwhile.)
+  SocketSubscription* existing = subscriptions_.find(call.project, call.queue);
+  if (existing == nullptr) existing = subscriptions_.add(call.project, call.queue);
   if (existing == nullptr) {
-    existing = &subscriptions_.emplace_back();
-    existing->id_hex = new_subscription_id();
-    existing->project = std::string(call.project);
-    existing->queue = std::string(call.queue);
+    co_return ws_reply_exception(call,
+                                 make_error(Errc::ws_subscriptions_limit, subscriptions_.limit()));
   }
   existing->ttl_s = ttl;
   existing->created = now;
@@ -197,12 +188,11 @@ awaitable<void> WsConnection::subscription_get(WsCall& call) {
 awaitable<void> WsConnection::subscription_delete(WsCall& call) {
   const std::string_view id = *string_field(call.body, "subscription_id");
   const std::string text = fmt::format("Subscription {} removed.", id);
-  for (auto it = subscriptions_.begin(); it != subscriptions_.end(); ++it) {
-    if (it->id() == id && it->project == call.project && it->queue == call.queue) {
-      api_.hub().remove_route(session_.loop().index(), *this, it->project, it->queue);
-      subscriptions_.erase(it);
-      co_return ws_reply_text(call, 204, text);
-    }
+  if (const SocketSubscription* own = subscriptions_.find_by_id(id);
+      own != nullptr && own->project == call.project && own->queue == call.queue) {
+    api_.hub().remove_route(session_.loop().index(), *this, own->project, own->queue);
+    subscriptions_.erase(*own);
+    co_return ws_reply_text(call, 204, text);
   }
   auto deleted = co_await service_.delete_subscription(call.scope, call.queue, id);
   if (!deleted) {

@@ -132,8 +132,10 @@ int run_serve_command(int argc, char** argv) {
     return 1;
   }
   service.set_post_observer(&fanout);
-  api::WsApi ws_api(service, hub, api::WsApiOptions{options.api, options.ws_min_subscription_ttl});
-  ws::WsAcceptor ws_acceptor(loops, options.ws, ws_api);
+  api::WsApi ws_api(service, hub, api::WsApiOptions{options.api, options.ws_min_subscription_ttl, options.ws_max_subscriptions});
+  ws::WsOptions ws_options = options.ws;
+  ws_options.buffer_budget = &buffer_budget;
+  ws::WsAcceptor ws_acceptor(loops, ws_options, ws_api);
 
   http::HttpServer server(loops, limit, api, connection, &ws_acceptor);
   auto bound = server.listen(*endpoint, options.backlog);

@@ -108,6 +108,7 @@ ParsedServeOptions parse_serve_options(int argc, char** argv) {
       ("ws-handshake-timeout", po::value(&ws_handshake_timeout_s)->default_value(ws_handshake_timeout_s), "seconds the opening handshake may take")
       ("ws-close-timeout", po::value(&ws_close_timeout_s)->default_value(ws_close_timeout_s), "seconds the closing handshake may take")
       ("ws-min-subscription-ttl", po::value(&o.ws_min_subscription_ttl)->default_value(o.ws_min_subscription_ttl), "smallest TTL of a socket subscription (Zaqar: 60; lower it for tests)")
+      ("ws-max-subscriptions", po::value(&o.ws_max_subscriptions)->default_value(o.ws_max_subscriptions), "subscriptions one socket may hold at once (to as many queues); more are refused with 400")
       ("webhooks", po::value(&webhooks)->default_value(webhooks), "on | off: POST notifications to http(s) subscribers")
       ("webhook-queue-limit", po::value(&o.webhook.queue_limit)->default_value(o.webhook.queue_limit), "webhook deliveries waiting (or between retries) at most; more are dropped")
       ("webhook-concurrency", po::value(&o.webhook.concurrency)->default_value(o.webhook.concurrency), "webhook requests in flight at most")
@@ -187,10 +188,12 @@ ParsedServeOptions parse_serve_options(int argc, char** argv) {
   o.ws.handshake_timeout = std::chrono::milliseconds(static_cast<std::int64_t>(ws_handshake_timeout_s * 1000));
   o.ws.close_timeout = std::chrono::milliseconds(static_cast<std::int64_t>(ws_close_timeout_s * 1000));
   o.ws.write_stall_timeout = o.connection.idle_timeout;
+  o.ws.message_timeout = o.connection.request_timeout;
   o.webhook.timeout = std::chrono::milliseconds(static_cast<std::int64_t>(webhook_timeout_s * 1000));
   if (o.ws.max_message_bytes < 1024) return fail("--ws-max-message-bytes must be at least 1024");
   if (o.ws.max_send_buffer < 4096) return fail("--ws-send-buffer must be at least 4096");
   if (o.ws_min_subscription_ttl < 1) return fail("--ws-min-subscription-ttl must be at least 1");
+  if (o.ws_max_subscriptions < 1) return fail("--ws-max-subscriptions must be at least 1");
   if (o.storage.engine != "memory" && o.storage.engine != "rocksdb" && o.storage.engine != "redis") {
     return fail("--storage must be memory, rocksdb or redis");
   }

@@ -47,6 +47,7 @@ struct ServeOptions {
   std::string ws_listen;
   ws::WsOptions ws;
   std::int64_t ws_min_subscription_ttl = 60;
+  std::size_t ws_max_subscriptions = 1000;  // socket subscriptions one socket may hold
   bool webhooks = true;
   notify::WebhookOptions webhook;
 };

@@ -68,7 +68,21 @@ Session::Session(net::EventLoop& loop, LoopWriter& writer, asio::ip::tcp::socket
 
 Session::~Session() {
   ws_.next_layer().close();
+  if (reserved_ > 0) options_.buffer_budget->release(reserved_);
   loop_.detach(*this);
+}
+
+bool Session::account_message() {
+  net::BufferBudget* budget = options_.buffer_budget;
+  if (budget == nullptr) return true;
+  const std::size_t held = message_.capacity();
+  if (held > reserved_) {
+    if (!budget->try_reserve(held - reserved_)) return false;
+  } else if (held < reserved_) {
+    budget->release(reserved_ - held);
+  }
+  reserved_ = held;
+  return true;
 }
 
 bool Session::open() const noexcept {
@@ -108,11 +122,24 @@ void Session::on_read(const boost::system::error_code& ec, std::size_t size) {
     end();
     return;
   }
+  if (message_.empty()) {
+    // The first bytes of a message: its deadline starts now, and trickling extends nothing.
+    message_deadline_ = loop_.coarse_now() + options_.message_timeout;
+  }
   message_.append(chunk_.data(), size);
+  if (!account_message()) {
+    log::debug("ws {}: the process's request buffers are full: closing", id_);
+    std::string().swap(message_);
+    account_message();
+    close(kCloseTryAgainLater, "server buffers full: try again later");
+    read_next();  // the close handshake's answer arrives there
+    return;
+  }
   if (!ws_.is_message_done()) {
     read_next();
     return;
   }
+  message_deadline_ = net::SteadyTime::max();
   ++stats_.messages_in;
   asio::co_spawn(loop_.context(), answer(shared_from_this()), asio::detached);
 }
@@ -125,6 +152,7 @@ asio::awaitable<void> Session::answer(std::shared_ptr<Session> self) {
   // Buffers are given back after every message: a subscribed socket mostly waits, and its
   // idle footprint is what a server with thousands of them pays.
   std::string().swap(self->message_);
+  self->account_message();
   if (!self->reply_.empty() && self->ws_.is_open() && self->phase_ == Phase::open) {
     self->ws_.binary(reply_binary);
     self->writing_reply_ = true;
@@ -199,6 +227,12 @@ void Session::check_deadline(net::SteadyTime now) {
   if (now >= deadline_) {
     log::debug("ws {}: {} timed out", id_, closing_ ? "closing handshake" : "opening handshake");
     force_close();
+    return;
+  }
+  if (now >= message_deadline_ && !closing_) {
+    log::debug("ws {}: a message did not arrive in time: closing", id_);
+    message_deadline_ = net::SteadyTime::max();
+    close(kClosePolicy, "message did not arrive in time");
     return;
   }
   const SocketLayer& layer = ws_.next_layer();

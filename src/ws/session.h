@@ -3,8 +3,9 @@
 // message at a time, hands it to its SessionHandler (the Zaqar actions, in api/) and writes the
 // reply; Beast answers pings, checks UTF-8 of text messages, enforces the message size limit and
 // runs the closing handshake. Pushes from the hub are queued beside the replies, bounded by
-// the slow-subscriber policy. Deadlines (handshake, closing handshake, stalled writes) are
-// checked by the loop's coarse tick. Loop thread only.
+// the slow-subscriber policy. Deadlines (handshake, a message's arrival, closing handshake,
+// stalled writes) are checked by the loop's coarse tick; a message arriving reserves its bytes
+// from the process's budget (net/buffer_budget.h). Loop thread only.
 #pragma once
 
 #include <array>
@@ -114,6 +115,9 @@ class Session final : public net::Connection, public std::enable_shared_from_thi
   static boost::asio::awaitable<void> answer(std::shared_ptr<Session> self);
   // Queues the pushes that arrived while a reply was being written.
   void release_deferred();
+  // Brings the bytes reserved from the budget in line with message_'s buffer. False: the budget
+  // is spent.
+  bool account_message();
   void end() noexcept;
 
   net::EventLoop& loop_;
@@ -134,6 +138,9 @@ class Session final : public net::Connection, public std::enable_shared_from_thi
   std::uint64_t id_;
   Phase phase_ = Phase::handshake;
   net::SteadyTime deadline_{};
+  // When the message arriving (message_ not empty) must be whole; max when none is.
+  net::SteadyTime message_deadline_ = net::SteadyTime::max();
+  std::size_t reserved_ = 0;  // bytes reserved from options_.buffer_budget for message_
   bool writing_reply_ = false;
   bool closing_ = false;
   SessionStats stats_;

@@ -309,3 +309,24 @@ def test_a_refused_post_leaves_no_queue_behind(ws):
                        headers=headers)
     assert status(reply) == 400
     assert ws.request("queue_list")["body"] == {"queues": []}
+
+
+def test_a_socket_holds_a_bounded_number_of_subscriptions(server_factory, connect):
+    server = server_factory("--storage", "memory", "--ws-max-subscriptions", "3")
+    ws = connect(server, project="p-" + uuid.uuid4().hex[:8])
+    for q in ["a", "b", "c"]:
+        assert status(ws.request("subscription_create", {"queue_name": q, "ttl": 3600})) == 201
+    # Again on a queue it has: the subscription is renewed, not added.
+    assert status(ws.request("subscription_create", {"queue_name": "b", "ttl": 3600})) == 201
+    reply = ws.request("subscription_create", {"queue_name": "d", "ttl": 3600})
+    assert status(reply) == 400
+    assert reply["body"]["exception"] == "A socket may hold at most 3 subscriptions."
+    names = [q["name"] for q in ws.request("queue_list")["body"]["queues"]]
+    assert names == ["a", "b", "c"]  # the refused one made no queue
+    listed = ws.request("subscription_list", {"queue_name": "a"})["body"]["subscriptions"]
+    assert status(ws.request("subscription_delete",
+                             {"queue_name": "a", "subscription_id": listed[0]["id"]})) == 204
+    assert status(ws.request("subscription_create", {"queue_name": "d", "ttl": 3600})) == 201
+    # Another socket has its own allowance.
+    other = connect(server, project=ws.headers["X-Project-ID"])
+    assert status(other.request("subscription_create", {"queue_name": "e", "ttl": 3600})) == 201

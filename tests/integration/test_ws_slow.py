@@ -7,7 +7,7 @@ import uuid
 
 from conftest import CLIENT_ID
 from http_client import call
-from ws_client import Raw
+from ws_client import Raw, frame
 
 
 def test_a_subscriber_that_does_not_read_is_dropped_with_1008(server_factory):
@@ -64,3 +64,52 @@ def test_a_subscriber_that_does_not_read_is_dropped_with_1008(server_factory):
     # The server is fine.
     fast.send_json({"action": "queue_list", "headers": fast.headers})
     assert fast.read_message()["headers"]["status"] == 200
+
+
+def test_a_trickled_message_meets_the_request_deadline(server_factory):
+    # The HTTP request deadline holds for a WebSocket message too: from its first byte, however
+    # often more bytes arrive.
+    server = server_factory("--storage", "memory", "--request-timeout", "2")
+    raw = Raw(server)
+    assert raw.upgraded
+    data = frame(0x1, b"x" * 1000)
+    raw.send(data[:200])
+    started = time.monotonic()
+    code = None
+    raw.sock.settimeout(0.3)
+    for i in range(200, len(data)):
+        try:
+            raw.send(data[i:i + 1])
+        except OSError:
+            break
+        try:
+            code = raw.read_close()
+            break
+        except socket.timeout:
+            continue
+        except ConnectionError:
+            break
+        if time.monotonic() - started > 8:
+            break
+    assert code == 1008
+    assert time.monotonic() - started < 4
+    raw.close()
+
+
+def test_half_sent_messages_are_bounded_by_the_buffer_budget(server_factory):
+    server = server_factory("--storage", "memory", "--max-buffered-bytes", "2500000")
+    clients = [Raw(server) for _ in range(4)]
+    for raw in clients:
+        raw.send(frame(0x1, b"x" * 900000)[:800000])
+    codes = []
+    for raw in clients:
+        raw.sock.settimeout(3)
+        try:
+            codes.append(raw.read_close())
+        except socket.timeout:
+            codes.append(None)
+        raw.close()
+    # Each holds about 1 MiB (its buffer grows by doubling): two fit, the others are told to
+    # come back later.
+    assert codes.count(1013) >= 1, codes
+    assert codes.count(None) >= 1, codes
