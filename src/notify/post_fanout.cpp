@@ -69,6 +69,7 @@ boost::asio::awaitable<void> PostFanout::send_webhooks(Posted posted) {
     const auto headers = webhook_headers(hook.options);
     for (const std::string& notification : posted.notifications) {
       WebhookDelivery delivery;
+      delivery.project = posted.project;
       delivery.url = hook.subscriber;
       delivery.headers = headers;
       delivery.body = webhook_body(hook.options, notification);

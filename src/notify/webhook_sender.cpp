@@ -1,5 +1,6 @@
-// WebhookSender: the queue, the retry timers and one HTTP(S) POST per attempt (Beast over Asio,
-// OpenSSL for https, its context made on the first https delivery).
+// WebhookSender: the global bound, the FairQueue's pump and wake-up timer, the drop counts, and
+// one HTTP(S) POST per attempt (Beast over Asio, OpenSSL for https, its context made on the
+// first https delivery).
 #include "notify/webhook_sender.h"
 
 #include <boost/asio/as_tuple.hpp>
@@ -19,9 +20,10 @@
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http.hpp>
-#include <boost/url/parse.hpp>
 
 #include "common/log.h"
+#include "notify/webhook_resolve.h"
+#include "notify/webhook_url.h"
 
 namespace warren::notify {
 namespace {
@@ -30,6 +32,26 @@ namespace asio = boost::asio;
 namespace beast = boost::beast;
 namespace http = boost::beast::http;
 constexpr auto kUseTuple = asio::as_tuple(asio::use_awaitable);
+constexpr std::int64_t kLogIntervalMs = 10'000;  // drop counts are logged at most this often
+
+std::int64_t steady_ms() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::steady_clock::now().time_since_epoch())
+      .count();
+}
+
+FairQueueOptions fair_queue_options(const WebhookOptions& o) {
+  FairQueueOptions f;
+  f.concurrency = o.concurrency;
+  f.project_concurrency = o.project_concurrency;
+  f.subscriber_concurrency = o.subscriber_concurrency;
+  f.project_queue_limit = o.project_queue_limit;
+  f.subscriber_queue_limit = o.subscriber_queue_limit;
+  f.breaker = o.breaker;
+  f.idle_forget = o.subscriber_idle;
+  f.max_idle = o.queue_limit;
+  return f;
+}
 
 using Request = http::request<http::string_body>;
 
@@ -60,13 +82,39 @@ asio::awaitable<int> exchange(Stream& stream, Request& request, std::size_t max_
 
 }  // namespace
 
+std::string_view drop_reason_name(DropReason reason) noexcept {
+  switch (reason) {
+    case DropReason::queue_full:
+      return "queue full";
+    case DropReason::project_full:
+      return "project share full";
+    case DropReason::subscriber_full:
+      return "subscriber queue full";
+    case DropReason::breaker_open:
+      return "breaker open";
+    case DropReason::gave_up:
+      return "gave up after retries";
+    case DropReason::refused_address:
+      return "refused address";
+  }
+  return "?";
+}
+
+std::uint64_t WebhookStats::dropped_total() const noexcept {
+  std::uint64_t total = 0;
+  for (const std::uint64_t n : dropped_by) total += n;
+  return total;
+}
+
 bool webhook_tls_available() noexcept {
   return WARREN_WEBHOOK_TLS != 0;
 }
 
 WebhookSender::WebhookSender(WebhookOptions options)
-    : options_(std::move(options)), work_(asio::make_work_guard(context_)) {
-  if (options_.concurrency == 0) options_.concurrency = 1;
+    : options_(std::move(options)),
+      work_(asio::make_work_guard(context_)),
+      queue_(fair_queue_options(options_)),
+      wakeup_(context_) {
   thread_ = std::thread([this] { context_.run(); });
 }
 
@@ -74,104 +122,159 @@ WebhookSender::~WebhookSender() {
   work_.reset();
   context_.stop();
   if (thread_.joinable()) thread_.join();
+  const WebhookStats s = stats();
+  if (s.attempts > 0 || s.dropped_total() > 0) {
+    log::info(
+        "webhooks: {} delivered in {} attempts, {} breaker openings, {} left undelivered; "
+        "dropped: {} queue full, {} project share full, {} subscriber queue full, {} breaker "
+        "open, {} gave up after retries, {} refused address",
+        s.delivered, s.attempts, s.breaker_openings, pending(), s.dropped(DropReason::queue_full),
+        s.dropped(DropReason::project_full), s.dropped(DropReason::subscriber_full),
+        s.dropped(DropReason::breaker_open), s.dropped(DropReason::gave_up),
+        s.dropped(DropReason::refused_address));
+  }
 }
 
 bool WebhookSender::enqueue(WebhookDelivery delivery) {
   if (pending_.fetch_add(1, std::memory_order_relaxed) >= options_.queue_limit) {
     pending_.fetch_sub(1, std::memory_order_relaxed);
-    const auto dropped = dropped_.fetch_add(1, std::memory_order_relaxed);
-    if (dropped % 1000 == 0) {
-      log::warn("webhooks: delivery queue full ({}): dropping notifications ({} so far)",
-                options_.queue_limit, dropped + 1);
-    }
+    dropped(DropReason::queue_full);
     return false;
   }
-  auto job = std::make_shared<Job>(Job{std::move(delivery), 0});
-  asio::post(context_, [this, job = std::move(job)]() mutable {
-    waiting_.push_back(std::move(job));
-    pump();
-  });
+  auto job = std::make_unique<WebhookJob>();
+  job->delivery = std::move(delivery);
+  asio::post(context_, [this, job = std::move(job)]() mutable { admit(std::move(job)); });
   return true;
 }
 
 WebhookStats WebhookSender::stats() const noexcept {
-  return WebhookStats{delivered_.load(), given_up_.load(), dropped_.load(), attempts_.load()};
+  WebhookStats stats;
+  stats.delivered = delivered_.load(std::memory_order_relaxed);
+  stats.attempts = attempts_.load(std::memory_order_relaxed);
+  stats.breaker_openings = breaker_openings_.load(std::memory_order_relaxed);
+  for (std::size_t i = 0; i < kDropReasons; ++i) {
+    stats.dropped_by[i] = dropped_[i].load(std::memory_order_relaxed);
+  }
+  return stats;
+}
+
+void WebhookSender::dropped(DropReason reason) {
+  dropped_[static_cast<std::size_t>(reason)].fetch_add(1, std::memory_order_relaxed);
+  std::int64_t last = last_drop_log_ms_.load(std::memory_order_relaxed);
+  const std::int64_t now = steady_ms();
+  if (last >= 0 && now - last < kLogIntervalMs) return;
+  if (!last_drop_log_ms_.compare_exchange_strong(last, now)) return;
+  const WebhookStats s = stats();
+  log::warn(
+      "webhooks: {} deliveries dropped so far: {} queue full (--webhook-queue-limit {}), {} "
+      "project share full, {} subscriber queue full, {} breaker open, {} gave up after retries, "
+      "{} refused address",
+      s.dropped_total(), s.dropped(DropReason::queue_full), options_.queue_limit,
+      s.dropped(DropReason::project_full), s.dropped(DropReason::subscriber_full),
+      s.dropped(DropReason::breaker_open), s.dropped(DropReason::gave_up),
+      s.dropped(DropReason::refused_address));
+}
+
+void WebhookSender::admit(std::unique_ptr<WebhookJob> job) {
+  if (const auto refused = queue_.push(std::move(job), FairQueue::Clock::now())) {
+    pending_.fetch_sub(1, std::memory_order_relaxed);
+    dropped(*refused);
+  }
+  pump();
 }
 
 void WebhookSender::pump() {
-  while (in_flight_ < options_.concurrency && !waiting_.empty()) {
-    std::shared_ptr<Job> job = std::move(waiting_.front());
-    waiting_.pop_front();
-    ++in_flight_;
+  const auto now = FairQueue::Clock::now();
+  while (auto job = queue_.next(now)) {
     asio::co_spawn(context_, run_attempt(std::move(job)), asio::detached);
   }
+  arm_wakeup();
 }
 
-asio::awaitable<void> WebhookSender::run_attempt(std::shared_ptr<Job> job) {
+void WebhookSender::arm_wakeup() {
+  const auto at = queue_.next_wakeup();
+  if (at == wakeup_at_) return;
+  wakeup_at_ = at;
+  if (!at) {
+    wakeup_.cancel();
+    return;
+  }
+  wakeup_.expires_at(*at);  // cancels the wait for the previous time
+  wakeup_.async_wait([this](const boost::system::error_code& ec) {
+    if (ec) return;  // re-armed or stopped
+    wakeup_at_.reset();
+    pump();
+  });
+}
+
+asio::awaitable<void> WebhookSender::run_attempt(std::unique_ptr<WebhookJob> job) {
   attempts_.fetch_add(1, std::memory_order_relaxed);
-  const int status = co_await post_once(job->delivery);
-  --in_flight_;
-  const bool answered = status >= 200 && status < 500;
-  if (answered) {
-    finish(true);
+  const Attempt attempt = co_await post_once(job->delivery);
+  const auto now = FairQueue::Clock::now();
+  const bool answered = attempt.status >= 200 && attempt.status < 500;
+  if (attempt.refused) {
+    log::debug("webhooks: {}: address refused", job->delivery.url);
+    queue_.done(std::move(job), FairQueue::Outcome::neutral, std::nullopt, now);
+    pending_.fetch_sub(1, std::memory_order_relaxed);
+    dropped(DropReason::refused_address);
+  } else if (answered) {
+    queue_.done(std::move(job), FairQueue::Outcome::success, std::nullopt, now);
+    pending_.fetch_sub(1, std::memory_order_relaxed);
+    delivered_.fetch_add(1, std::memory_order_relaxed);
   } else if (job->retries_done < job->delivery.retry_delays.size()) {
     const int delay = job->delivery.retry_delays[job->retries_done++];
-    log::debug("webhooks: {} answered {}; retry {} in {} s", job->delivery.url, status,
+    log::debug("webhooks: {} answered {}; retry {} in {} s", job->delivery.url, attempt.status,
                job->retries_done, delay);
-    asio::co_spawn(context_, retry_later(std::move(job), delay), asio::detached);
+    queue_.done(std::move(job), FairQueue::Outcome::failure, now + std::chrono::seconds(delay),
+                now);
   } else {
-    log::warn("webhooks: giving up on {} (last status {})", job->delivery.url, status);
-    finish(false);
+    log::debug("webhooks: giving up on {} (last status {})", job->delivery.url, attempt.status);
+    queue_.done(std::move(job), FairQueue::Outcome::failure, std::nullopt, now);
+    pending_.fetch_sub(1, std::memory_order_relaxed);
+    dropped(DropReason::gave_up);
+  }
+  const std::uint64_t openings = queue_.breaker_openings();
+  if (openings != breaker_openings_.exchange(openings, std::memory_order_relaxed)) {
+    const std::int64_t ms = steady_ms();
+    const std::int64_t last = last_breaker_log_ms_.load(std::memory_order_relaxed);
+    if (last < 0 || ms - last >= kLogIntervalMs) {
+      last_breaker_log_ms_.store(ms, std::memory_order_relaxed);
+      log::warn(
+          "webhooks: a subscriber's circuit breaker opened ({} openings so far): its "
+          "deliveries wait for a probe",
+          openings);
+    }
   }
   pump();
 }
 
-asio::awaitable<void> WebhookSender::retry_later(std::shared_ptr<Job> job, int delay_s) {
-  if (delay_s > 0) {
-    asio::steady_timer timer(context_, std::chrono::seconds(delay_s));
-    auto [ec] = co_await timer.async_wait(kUseTuple);
-    if (ec) co_return;
-  }
-  waiting_.push_back(std::move(job));
-  pump();
-}
-
-void WebhookSender::finish(bool delivered) {
-  (delivered ? delivered_ : given_up_).fetch_add(1, std::memory_order_relaxed);
-  pending_.fetch_sub(1, std::memory_order_relaxed);
-}
-
-asio::awaitable<int> WebhookSender::post_once(const WebhookDelivery& delivery) {
-  auto parsed = boost::urls::parse_uri(delivery.url);
-  if (!parsed) co_return 0;
-  const bool tls = parsed->scheme() == "https";
-  if (!tls && parsed->scheme() != "http") co_return 0;
-  const std::string host(parsed->encoded_host());
-  std::string port(parsed->port());
-  if (port.empty()) port = tls ? "443" : "80";
-  std::string target(parsed->encoded_path());
-  if (target.empty()) target = "/";
-  if (parsed->has_query()) target += "?" + std::string(parsed->encoded_query());
-  const std::string host_header = parsed->has_port() ? host + ":" + port : host;
-  Request request = make_request(delivery, host_header, target);
-
-  asio::ip::tcp::resolver resolver(context_);
-  auto [resolve_ec, endpoints] = co_await resolver.async_resolve(host, port, kUseTuple);
-  if (resolve_ec) co_return 0;
+asio::awaitable<WebhookSender::Attempt> WebhookSender::post_once(const WebhookDelivery& delivery) {
+  Attempt refused;
+  refused.refused = true;
+  auto target = parse_webhook_url(delivery.url);
+  if (!target) co_return refused;
+  const auto deadline = std::chrono::steady_clock::now() + options_.timeout;
+  const ResolvedTarget resolved =
+      co_await resolve_webhook_target(*target, options_.allow_private, options_.timeout);
+  if (resolved.failed) co_return Attempt{};
+  if (resolved.allowed.empty()) co_return refused;
+  Request request = make_request(delivery, target->host_header, target->target);
   beast::tcp_stream stream(context_);
-  stream.expires_after(options_.timeout);
-  auto [connect_ec, endpoint] = co_await stream.async_connect(endpoints, kUseTuple);
-  if (connect_ec) co_return 0;
-  if (!tls) {
+  stream.expires_at(deadline);
+  // Only the allowed addresses: what is connected to is what the policy judged.
+  auto [connect_ec, endpoint] = co_await stream.async_connect(resolved.allowed, kUseTuple);
+  if (connect_ec) co_return Attempt{};
+  if (!target->tls) {
     const int status = co_await exchange(stream, request, options_.max_response_bytes);
     boost::system::error_code ignored;
     stream.socket().shutdown(asio::ip::tcp::socket::shutdown_both, ignored);
-    co_return status;
+    co_return Attempt{status, false};
   }
 #if !WARREN_WEBHOOK_TLS
-  log::warn("webhooks: {}: https is not built in (WARREN_WEBHOOK_TLS=OFF)", delivery.url);
-  co_return 0;
+  log::debug("webhooks: {}: https is not built in (WARREN_WEBHOOK_TLS=OFF)", delivery.url);
+  co_return Attempt{};
 #else
+  const std::string& host = target->host;
   if (!tls_) {
     // Made on first use: initialising OpenSSL costs megabytes of resident memory that a
     // server without https subscribers should not pay.
@@ -187,14 +290,14 @@ asio::awaitable<int> WebhookSender::post_once(const WebhookDelivery& delivery) {
   }
   beast::ssl_stream<beast::tcp_stream> secure(std::move(stream),
                                               *static_cast<asio::ssl::context*>(tls_.get()));
-  if (!SSL_set_tlsext_host_name(secure.native_handle(), host.c_str())) co_return 0;
+  if (!SSL_set_tlsext_host_name(secure.native_handle(), host.c_str())) co_return Attempt{};
   secure.set_verify_callback(asio::ssl::host_name_verification(host));
   auto [handshake_ec] = co_await secure.async_handshake(asio::ssl::stream_base::client, kUseTuple);
-  if (handshake_ec) co_return 0;
+  if (handshake_ec) co_return Attempt{};
   const int status = co_await exchange(secure, request, options_.max_response_bytes);
   auto [shutdown_ec] = co_await secure.async_shutdown(kUseTuple);
   (void)shutdown_ec;
-  co_return status;
+  co_return Attempt{status, false};
 #endif
 }
 

@@ -35,6 +35,7 @@ ParsedServeOptions parse_serve_options(int argc, char** argv) {
   std::string client_id_mode = "strict";
   std::string subscriber_types = "http,https,mailto,trust+http,trust+https";
   double ws_handshake_timeout_s = 10, ws_close_timeout_s = 5, webhook_timeout_s = 10;
+  double breaker_backoff_s = 1, breaker_max_backoff_s = 120, subscriber_idle_s = 600;
   std::int64_t ws_push_delay_ms = o.ws.push_delay.count();
   std::string webhooks = "on";
   std::string deprecated_versions;
@@ -113,6 +114,15 @@ ParsedServeOptions parse_serve_options(int argc, char** argv) {
       ("webhook-queue-limit", po::value(&o.webhook.queue_limit)->default_value(o.webhook.queue_limit), "webhook deliveries waiting (or between retries) at most; more are dropped")
       ("webhook-concurrency", po::value(&o.webhook.concurrency)->default_value(o.webhook.concurrency), "webhook requests in flight at most")
       ("webhook-timeout", po::value(&webhook_timeout_s)->default_value(webhook_timeout_s), "seconds one webhook attempt may take")
+      ("webhook-project-queue-limit", po::value(&o.webhook.project_queue_limit)->default_value(o.webhook.project_queue_limit), "webhook deliveries one project holds at most (waiting, in flight or between retries); more are dropped")
+      ("webhook-subscriber-queue-limit", po::value(&o.webhook.subscriber_queue_limit)->default_value(o.webhook.subscriber_queue_limit), "webhook deliveries one subscriber (project and URL) holds at most; more are dropped")
+      ("webhook-project-concurrency", po::value(&o.webhook.project_concurrency)->default_value(o.webhook.project_concurrency), "webhook requests in flight of one project at most (slots go round-robin over projects, then subscribers)")
+      ("webhook-subscriber-concurrency", po::value(&o.webhook.subscriber_concurrency)->default_value(o.webhook.subscriber_concurrency), "webhook requests in flight of one subscriber at most")
+      ("webhook-breaker-failures", po::value(&o.webhook.breaker.failures)->default_value(o.webhook.breaker.failures), "consecutive failed attempts (timeout, connection error, 5xx) that open a subscriber's circuit breaker: its deliveries then wait for a probe")
+      ("webhook-breaker-backoff", po::value(&breaker_backoff_s)->default_value(breaker_backoff_s), "seconds an opened breaker waits before its first probe; doubled after each failed probe")
+      ("webhook-breaker-max-backoff", po::value(&breaker_max_backoff_s)->default_value(breaker_max_backoff_s), "seconds between probes at most")
+      ("webhook-subscriber-idle", po::value(&subscriber_idle_s)->default_value(subscriber_idle_s), "seconds a subscriber's state (its breaker) is kept once it holds no delivery")
+      ("webhook-allow-private", po::bool_switch(&o.webhook.allow_private), "let webhooks reach loopback, link-local, private and other special addresses (tests, private deployments); by default they are refused at subscription and at connect time")
       ("webhook-ca-file", po::value(&o.webhook.ca_file),
        notify::webhook_tls_available()
            ? "PEM file of extra CAs trusted for https webhooks"
@@ -190,6 +200,18 @@ ParsedServeOptions parse_serve_options(int argc, char** argv) {
   o.ws.write_stall_timeout = o.connection.idle_timeout;
   o.ws.message_timeout = o.connection.request_timeout;
   o.webhook.timeout = std::chrono::milliseconds(static_cast<std::int64_t>(webhook_timeout_s * 1000));
+  if (o.webhook.queue_limit < 1 || o.webhook.concurrency < 1 || o.webhook.project_queue_limit < 1 ||
+      o.webhook.subscriber_queue_limit < 1 || o.webhook.project_concurrency < 1 ||
+      o.webhook.subscriber_concurrency < 1 || o.webhook.breaker.failures < 1) {
+    return fail("webhook limits, concurrencies and --webhook-breaker-failures must be at least 1");
+  }
+  if (breaker_backoff_s < 0.001 || breaker_max_backoff_s < breaker_backoff_s || subscriber_idle_s <= 0) {
+    return fail("--webhook-breaker-backoff must be positive, --webhook-breaker-max-backoff at least "
+                "it, --webhook-subscriber-idle positive");
+  }
+  o.webhook.breaker.backoff = std::chrono::milliseconds(static_cast<std::int64_t>(breaker_backoff_s * 1000));
+  o.webhook.breaker.max_backoff = std::chrono::milliseconds(static_cast<std::int64_t>(breaker_max_backoff_s * 1000));
+  o.webhook.subscriber_idle = std::chrono::milliseconds(static_cast<std::int64_t>(subscriber_idle_s * 1000));
   if (o.ws.max_message_bytes < 1024) return fail("--ws-max-message-bytes must be at least 1024");
   if (o.ws.max_send_buffer < 4096) return fail("--ws-send-buffer must be at least 4096");
   if (o.ws_min_subscription_ttl < 1) return fail("--ws-min-subscription-ttl must be at least 1");

@@ -1,10 +1,14 @@
 """Webhook delivery (zaqar-v2-api.md section 9) to a real HTTP receiver on loopback started by
 the test: one POST per message, post_data templating, post_headers, retries, the bounded
-delivery queue, and https when the binary is built with WARREN_WEBHOOK_TLS."""
+delivery queue, fair sharing between projects (one tenant's receivers that never answer do not
+hold up another's), the drop counts, the address policy at connect time, and https when the
+binary is built with WARREN_WEBHOOK_TLS. The receivers listen on 127.0.0.1, so the servers run
+with --webhook-allow-private unless a test checks the policy."""
 import http.server
 import json
 import os
 import shutil
+import socket
 import ssl
 import subprocess
 import tempfile
@@ -49,7 +53,14 @@ class Receiver:
             def log_message(self, *args):
                 pass
 
-        self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        class Server(http.server.ThreadingHTTPServer):
+            def verify_request(self, request, client_address):
+                with receiver.lock:
+                    receiver.connections += 1
+                return True
+
+        self.connections = 0  # accepted, whether or not a request followed
+        self.httpd = Server(("127.0.0.1", 0), Handler)
         if tls_context is not None:
             self.httpd.socket = tls_context.wrap_socket(self.httpd.socket, server_side=True)
         self.port = self.httpd.server_address[1]
@@ -67,6 +78,46 @@ class Receiver:
     def close(self):
         self.httpd.shutdown()
         self.httpd.server_close()
+
+
+ALLOW_PRIVATE = "--webhook-allow-private"
+
+
+@pytest.fixture
+def server(server_factory):
+    """A memory-engine server whose webhooks may reach the receivers on 127.0.0.1."""
+    return server_factory("--storage", "memory", ALLOW_PRIVATE)
+
+
+class BlackHole:
+    """A listener on 127.0.0.1 that accepts connections and never reads nor answers them."""
+
+    def __init__(self):
+        self.sock = socket.socket()
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen(1024)
+        self.port = self.sock.getsockname()[1]
+        self.accepted = []
+        self.stopped = False
+        self.thread = threading.Thread(target=self._accept, daemon=True)
+        self.thread.start()
+
+    def _accept(self):
+        while not self.stopped:
+            try:
+                connection, _ = self.sock.accept()
+            except OSError:
+                return
+            self.accepted.append(connection)
+
+    def url(self, path="/hook"):
+        return f"http://127.0.0.1:{self.port}{path}"
+
+    def close(self):
+        self.stopped = True
+        self.sock.close()
+        for connection in self.accepted:
+            connection.close()
 
 
 @pytest.fixture
@@ -179,7 +230,7 @@ def test_other_queues_and_schemes_get_nothing(server, receiver):
 
 def test_a_slow_receiver_only_fills_the_bounded_queue(server_factory, receiver):
     server = server_factory("--storage", "memory", "--webhook-queue-limit", "3",
-                            "--webhook-concurrency", "1")
+                            "--webhook-concurrency", "1", ALLOW_PRIVATE)
     hook = receiver(delay=0.3)
     project = "hook-" + uuid.uuid4().hex[:8]
     subscribe(server, project, "q", hook.url())
@@ -208,9 +259,88 @@ def test_https_webhook(server_factory, receiver, tmp_path):
     context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
     context.load_cert_chain(cert, key)
     hook = receiver(tls_context=context)
-    server = server_factory("--storage", "memory", "--webhook-ca-file", str(cert))
+    server = server_factory("--storage", "memory", "--webhook-ca-file", str(cert), ALLOW_PRIVATE)
     project = "hook-" + uuid.uuid4().hex[:8]
     subscribe(server, project, "q", hook.url(scheme="https"))
     post(server, project, "q", [{"body": "over tls"}])
     requests = hook.wait_for(1, timeout=10)
     assert json.loads(requests[0][2])["body"] == "over tls"
+
+
+def wait_until(predicate, timeout):
+    deadline = time.monotonic() + timeout
+    while not predicate():
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.02)
+    return True
+
+
+def test_one_projects_dead_receivers_do_not_starve_another_project(server, receiver):
+    """Issue 16, item 4: twenty subscriptions of project A to an address that accepts
+    connections and never answers, and a hundred posts, must not hold up project B's webhook:
+    A gets only its share of the request slots, B's delivery goes out at once."""
+    hole = BlackHole()
+    try:
+        a = "tenant-a-" + uuid.uuid4().hex[:8]
+        for i in range(20):
+            subscribe(server, a, "q", hole.url(f"/{i}"))
+        for i in range(100):
+            post(server, a, "q", [{"body": i}])
+        assert wait_until(lambda: len(hole.accepted) >= 5, 5)  # A's deliveries hang there
+        hook = receiver()
+        b = "tenant-b-" + uuid.uuid4().hex[:8]
+        subscribe(server, b, "q", hook.url())
+        started = time.monotonic()
+        post(server, b, "q", [{"body": "for b"}])
+        requests = hook.wait_for(1, timeout=5)
+        assert len(requests) == 1, "project B's webhook waited behind project A's"
+        assert time.monotonic() - started < 3
+        assert json.loads(requests[0][2])["body"] == "for b"
+        assert len(hole.accepted) == 5  # --webhook-project-concurrency
+    finally:
+        hole.close()
+
+
+def test_dropped_deliveries_are_counted_by_reason(server_factory):
+    server = server_factory("--storage", "memory", ALLOW_PRIVATE,
+                            "--webhook-subscriber-queue-limit", "5")
+    hole = BlackHole()
+    try:
+        project = "hook-" + uuid.uuid4().hex[:8]
+        subscribe(server, project, "q", hole.url())
+        for i in range(20):
+            post(server, project, "q", [{"body": i}])
+        assert wait_until(lambda: len(hole.accepted) >= 2, 5)
+        time.sleep(0.3)
+        server.stop()
+    finally:
+        hole.close()
+    log = "".join(server.log)
+    # The first drop is logged at once (then at most every 10 s), the totals at shutdown.
+    assert "deliveries dropped so far: 0 queue full (--webhook-queue-limit 10000), 0 project " \
+           "share full, 1 subscriber queue full" in log, log
+    assert "5 left undelivered; dropped: 0 queue full, 0 project share full, 15 subscriber " \
+           "queue full, 0 breaker open, 0 gave up after retries, 0 refused address" in log, log
+
+
+def test_the_address_policy_holds_at_connect_time(server_factory, receiver, tmp_path):
+    """A subscription to 127.0.0.1 made while private addresses were allowed gets nothing from a
+    server that does not allow them: the sender refuses the address it would connect to."""
+    hook = receiver()
+    data = str(tmp_path / "data")
+    project = "hook-" + uuid.uuid4().hex[:8]
+    first = server_factory("--storage", "rocksdb", "--data-dir", data, ALLOW_PRIVATE)
+    subscribe(first, project, "q", hook.url())
+    post(first, project, "q", [{"body": "allowed"}])
+    assert len(hook.wait_for(1)) == 1
+    first.stop()
+    connections = hook.connections
+    second = server_factory("--storage", "rocksdb", "--data-dir", data)
+    post(second, project, "q", [{"body": "refused"}])
+    time.sleep(1)
+    second.stop()
+    assert [json.loads(body)["body"] for _, _, body in hook.requests] == ["allowed"]
+    assert hook.connections == connections  # not even a connection
+    assert "1 refused address" in "".join(second.log)
+

@@ -1,0 +1,217 @@
+// The webhook sender against real listeners on loopback: the address policy at connect time
+// (no connection reaches a refused address), another project's delivery going out while one
+// project's subscribers never answer, the circuit breaker holding a failing subscriber, and
+// the drop counts by reason.
+#include "notify/webhook_sender.h"
+
+#include <atomic>
+#include <functional>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/http.hpp>
+#include <fmt/format.h>
+#include <gtest/gtest.h>
+
+namespace warren::notify {
+namespace {
+
+namespace asio = boost::asio;
+namespace http = boost::beast::http;
+using asio::ip::tcp;
+using namespace std::chrono_literals;
+
+// An HTTP listener on 127.0.0.1 with a thread of its own: it answers every POST with `status`,
+// or (status 0) accepts connections and never reads nor answers them.
+class Listener {
+ public:
+  explicit Listener(int status) : status_(status), acceptor_(context_) {
+    tcp::endpoint endpoint(asio::ip::make_address("127.0.0.1"), 0);
+    acceptor_.open(endpoint.protocol());
+    acceptor_.bind(endpoint);
+    acceptor_.listen();
+    asio::co_spawn(context_, accept(), asio::detached);
+    thread_ = std::thread([this] { context_.run(); });
+  }
+  ~Listener() {
+    context_.stop();
+    thread_.join();
+  }
+  unsigned short port() const { return acceptor_.local_endpoint().port(); }
+  std::string url(std::string_view path = "/") const {
+    std::string url = "http://127.0.0.1:";
+    url.append(std::to_string(port())).append(path);
+    return url;
+  }
+  int accepted() const { return accepted_.load(); }
+  std::vector<std::string> targets() const {
+    std::lock_guard lock(mutex_);
+    return targets_;
+  }
+
+ private:
+  asio::awaitable<void> accept() {
+    while (true) {
+      auto [ec, socket] = co_await acceptor_.async_accept(asio::as_tuple(asio::use_awaitable));
+      if (ec) co_return;
+      ++accepted_;
+      if (status_ == 0) {
+        held_.push_back(std::move(socket));  // never read, never answered
+      } else {
+        asio::co_spawn(context_, serve(std::move(socket)), asio::detached);
+      }
+    }
+  }
+  asio::awaitable<void> serve(tcp::socket socket) {
+    boost::beast::flat_buffer buffer;
+    http::request<http::string_body> request;
+    auto [read_ec, n] =
+        co_await http::async_read(socket, buffer, request, asio::as_tuple(asio::use_awaitable));
+    if (read_ec) co_return;
+    {
+      std::lock_guard lock(mutex_);
+      targets_.emplace_back(request.target());
+    }
+    http::response<http::string_body> response(static_cast<http::status>(status_), 11);
+    response.prepare_payload();
+    auto [write_ec, m] =
+        co_await http::async_write(socket, response, asio::as_tuple(asio::use_awaitable));
+    (void)write_ec;
+  }
+
+  int status_;
+  asio::io_context context_;
+  tcp::acceptor acceptor_;
+  std::vector<tcp::socket> held_;
+  std::atomic<int> accepted_{0};
+  mutable std::mutex mutex_;
+  std::vector<std::string> targets_;
+  std::thread thread_;
+};
+
+bool wait_until(const std::function<bool()>& done, std::chrono::milliseconds limit = 5s) {
+  const auto deadline = std::chrono::steady_clock::now() + limit;
+  while (!done()) {
+    if (std::chrono::steady_clock::now() > deadline) return false;
+    std::this_thread::sleep_for(10ms);
+  }
+  return true;
+}
+
+WebhookDelivery delivery(std::string project, std::string url) {
+  WebhookDelivery d;
+  d.project = std::move(project);
+  d.url = std::move(url);
+  d.body = "{}";
+  return d;
+}
+
+TEST(WebhookSender, NoConnectionReachesARefusedAddress) {
+  Listener listener(200);
+  WebhookSender sender(WebhookOptions{});  // the policy on, as by default
+  const std::string port = std::to_string(listener.port());
+  sender.enqueue(delivery("p", listener.url("/literal")));
+  sender.enqueue(delivery("p", "http://localhost:" + port + "/name"));
+  sender.enqueue(delivery("p", "http://[::ffff:127.0.0.1]:" + port + "/mapped"));
+  ASSERT_TRUE(wait_until([&] { return sender.stats().dropped(DropReason::refused_address) == 3; }));
+  std::this_thread::sleep_for(100ms);
+  EXPECT_EQ(listener.accepted(), 0);
+  EXPECT_EQ(sender.stats().delivered, 0u);
+  EXPECT_EQ(sender.pending(), 0u);
+}
+
+TEST(WebhookSender, AllowPrivateConnects) {
+  Listener listener(200);
+  WebhookOptions options;
+  options.allow_private = true;
+  WebhookSender sender(options);
+  sender.enqueue(delivery("p", listener.url("/literal")));
+  sender.enqueue(delivery("p", "http://localhost:" + std::to_string(listener.port()) + "/name"));
+  ASSERT_TRUE(wait_until([&] { return sender.stats().delivered == 2; }));
+  EXPECT_EQ(listener.accepted(), 2);
+  EXPECT_EQ(sender.stats().dropped_total(), 0u);
+}
+
+TEST(WebhookSender, AnotherProjectIsServedWhileOneProjectsSubscribersNeverAnswer) {
+  Listener black_hole(0);
+  Listener receiver(200);
+  WebhookOptions options;
+  options.allow_private = true;
+  options.timeout = 5s;
+  WebhookSender sender(options);
+  for (int post = 0; post < 10; ++post) {
+    for (int s = 0; s < 20; ++s) {
+      sender.enqueue(delivery("A", black_hole.url(fmt::format("/{}", s))));
+    }
+  }
+  ASSERT_TRUE(wait_until([&] { return black_hole.accepted() >= 5; }));
+  const auto start = std::chrono::steady_clock::now();
+  sender.enqueue(delivery("B", receiver.url("/b")));
+  ASSERT_TRUE(wait_until([&] { return sender.stats().delivered == 1; }, 2s));
+  EXPECT_LT(std::chrono::steady_clock::now() - start, 1s);
+  // Project A never held more than its share of the slots.
+  EXPECT_EQ(black_hole.accepted(), 5);
+}
+
+TEST(WebhookSender, TheBreakerStopsAttemptsToAFailingSubscriber) {
+  Listener failing(503);
+  Listener healthy(200);
+  WebhookOptions options;
+  options.allow_private = true;
+  options.subscriber_concurrency = 1;
+  options.breaker = BreakerOptions{3, 60s, 120s};
+  WebhookSender sender(options);
+  for (int i = 0; i < 10; ++i) sender.enqueue(delivery("p", failing.url()));
+  ASSERT_TRUE(wait_until([&] { return sender.stats().breaker_openings == 1; }));
+  sender.enqueue(delivery("p", healthy.url()));
+  ASSERT_TRUE(wait_until([&] { return sender.stats().delivered == 1; }));
+  std::this_thread::sleep_for(200ms);
+  const WebhookStats stats = sender.stats();
+  EXPECT_EQ(failing.targets().size(), 3u);  // then nothing until a probe, a minute later
+  EXPECT_EQ(stats.attempts, 4u);
+  EXPECT_EQ(stats.dropped(DropReason::gave_up), 3u);  // no retries in these deliveries
+  EXPECT_EQ(sender.pending(), 7u);                    // held behind the open breaker
+}
+
+TEST(WebhookSender, AFullGlobalQueueDropsAtOnce) {
+  Listener black_hole(0);
+  WebhookOptions options;
+  options.allow_private = true;
+  options.queue_limit = 3;
+  WebhookSender sender(options);
+  int taken = 0;
+  for (int i = 0; i < 5; ++i) taken += sender.enqueue(delivery("A", black_hole.url("/1")));
+  EXPECT_EQ(taken, 3);  // judged on the caller's thread
+  EXPECT_EQ(sender.stats().dropped(DropReason::queue_full), 2u);
+  EXPECT_EQ(sender.pending(), 3u);
+}
+
+TEST(WebhookSender, SharesDropAndCountWhy) {
+  Listener black_hole(0);
+  WebhookOptions options;
+  options.allow_private = true;
+  options.project_queue_limit = 5;
+  options.subscriber_queue_limit = 3;
+  WebhookSender sender(options);
+  for (int i = 0; i < 4; ++i) sender.enqueue(delivery("A", black_hole.url("/1")));
+  for (int i = 0; i < 3; ++i) sender.enqueue(delivery("A", black_hole.url("/2")));
+  for (int i = 0; i < 3; ++i) sender.enqueue(delivery("B", black_hole.url("/3")));
+  ASSERT_TRUE(wait_until([&] { return sender.stats().dropped_total() == 2; }));
+  std::this_thread::sleep_for(50ms);
+  const WebhookStats stats = sender.stats();
+  EXPECT_EQ(stats.dropped(DropReason::subscriber_full), 1u);
+  EXPECT_EQ(stats.dropped(DropReason::project_full), 1u);
+  EXPECT_EQ(stats.dropped_total(), 2u);
+  EXPECT_EQ(sender.pending(), 8u);
+}
+
+}  // namespace
+}  // namespace warren::notify
