@@ -404,6 +404,10 @@ Async<store::SubscriptionCreated> QueueService::create_subscription(
       co_return make_error(Errc::subscription_ttl_overflow);
     }
   }
+  if (subscriber_check_ != nullptr && !request.subscriber.empty()) {
+    auto allowed = co_await subscriber_check_->check(request.subscriber);
+    if (!allowed) co_return allowed.error();
+  }
   store::NewSubscription subscription;
   subscription.subscriber = request.subscriber;
   subscription.ttl_s = ttl;
@@ -441,6 +445,10 @@ Async<void> QueueService::update_subscription(const Scope& scope, std::string_vi
     if (*update.ttl_s > kLatestExpirySeconds - now() / 1000) {
       co_return make_error(Errc::subscription_ttl_overflow);
     }
+  }
+  if (subscriber_check_ != nullptr && update.subscriber) {
+    auto allowed = co_await subscriber_check_->check(*update.subscriber);
+    if (!allowed) co_return allowed.error();
   }
   co_return co_await store_.update_subscription(ref(scope, queue), id, update, now());
 }

@@ -37,6 +37,15 @@ class PostObserver {
                                std::span<const PostedMessage> messages) = 0;
 };
 
+// Checks a subscriber URI beyond its scheme before a subscription is created with it or changed
+// to it (set by server/: the webhook address policy, notify/subscriber_check.h). Runs on the
+// caller's loop and must not block it; an Error refuses the subscriber.
+class SubscriberCheck {
+ public:
+  virtual ~SubscriberCheck() = default;
+  virtual Async<void> check(std::string_view subscriber) = 0;
+};
+
 class QueueService {
  public:
   // `store` and `clock` must outlive the service.
@@ -46,6 +55,8 @@ class QueueService {
   store::TimeMs now() const noexcept { return clock_.now(); }
   store::Store& store() noexcept { return store_; }
   void set_post_observer(PostObserver* observer) noexcept { observer_ = observer; }
+  // `check` (may be null: none) must outlive the service.
+  void set_subscriber_check(SubscriberCheck* check) noexcept { subscriber_check_ = check; }
 
   // ---- checks a transport makes before decoding a body ----
   Result<void> check_queue_metadata_size(std::size_t bytes) const;
@@ -137,6 +148,7 @@ class QueueService {
   const Clock& clock_;
   Limits limits_;
   PostObserver* observer_ = nullptr;
+  SubscriberCheck* subscriber_check_ = nullptr;
 };
 
 }  // namespace warren::engine

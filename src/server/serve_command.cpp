@@ -23,6 +23,7 @@
 #include "net/loop_group.h"
 #include "notify/post_fanout.h"
 #include "notify/push_hub.h"
+#include "notify/subscriber_check.h"
 #include "notify/webhook_sender.h"
 #include "server/remote_push.h"
 #include "server/serve_options.h"
@@ -107,6 +108,11 @@ int run_serve_command(int argc, char** argv) {
   engine::SystemClock clock;
   engine::QueueService service(**store, clock, options.limits);
   api::HttpApi api(service, options.api);
+  // Webhook subscribers are checked (URL, address policy) when subscribed, over either
+  // transport, whether or not webhooks are delivered now.
+  notify::WebhookSubscriberCheck subscriber_check(
+      {options.webhook.allow_private, options.webhook.timeout});
+  service.set_subscriber_check(&subscriber_check);
 
   net::LoopGroup loops(options.threads, kTick);
   net::ConnectionLimit limit(max_connections);

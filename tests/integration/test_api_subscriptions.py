@@ -145,3 +145,63 @@ def test_subscriptions_are_per_queue_and_per_project(server):
     assert b.patch(f"/v2/queues/t/subscriptions/{sid}", {"ttl": 600}).status == 404
     assert create(b, "t", {"subscriber": HOOK}) != sid
     assert a.get(f"/v2/queues/t/subscriptions/{sid}").status == 200
+
+
+# ---- the webhook address policy (issue 16, item 5; docs/websocket.md "Address policy") ----
+
+REFUSED = [
+    ("http://127.0.0.1:9/hook", "Webhooks may not reach 127.0.0.1: it is in the loopback range."),
+    ("http://[::1]:9/hook", "Webhooks may not reach ::1: it is in the loopback range."),
+    ("http://169.254.169.254/latest/meta-data/",
+     "Webhooks may not reach 169.254.169.254: it is in the link-local range."),
+    ("http://10.0.0.7/hook", "Webhooks may not reach 10.0.0.7: it is in the private range."),
+    ("https://192.168.1.1/hook",
+     "Webhooks may not reach 192.168.1.1: it is in the private range."),
+    ("http://0.0.0.0:8888/", "Webhooks may not reach 0.0.0.0: it is in the unspecified range."),
+    ("http://[::ffff:127.0.0.1]/",
+     "Webhooks may not reach ::ffff:127.0.0.1: it is in the loopback range."),
+    ("http://localhost:8888/hook",
+     "Webhooks may not reach localhost: it resolves to an address in the loopback range."),
+    ("http://user:secret@hooks.example/hook",
+     "The subscriber URL must not contain user information (user:password@)."),
+    ("http://hooks.example/a\r\nX-Injected: 1",
+     "The subscriber must not contain control characters."),
+    ("http://127.0.0.1.hooks.example/",
+     "The subscriber URL is not valid: it does not parse as a URI."),
+]
+
+
+@pytest.mark.parametrize("subscriber,description", REFUSED, ids=[s for s, _ in REFUSED])
+def test_webhooks_to_internal_addresses_are_refused_at_creation(api, subscriber, description):
+    r = api.post("/v2/queues/ssrf/subscriptions", {"subscriber": subscriber, "ttl": 600})
+    assert error(r) == (400, "Invalid API request", description)
+    assert api.get("/v2/queues/ssrf/subscriptions").json()["subscriptions"] == []
+
+
+def test_update_to_an_internal_address_is_refused(api):
+    sid = create(api, "up", {"subscriber": HOOK})
+    r = api.patch(f"/v2/queues/up/subscriptions/{sid}",
+                  {"subscriber": "http://169.254.169.254/latest/meta-data/"})
+    assert error(r) == (400, "Invalid API request",
+                        "Webhooks may not reach 169.254.169.254: it is in the link-local range.")
+    assert api.get(f"/v2/queues/up/subscriptions/{sid}").json()["subscriber"] == HOOK
+
+
+def test_other_schemes_and_unresolvable_names_are_accepted(api):
+    create(api, "other", {"subscriber": "mailto:ops@localhost"})
+    create(api, "other", {"subscriber": "mailto:ops@127.0.0.1"})
+    # A name that does not resolve now is checked again when a delivery connects.
+    create(api, "other", {"subscriber": "http://hooks.invalid/hook"})
+    r = api.post("/v2/queues/other/subscriptions", {"subscriber": "mailto:a@b.example\r\nBcc: c"})
+    assert error(r) == (400, "Invalid API request",
+                        "The subscriber must not contain control characters.")
+
+
+def test_allow_private_accepts_internal_addresses_but_not_userinfo(server_factory):
+    api = Api(server_factory("--storage", "memory", "--webhook-allow-private"))
+    for subscriber in ("http://127.0.0.1:9/hook", "http://[::1]:9/hook", "http://10.0.0.7/",
+                       "http://169.254.169.254/latest/meta-data/", "http://localhost:8888/"):
+        create(api, "private", {"subscriber": subscriber})
+    for subscriber, description in REFUSED[-3:]:
+        r = api.post("/v2/queues/private/subscriptions", {"subscriber": subscriber})
+        assert error(r) == (400, "Invalid API request", description)

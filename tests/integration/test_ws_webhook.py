@@ -344,3 +344,23 @@ def test_the_address_policy_holds_at_connect_time(server_factory, receiver, tmp_
     assert hook.connections == connections  # not even a connection
     assert "1 refused address" in "".join(second.log)
 
+
+def test_websocket_subscriptions_obey_the_address_policy(server_factory, connect):
+    strict = server_factory("--storage", "memory")
+    ws = connect(strict, "hook-" + uuid.uuid4().hex[:8])
+    refused = ws.request("subscription_create",
+                         {"queue_name": "w", "subscriber": "http://127.0.0.1:9/hook"})
+    assert refused["headers"]["status"] == 400
+    assert refused["body"]["exception"] == \
+        "Webhooks may not reach 127.0.0.1: it is in the loopback range."
+    named = ws.request("subscription_create",
+                       {"queue_name": "w", "subscriber": "http://localhost:9/hook"})
+    assert named["headers"]["status"] == 400
+    userinfo = ws.request("subscription_create",
+                          {"queue_name": "w", "subscriber": "http://u:p@hooks.example/"})
+    assert userinfo["headers"]["status"] == 400
+    relaxed = server_factory("--storage", "memory", ALLOW_PRIVATE)
+    ws = connect(relaxed, "hook-" + uuid.uuid4().hex[:8])
+    allowed = ws.request("subscription_create",
+                         {"queue_name": "w", "subscriber": "http://127.0.0.1:9/hook"})
+    assert allowed["headers"]["status"] == 201
