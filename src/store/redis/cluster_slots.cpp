@@ -1,9 +1,24 @@
 // Hash slots, slot maps and redirections of Redis Cluster (see cluster_slots.h).
 #include "store/redis/cluster_slots.h"
 
+#include <algorithm>
+#include <arpa/inet.h>
 #include <charconv>
 
 namespace warren::store::redis {
+
+namespace {
+
+// A node the loops may connect to: hiredis resolves a host name with a blocking getaddrinfo(),
+// so only numeric addresses are taken from replies (seeds are resolved once, at start-up).
+bool connectable(const Endpoint& node) {
+  unsigned char address[sizeof(in6_addr)];
+  return node.port > 0 && node.port <= 65535 &&
+         (inet_pton(AF_INET, node.host.c_str(), address) == 1 ||
+          inet_pton(AF_INET6, node.host.c_str(), address) == 1);
+}
+
+}  // namespace
 
 std::string Endpoint::text() const {
   if (host.find(':') != std::string::npos) return "[" + host + "]:" + std::to_string(port);
@@ -59,8 +74,11 @@ std::optional<SlotMap> SlotMap::from_cluster_slots(const Reply& reply,
     auto first = range.elements[0].integer;
     auto last = range.elements[1].integer;
     if (first < 0 || last >= kSlotCount || first > last) return std::nullopt;
-    Endpoint node{master.elements[0].str, static_cast<int>(master.elements[1].integer)};
+    const std::int64_t port = master.elements[1].integer;
+    if (port <= 0 || port > 65535) return std::nullopt;
+    Endpoint node{master.elements[0].str, static_cast<int>(port)};
     if (node.host.empty() || node.host == "?") node.host = answered_by.host;
+    if (!connectable(node)) return std::nullopt;
     int index = map.index_of(node);
     for (auto slot = first; slot <= last; ++slot) {
       map.owner_[static_cast<std::size_t>(slot)] = static_cast<std::int16_t>(index);
@@ -108,13 +126,15 @@ std::optional<Redirect> parse_redirect(const Reply& reply) {
   std::string_view text(reply.str);
   if (reply.error_is("MOVED")) {
     out.kind = Redirect::Kind::moved;
-    text.remove_prefix(6);
+    text.remove_prefix(std::min<std::size_t>(6, text.size()));
   } else if (reply.error_is("ASK")) {
     out.kind = Redirect::Kind::ask;
-    text.remove_prefix(4);
+    text.remove_prefix(std::min<std::size_t>(4, text.size()));
   } else {
     return std::nullopt;
   }
+  // A bare "MOVED" or "ASK" (error_is accepts it) has no slot: nothing left to read.
+  if (text.empty()) return std::nullopt;
   auto space = text.find(' ');
   if (space == std::string_view::npos) return std::nullopt;
   auto [p, ec] = std::from_chars(text.data(), text.data() + space, out.slot);
@@ -122,7 +142,7 @@ std::optional<Redirect> parse_redirect(const Reply& reply) {
     return std::nullopt;
   }
   auto target = parse_host_port(text.substr(space + 1));
-  if (!target) return std::nullopt;
+  if (!target || !connectable(*target)) return std::nullopt;
   out.target = std::move(*target);
   return out;
 }

@@ -38,7 +38,9 @@ class SlotMap {
   // An empty map: every slot unassigned.
   SlotMap();
   // Parses a CLUSTER SLOTS reply. `answered_by` replaces an empty host in the reply (a node
-  // that does not know its own address). nullopt if the reply is malformed.
+  // that does not know its own address). nullopt if the reply is malformed, and if it names a
+  // node by anything but a numeric address and a port in 1..65535 (a host name would have to
+  // be resolved on an event loop).
   static std::optional<SlotMap> from_cluster_slots(const Reply& reply, const Endpoint& answered_by);
 
   // The master of `slot`, or nullptr if no node serves it.
@@ -65,7 +67,8 @@ struct Redirect {
   Endpoint target;
 };
 
-// The redirection an error reply asks for, or nullopt if it is not one.
+// The redirection an error reply asks for, or nullopt if it is not one (or names its target
+// by anything but a numeric address, as from_cluster_slots).
 std::optional<Redirect> parse_redirect(const Reply& reply);
 
 // Parses "host:port" (the host may be an IPv6 address, possibly bracketed).

@@ -1,5 +1,6 @@
 // Redis Cluster routing without a server: CRC16 key slots, hash tags, slot maps, MOVED/ASK
 // parsing; and the engine's key layout (every key of a queue in one slot) and ids.
+#include <memory>
 #include <string>
 
 #include <gtest/gtest.h>
@@ -71,6 +72,34 @@ TEST(Redirect, RejectsOtherErrorsAndGarbage) {
   EXPECT_FALSE(parse_redirect(not_error));
 }
 
+// A bare "MOVED" or "ASK" error: the parser once skipped past its end (string_view's
+// remove_prefix beyond the size) and read whatever memory followed. The reply is on the heap
+// here, so that read crosses into ASan's redzone in the debug build. Found by
+// tests/fuzz/redis_reply_fuzz.cpp.
+TEST(Redirect, ABareMovedOrAskIsNoRedirect) {
+  for (const char* text : {"MOVED", "ASK"}) {
+    auto reply = std::make_unique<Reply>();
+    reply->type = Reply::Type::error;
+    reply->str = text;
+    EXPECT_FALSE(parse_redirect(*reply)) << text;
+  }
+}
+
+// Replies name nodes by address: a host name would be resolved by hiredis's blocking
+// getaddrinfo() on an event loop. Found by tests/fuzz/redis_reply_fuzz.cpp.
+TEST(Redirect, RefusesHostNamesAndBadPorts) {
+  Reply e;
+  e.type = Reply::Type::error;
+  for (const char* text :
+       {"MOVED 1 redis-2:6379", "ASK 1 localhost:7000", "MOVED 1 1.2.3.4:0",
+        "MOVED 1 1.2.3.4:65536", "ASK 1 [redis-2]:7000", "MOVED 1 [1.2.3.4]]:5"}) {
+    e.str = text;
+    EXPECT_FALSE(parse_redirect(e)) << text;
+  }
+  e.str = "MOVED 1 [::1]:6379";
+  EXPECT_TRUE(parse_redirect(e));
+}
+
 Reply integer(std::int64_t v) {
   Reply r;
   r.type = Reply::Type::integer;
@@ -119,10 +148,24 @@ TEST(SlotMap, RejectsMalformedReplies) {
   EXPECT_FALSE(SlotMap::from_cluster_slots(
       array({array({integer(0), integer(16384), array({text("h"), integer(1)})})}), any));
   auto partial = SlotMap::from_cluster_slots(
-      array({array({integer(0), integer(99), array({text("h"), integer(1)})})}), any);
+      array({array({integer(0), integer(99), array({text("10.0.0.9"), integer(1)})})}), any);
   ASSERT_TRUE(partial);
   EXPECT_EQ(partial->covered(), 100);
   EXPECT_EQ(partial->node_for(100), nullptr);
+}
+
+TEST(SlotMap, RefusesHostNamesAndBadPorts) {
+  Endpoint any{"127.0.0.1", 1};
+  auto slots = [](Reply host, std::int64_t port) {
+    return array({array({integer(0), integer(16383), array({std::move(host), integer(port)})})});
+  };
+  EXPECT_FALSE(SlotMap::from_cluster_slots(slots(text("redis-node-1"), 7000), any));
+  EXPECT_FALSE(SlotMap::from_cluster_slots(slots(text("10.0.0.1"), 70000), any));
+  EXPECT_FALSE(SlotMap::from_cluster_slots(slots(text("10.0.0.1"), -1), any));
+  EXPECT_FALSE(SlotMap::from_cluster_slots(slots(text("10.0.0.1"), 4294967297), any));  // 1 as int
+  EXPECT_TRUE(SlotMap::from_cluster_slots(slots(text("10.0.0.1"), 65535), any));
+  EXPECT_TRUE(SlotMap::from_cluster_slots(slots(text("fe80::1"), 7000), any));
+  EXPECT_TRUE(SlotMap::from_cluster_slots(slots(text("?"), 7000), any));  // the node asked
 }
 
 TEST(Keys, EveryKeyOfAQueueIsInOneSlot) {
