@@ -2,7 +2,8 @@
 # The test command README.md gives (and .ci/run calls): installs what the tests need, builds
 # the release and the sanitizer (ASan + UBSan) modes, and runs every suite against both:
 # unit tests (ctest), integration tests over real sockets against the real binary (pytest), and
-# the fuzz targets for a bounded time, and the rocksdb engine's crash tests (tests/crash/run.sh).
+# the fuzz targets for a bounded time, and the rocksdb engine's crash tests (tests/crash/run.sh);
+# a ThreadSanitizer build runs the tests of the server's threads too (tests/tsan/run.sh).
 # Exits non-zero if anything fails.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -58,6 +59,14 @@ for mode in release debug; do
     fi
   fi
 done
+
+# ThreadSanitizer: the server's threads (loops, commit thread, webhook sender, redis clients)
+# under the unit and integration tests that run them at once (tests/tsan/run.sh); any report
+# fails. Needs the redis servers above.
+step "ThreadSanitizer (make tsan)"
+if ! make --no-print-directory tsan || ! tests/tsan/run.sh build/tsan; then
+  failed+=("tsan")
+fi
 
 step "fuzz targets (clang + libFuzzer, ${FUZZ_SECONDS:-30}s each)"
 if ! make --no-print-directory fuzz || ! tests/fuzz/run.sh "${FUZZ_SECONDS:-30}"; then
