@@ -159,6 +159,10 @@ std::optional<Element> member(simdjson::dom::object object, std::string_view key
   return value;
 }
 
+bool get_member(Element value, std::string_view key, Element& out) {
+  return value.is_object() && get_member(object_of(value), key, out);
+}
+
 bool get_member(simdjson::dom::object object, std::string_view key, Element& out) {
   // Every member is looked at: of repeated keys the last one counts (Python's json, so Zaqar).
   bool found = false;

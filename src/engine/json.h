@@ -52,6 +52,8 @@ std::string_view string_of(Element value);
 std::optional<Element> member(simdjson::dom::object object, std::string_view key);
 // The same, into `out`: false (out unchanged) if there is no such member.
 bool get_member(simdjson::dom::object object, std::string_view key, Element& out);
+// The same for a value that may not be an object (false if it is not).
+bool get_member(Element value, std::string_view key, Element& out);
 
 // Compact JSON text of `value`.
 std::string minify(Element value);

@@ -1,19 +1,29 @@
 // PostFanout: socket pushes at once, webhook deliveries after a subscription lookup.
 #include "notify/post_fanout.h"
 
+#include <algorithm>
+#include <ostream>  // Boost 1.81 core/string_view.hpp needs it complete
+
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
+#include <boost/beast/core/string.hpp>
 #include <simdjson.h>
 
 #include "common/log.h"
+#include "engine/json.h"
 #include "notify/notification.h"
 #include "notify/retry_policy.h"
 
 namespace warren::notify {
 namespace {
 
+// An http(s) URL, its scheme in any case (as the engine's check reads it: RFC 3986 3.1).
 bool is_webhook(std::string_view subscriber) {
-  return subscriber.starts_with("http://") || subscriber.starts_with("https://");
+  const auto has_scheme = [subscriber](std::string_view scheme) {
+    return subscriber.size() >= scheme.size() &&
+           boost::beast::iequals(subscriber.substr(0, scheme.size()), scheme);
+  };
+  return has_scheme("http://") || has_scheme("https://");
 }
 
 }  // namespace
@@ -82,9 +92,12 @@ boost::asio::awaitable<void> PostFanout::send_webhooks(Posted posted) {
 std::string webhook_body(std::string_view options, std::string_view notification) {
   simdjson::dom::parser parser;
   simdjson::dom::element root;
+  simdjson::dom::element member;
   std::string_view post_data;
+  // Of repeated keys the last counts, as everywhere (engine/json.h).
   if (parser.parse(options.data(), options.size()).get(root) != simdjson::SUCCESS ||
-      root["post_data"].get(post_data) != simdjson::SUCCESS) {
+      !engine::json::get_member(root, "post_data", member) ||
+      member.get(post_data) != simdjson::SUCCESS) {
     return std::string(notification);
   }
   constexpr std::string_view kPlaceholder = "\"$zaqar_message$\"";
@@ -105,9 +118,11 @@ std::vector<std::pair<std::string, std::string>> webhook_headers(std::string_vie
   std::vector<std::pair<std::string, std::string>> headers;
   simdjson::dom::parser parser;
   simdjson::dom::element root;
+  simdjson::dom::element member;
   simdjson::dom::object post_headers;
   if (parser.parse(options.data(), options.size()).get(root) != simdjson::SUCCESS ||
-      root["post_headers"].get(post_headers) != simdjson::SUCCESS) {
+      !engine::json::get_member(root, "post_headers", member) ||
+      member.get(post_headers) != simdjson::SUCCESS) {
     return headers;
   }
   for (auto field : post_headers) {
@@ -117,7 +132,15 @@ std::vector<std::pair<std::string, std::string>> webhook_headers(std::string_vie
     // A header value never carries a line break (it would split the request).
     bool clean = value.find_first_of("\r\n") == std::string::npos &&
                  field.key.find_first_of("\r\n: ") == std::string_view::npos && !field.key.empty();
-    if (clean) headers.emplace_back(std::string(field.key), std::move(value));
+    if (!clean) continue;
+    // A repeated name keeps its last value (a JSON object read as Python reads it).
+    const auto same = std::find_if(headers.begin(), headers.end(),
+                                   [&](const auto& h) { return h.first == field.key; });
+    if (same != headers.end()) {
+      same->second = std::move(value);
+    } else {
+      headers.emplace_back(std::string(field.key), std::move(value));
+    }
   }
   return headers;
 }

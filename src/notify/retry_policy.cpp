@@ -6,6 +6,8 @@
 
 #include <simdjson.h>
 
+#include "engine/json.h"
+
 namespace warren::notify {
 namespace {
 
@@ -21,7 +23,7 @@ std::optional<std::string> policy_object(std::string_view document) {
     return std::nullopt;
   }
   simdjson::dom::element policy;
-  if (root["_retry_policy"].get(policy) != simdjson::SUCCESS || !policy.is_object()) {
+  if (!engine::json::get_member(root, "_retry_policy", policy) || !policy.is_object()) {
     return std::nullopt;
   }
   if (policy.get_object().value_unsafe().size() == 0) return std::nullopt;  // {} is falsy
@@ -34,7 +36,11 @@ bool ignores_override(const std::optional<std::string>& policy) {
   simdjson::dom::element root;
   bool flag = false;
   if (parser.parse(*policy).get(root) != simdjson::SUCCESS) return false;
-  if (root["ignore_subscription_override"].get(flag) != simdjson::SUCCESS) return false;
+  simdjson::dom::element member;
+  if (!engine::json::get_member(root, "ignore_subscription_override", member) ||
+      member.get(flag) != simdjson::SUCCESS) {
+    return false;
+  }
   return flag;
 }
 
@@ -46,7 +52,9 @@ RetryPolicy parse_policy(const std::optional<std::string>& text) {
   if (parser.parse(*text).get(root) != simdjson::SUCCESS) return policy;
   auto read_int = [&](const char* key, int& into) {
     std::int64_t value = 0;
-    if (root[key].get(value) == simdjson::SUCCESS && value >= 0 && value <= 1'000'000) {
+    simdjson::dom::element member;
+    if (engine::json::get_member(root, key, member) && member.get(value) == simdjson::SUCCESS &&
+        value >= 0 && value <= 1'000'000) {
       into = static_cast<int>(value);
     }
   };
@@ -56,7 +64,9 @@ RetryPolicy parse_policy(const std::optional<std::string>& text) {
   read_int("maximum_delay", policy.maximum_delay);
   read_int("maximum_delay_retries", policy.maximum_delay_retries);
   std::string_view backoff;
-  if (root["retry_backoff_function"].get(backoff) == simdjson::SUCCESS) {
+  simdjson::dom::element function;
+  if (engine::json::get_member(root, "retry_backoff_function", function) &&
+      function.get(backoff) == simdjson::SUCCESS) {
     if (backoff == "linear" || backoff == "arithmetic" || backoff == "geometric" ||
         backoff == "exponential") {
       policy.backoff = std::string(backoff);

@@ -182,6 +182,29 @@ def test_post_data_and_post_headers(server, receiver):
     assert document == {"wrapped": expected, "also": [expected]}
 
 
+def test_an_upper_case_scheme_is_delivered_too(server, receiver):
+    # The subscription check reads schemes in any case (RFC 3986 3.1): so does delivery.
+    hook = receiver()
+    project = "hook-" + uuid.uuid4().hex[:8]
+    subscribe(server, project, "q", "HTTP://" + hook.url()[len("http://"):])
+    post(server, project, "q", [{"body": 1}])
+    assert len(hook.wait_for(1)) == 1
+
+
+def test_of_repeated_option_keys_the_last_counts(server, receiver):
+    hook = receiver()
+    project = "hook-" + uuid.uuid4().hex[:8]
+    raw = ('{"subscriber": "%s", "ttl": 600, "options": {"post_data": "{}", '
+           '"post_data": "{\\"m\\": \\"$zaqar_message$\\"}", '
+           '"post_headers": {"X-A": "1", "X-A": "2"}}}' % hook.url())
+    response = call(server, "POST", "/v2/queues/q/subscriptions", zaqar_headers(project), raw)
+    assert response.status == 201, response
+    post(server, project, "q", [{"body": 3}])
+    (_, headers, body), = hook.wait_for(1)
+    assert headers["X-A"] == "2"
+    assert json.loads(body)["m"]["body"] == 3
+
+
 def test_websocket_posts_reach_webhooks_too(server, receiver, connect):
     hook = receiver()
     project = "hook-" + uuid.uuid4().hex[:8]
