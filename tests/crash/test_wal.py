@@ -10,7 +10,6 @@ Each case also goes through the history checker: the only anomalies allowed are 
 of the damaged tail, and exactly as many as are missing.
 """
 import shutil
-from pathlib import Path
 
 import pytest
 
