@@ -187,7 +187,14 @@ std::size_t RequestParser::Beast::on_body_impl(sv piece_text, error_code&) {
   return piece.size();
 }
 
-void RequestParser::Beast::on_chunk_header_impl(std::uint64_t, sv, error_code&) {
+void RequestParser::Beast::on_chunk_header_impl(std::uint64_t, sv extensions, error_code& ec) {
+  // Beast takes control characters, a bare LF among them, inside a quoted extension value;
+  // RFC 9112 allows none, and a front end that ends lines at LF would frame the body otherwise.
+  for (const char c : extensions) {
+    if ((static_cast<unsigned char>(c) < 0x20 && c != '\t') || c == 0x7f) {
+      return fail(make_error(Errc::http_malformed, "control character in a chunk extension"), ec);
+    }
+  }
   if (!owner_.body_in_pieces_) {
     owner_.body_in_pieces_ = true;
     owner_.body_buffer_.clear();

@@ -203,6 +203,40 @@ TEST(RequestParser, ABareLfInAChunkLineFailsAsSoonAsItArrives) {
   EXPECT_EQ(data.request().body, "a\nb");
 }
 
+// Feeds `input` one byte more at a time, as reads might deliver it.
+ParseStatus feed_bytewise(RequestParser& parser, std::string_view input) {
+  std::size_t begin = 0;
+  for (std::size_t end = 1; end <= input.size(); ++end) {
+    const Fed fed = feed(parser, input.substr(begin, end - begin));
+    begin += fed.consumed;
+    if (fed.status != ParseStatus::need_more) return fed.status;
+  }
+  return ParseStatus::need_more;
+}
+
+// Found by tests/fuzz/http_chunked_fuzz.cpp: Beast accepted control characters inside a quoted
+// chunk-extension value, a bare LF among them, but only when the whole chunk line arrived in
+// one read (in pieces the bare LF was refused): the same bytes framed two ways.
+TEST(RequestParser, ControlCharactersInAChunkExtensionAreRefusedHoweverTheyArrive) {
+  const std::string header = "POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n";
+  for (const std::string& chunks : {std::string("3;a=\"x\ny\"\r\nabc\r\n0\r\n\r\n"),
+                                    std::string("3;a=\"\x01\"\r\nabc\r\n0\r\n\r\n"),
+                                    std::string("3;a=\"\0\"\r\nabc\r\n0\r\n\r\n", 19),
+                                    std::string("3;a=\"\x7f\"\r\nabc\r\n0\r\n\r\n"),
+                                    std::string("3\r\nabc\r\n0;a=\"\x1b\"\r\n\r\n")}) {
+    const std::string input = header + chunks;
+    RequestParser whole(ParserLimits{});
+    EXPECT_EQ(feed(whole, input).status, ParseStatus::failed) << chunks;
+    EXPECT_EQ(whole.error().code, Errc::http_malformed);
+    RequestParser pieces(ParserLimits{});
+    EXPECT_EQ(feed_bytewise(pieces, input), ParseStatus::failed) << chunks;
+  }
+  // A tab is allowed in a quoted value.
+  RequestParser tab(ParserLimits{});
+  EXPECT_EQ(feed(tab, header + "3;a=\"x\ty\"\r\nabc\r\n0\r\n\r\n").status, ParseStatus::complete);
+  EXPECT_EQ(tab.request().body, "abc");
+}
+
 TEST(RequestParser, TrailerFieldsAreNeverRequestHeaders) {
   RequestParser parser(ParserLimits{});
   const Fed fed = feed(parser,
