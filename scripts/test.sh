@@ -68,7 +68,7 @@ if ! make --no-print-directory tsan || ! tests/tsan/run.sh build/tsan; then
   failed+=("tsan")
 fi
 
-step "fuzz targets (clang + libFuzzer, ${FUZZ_SECONDS:-30}s each)"
+step "fuzz targets (clang + libFuzzer, ${FUZZ_SECONDS:-30}s each, two at a time)"
 if ! make --no-print-directory fuzz || ! tests/fuzz/run.sh "${FUZZ_SECONDS:-30}"; then
   failed+=("fuzz")
 fi
