@@ -4,7 +4,8 @@
 // handlers call once the schema has passed. Traps on a broken invariant:
 //   * MessagePack that decodes gives JSON that parses, re-encodes, and decodes to the same text;
 //   * an envelope that passes its action's schema has the headers and field types that
-//     WsConnection::dispatch and the handlers then read without checking;
+//     WsConnection::dispatch and the handlers then read without checking (members looked up as
+//     they do: of repeated keys the last one counts, engine/json.h);
 //   * every error reply built from client-supplied text is valid JSON and packs to MessagePack.
 #include <cstddef>
 #include <cstdint>
@@ -84,7 +85,7 @@ void check_envelope(std::string_view text) {
   call.request_echo = R"({"action":null,"body":{},"headers":{},"api":"v2"})";
 
   simdjson::dom::element action;
-  if (envelope["action"].get(action) != simdjson::SUCCESS || !action.is_string()) return;
+  if (!json::get_member(envelope, "action", action) || !action.is_string()) return;
   const std::string_view name = json::string_of(action);
   const warren::api::ActionRule* rule = warren::api::find_action(name);
   if (rule == nullptr) {
@@ -98,11 +99,11 @@ void check_envelope(std::string_view text) {
   simdjson::dom::element headers;
   simdjson::dom::element value;
   if (rule->headers == warren::api::HeaderRule::client_and_project) {
-    check(envelope["headers"].get(headers) == simdjson::SUCCESS && headers.is_object());
-    check(headers["X-Project-ID"].get(value) == simdjson::SUCCESS && value.is_string());
-    check(headers["Client-ID"].get(value) == simdjson::SUCCESS && value.is_string());
+    check(json::get_member(envelope, "headers", headers) && headers.is_object());
+    check(json::get_member(headers, "X-Project-ID", value) && value.is_string());
+    check(json::get_member(headers, "Client-ID", value) && value.is_string());
   }
-  const bool has_body = envelope["body"].get(value) == simdjson::SUCCESS;
+  const bool has_body = json::get_member(envelope, "body", value);
   check(has_body || !rule->body_required);
   if (!has_body || !rule->body_checked) return;
   check(value.is_object());
