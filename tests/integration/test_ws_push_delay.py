@@ -46,7 +46,11 @@ def test_pushes_wait_for_the_delay_and_leave_together(server_factory, connect):
 
 
 def test_a_reply_flushes_the_pushes_queued_before_it(server_factory, connect):
-    server = server_factory("--storage", "memory", "--ws-push-delay-ms", "30000")
+    # One loop: a post's pushes reach the subscriber's socket through the loop's queue, ahead
+    # of the subscriber's next request (with several loops they cross threads and may come
+    # after it, which is not what this test is about).
+    server = server_factory("--storage", "memory", "--ws-push-delay-ms", "30000",
+                            "--threads", "1")
     p = project()
     sub, poster = subscribed(connect, server, p, "r"), connect(server, p)
     post(poster, "r", "first")
