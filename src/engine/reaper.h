@@ -5,6 +5,7 @@
 #include <chrono>
 #include <cstddef>
 
+#include <boost/asio/awaitable.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/steady_timer.hpp>
 
@@ -30,6 +31,8 @@ class Reaper {
 
  private:
   void schedule(std::chrono::milliseconds after);
+  // One bounded reap; schedules the next.
+  boost::asio::awaitable<void> pass();
 
   boost::asio::io_context& context_;
   store::Store& store_;

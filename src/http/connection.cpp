@@ -4,10 +4,10 @@
 #include <cstring>
 
 #include <boost/asio/as_tuple.hpp>
-#include <boost/asio/co_spawn.hpp>
-#include <boost/asio/detached.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
+
+#include "common/spawn.h"
 
 namespace warren::http {
 namespace {
@@ -29,7 +29,9 @@ void HttpConnection::start(net::EventLoop& loop, asio::ip::tcp::socket socket,
                            Handler& handler, UpgradeHandler* upgrade) {
   std::unique_ptr<HttpConnection> self(
       new HttpConnection(loop, std::move(socket), std::move(slot), options, handler, upgrade));
-  asio::co_spawn(loop.context(), run(std::move(self)), asio::detached);
+  // A connection that fails by an exception (a bug) is logged; its socket closes as the
+  // coroutine's frame, which owns it, unwinds. The loop serves the others on.
+  spawn(loop.context(), run(std::move(self)), "an HTTP connection");
 }
 
 HttpConnection::HttpConnection(net::EventLoop& loop, asio::ip::tcp::socket socket,

@@ -4,12 +4,11 @@
 #include <algorithm>
 #include <ostream>  // Boost 1.81 core/string_view.hpp needs it complete
 
-#include <boost/asio/co_spawn.hpp>
-#include <boost/asio/detached.hpp>
 #include <boost/beast/core/string.hpp>
 #include <simdjson.h>
 
 #include "common/log.h"
+#include "common/spawn.h"
 #include "engine/json.h"
 #include "notify/notification.h"
 #include "notify/retry_policy.h"
@@ -48,8 +47,8 @@ void PostFanout::messages_posted(std::string_view project, std::string_view queu
   for (unsigned i = 0; i < loops_.size(); ++i) {
     if (loops_.loop(i).context().get_executor().running_in_this_thread()) index = i;
   }
-  boost::asio::co_spawn(loops_.loop(index).context(), send_webhooks(std::move(posted)),
-                        boost::asio::detached);
+  spawn(loops_.loop(index).context(), send_webhooks(std::move(posted)),
+        "the webhook lookup of a post");
 }
 
 boost::asio::awaitable<void> PostFanout::send_webhooks(Posted posted) {

@@ -4,8 +4,6 @@
 #include "notify/webhook_sender.h"
 
 #include <boost/asio/as_tuple.hpp>
-#include <boost/asio/co_spawn.hpp>
-#include <boost/asio/detached.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
 #ifndef WARREN_WEBHOOK_TLS
@@ -22,6 +20,7 @@
 #include <boost/beast/http.hpp>
 
 #include "common/log.h"
+#include "common/spawn.h"
 #include "notify/webhook_resolve.h"
 #include "notify/webhook_url.h"
 
@@ -186,7 +185,7 @@ void WebhookSender::admit(std::unique_ptr<WebhookJob> job) {
 void WebhookSender::pump() {
   const auto now = FairQueue::Clock::now();
   while (auto job = queue_.next(now)) {
-    asio::co_spawn(context_, run_attempt(std::move(job)), asio::detached);
+    spawn(context_, run_attempt(std::move(job)), "a webhook attempt");
   }
   arm_wakeup();
 }
@@ -209,7 +208,14 @@ void WebhookSender::arm_wakeup() {
 
 asio::awaitable<void> WebhookSender::run_attempt(std::unique_ptr<WebhookJob> job) {
   attempts_.fetch_add(1, std::memory_order_relaxed);
-  const Attempt attempt = co_await post_once(job->delivery);
+  // An attempt that fails by an exception counts as a failed attempt (retried by the policy):
+  // the job, and its place among the subscriber's slots, must not vanish with it.
+  Attempt attempt;
+  try {
+    attempt = co_await post_once(job->delivery);
+  } catch (const std::exception& e) {
+    log::error("webhooks: an attempt to {} failed: {}", job->delivery.url, e.what());
+  }
   const auto now = FairQueue::Clock::now();
   const bool answered = attempt.status >= 200 && attempt.status < 500;
   if (attempt.refused) {

@@ -4,13 +4,12 @@
 #include <atomic>
 
 #include <boost/asio/as_tuple.hpp>
-#include <boost/asio/co_spawn.hpp>
-#include <boost/asio/detached.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/http/field.hpp>
 #include <boost/beast/websocket/rfc6455.hpp>
 
 #include "common/log.h"
+#include "common/spawn.h"
 
 namespace warren::ws {
 namespace {
@@ -141,7 +140,12 @@ void Session::on_read(const boost::system::error_code& ec, std::size_t size) {
   }
   message_deadline_ = net::SteadyTime::max();
   ++stats_.messages_in;
-  asio::co_spawn(loop_.context(), answer(shared_from_this()), asio::detached);
+  // A message whose handling fails by an exception (a bug) is logged and its socket closed: the
+  // session would otherwise never read again.
+  spawn(loop_.context(), answer(shared_from_this()), "a WebSocket message",
+        [session = weak_from_this()] {
+          if (auto alive = session.lock()) alive->force_close();
+        });
 }
 
 asio::awaitable<void> Session::answer(std::shared_ptr<Session> self) {
