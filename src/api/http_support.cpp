@@ -3,6 +3,8 @@
 
 #include <charconv>
 
+#include "common/loop_local.h"
+
 namespace warren::api {
 
 Result<std::optional<engine::json::Document>> optional_json_body(const HttpCall& call) {
@@ -53,7 +55,8 @@ void NextLink::set(std::string_view name, std::string_view value) {
 }
 
 void NextLink::write(JsonWriter& json, std::string_view path) const {
-  thread_local std::string href;  // reused: no allocation once it has grown
+  static LoopLocal<std::string> hrefs;  // reused: no allocation once it has grown
+  std::string& href = hrefs.get();
   href.assign(path);
   for (std::size_t i = 0; i < count_; ++i) {
     href += i == 0 ? '?' : '&';

@@ -1,10 +1,10 @@
 // System resources: versions (GET /), the JSON-home document (GET /v2/), ping, health.
 #include <chrono>
-#include <random>
 
 #include "api/home_document.h"
 #include "api/http_api.h"
 #include "api/http_support.h"
+#include "common/random.h"
 
 namespace warren::api {
 
@@ -49,8 +49,7 @@ boost::asio::awaitable<void> HttpApi::get_health(HttpCall& call) {
   const engine::Scope scope{"warren-health-check", "00000000000000000000000000000000"};
   // A queue of its own per probe: probes running at once (on several loops or nodes) must not
   // claim, delete or drop each other's messages.
-  thread_local std::mt19937_64 random{std::random_device{}()};
-  const std::string queue = fmt::format("health-{}-{:016x}", service_.now(), random());
+  const std::string queue = fmt::format("health-{}-{:016x}", service_.now(), random_u64());
   std::string body;
   JsonWriter json(body);
   auto ping = co_await service_.ping();

@@ -1,18 +1,17 @@
 // SocketSubscriptions: two hash maps over the same entries.
 #include "api/socket_subscriptions.h"
 
-#include <random>
-
 #include <fmt/format.h>
+
+#include "common/random.h"
 
 namespace warren::api {
 namespace {
 
 // A new subscription id: 32 hex digits (a random UUID's, like the Redis driver's ids).
 std::array<char, 32> new_subscription_id() {
-  thread_local std::mt19937_64 random{std::random_device{}()};
-  const std::uint64_t high = random();
-  const std::uint64_t low = random();
+  const std::uint64_t high = random_u64();
+  const std::uint64_t low = random_u64();
   std::array<char, 32> id{};
   fmt::format_to_n(id.data(), id.size(), "{:016x}{:016x}", high, low);
   return id;

@@ -6,6 +6,7 @@
 #include <cmath>
 
 #include "api/http_render.h"
+#include "common/loop_local.h"
 #include "engine/names.h"
 
 namespace warren::api {
@@ -24,8 +25,13 @@ Result<void> check_queue_identification(std::string_view queue, std::string_view
 }
 
 json::Element empty_object() {
-  thread_local const json::Document document = json::parse_value("{}").value();
-  return document.root();
+  // A parser of its own (not one of the pool's, which it would hold for the loop's life).
+  struct EmptyObject {
+    simdjson::dom::parser parser;
+    simdjson::dom::element root = parser.parse(std::string_view("{}")).value();
+  };
+  static LoopLocal<EmptyObject> objects;
+  return objects->root;
 }
 
 std::optional<simdjson::dom::element> field(simdjson::dom::object body, std::string_view name) {

@@ -19,7 +19,7 @@ namespace warren::api {
 // Zaqar's queue_identification: project <= 256 characters, a valid name (engine/names.h).
 Result<void> check_queue_identification(std::string_view queue, std::string_view project);
 
-// An empty JSON object (this thread's; valid for the thread's life).
+// An empty JSON object (this loop's; valid for the loop's life).
 engine::json::Element empty_object();
 
 std::optional<simdjson::dom::element> field(simdjson::dom::object body, std::string_view name);

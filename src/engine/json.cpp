@@ -1,7 +1,9 @@
-// JSON parsing with Zaqar's integer rule, on a per-thread simdjson parser.
+// JSON parsing with Zaqar's integer rule, on pooled per-loop simdjson parsers.
 #include "engine/json.h"
 
 #include <vector>
+
+#include "common/loop_local.h"
 
 namespace warren::engine::json {
 namespace {
@@ -76,20 +78,30 @@ bool has_huge_integer_literal(std::string_view text) {
   return false;
 }
 
-// Idle parsers of this thread. A parser keeps the buffers of the largest document it parsed, so
+// Idle parsers of this loop. A parser keeps the buffers of the largest document it parsed, so
 // only small ones are kept, and only a few: enough for the documents a loop has open at once.
 constexpr std::size_t kIdleParsers = 8;
 constexpr std::size_t kPooledCapacity = 64 * 1024;
 
-// Reserved up front, so giving a parser back never allocates.
-std::vector<std::unique_ptr<simdjson::dom::parser>>& idle_parsers() {
-  thread_local std::vector<std::unique_ptr<simdjson::dom::parser>> idle = [] {
+struct IdleParsers {
+  // Reserved up front, so giving a parser back never allocates.
+  std::vector<std::unique_ptr<simdjson::dom::parser>> parsers = [] {
     std::vector<std::unique_ptr<simdjson::dom::parser>> reserved;
     reserved.reserve(kIdleParsers);
     return reserved;
   }();
-  return idle;
+};
+
+std::vector<std::unique_ptr<simdjson::dom::parser>>& idle_parsers() {
+  static LoopLocal<IdleParsers> idle;
+  return idle->parsers;
 }
+
+// The builder of minify(): it keeps its buffer, so a body costs one allocation.
+struct MinifyBuilder {
+  simdjson::internal::string_builder<> builder;
+};
+LoopLocal<MinifyBuilder> minify_builders;
 
 simdjson::dom::parser* take_parser() {
   auto& idle = idle_parsers();
@@ -176,10 +188,10 @@ bool get_member(simdjson::dom::object object, std::string_view key, Element& out
 }
 
 std::string minify(Element value) {
-  // simdjson::minify() builds each text in a fresh vector grown a byte at a time; this thread's
+  // simdjson::minify() builds each text in a fresh vector grown a byte at a time; this loop's
   // builder keeps its buffer, so a body costs one allocation, the returned string. (The builder
   // is the one simdjson::minify uses, from its internal namespace.)
-  thread_local simdjson::internal::string_builder<> builder;
+  auto& builder = minify_builders->builder;
   builder.clear();
   builder.append(value);
   return std::string(builder.str());

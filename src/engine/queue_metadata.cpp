@@ -5,6 +5,7 @@
 #include <array>
 
 #include "common/json_writer.h"
+#include "common/loop_local.h"
 #include "engine/json.h"
 #include "engine/policy_cache.h"
 
@@ -182,8 +183,8 @@ std::string lower(std::string_view s) {
 }  // namespace
 
 QueuePolicy policy_of_metadata(std::string_view metadata) {
-  thread_local PolicyCache cache;
-  return cache.policy(metadata);
+  static LoopLocal<PolicyCache> caches;
+  return caches->policy(metadata);
 }
 
 bool is_reserved_metadata_key(std::string_view key) noexcept {

@@ -72,7 +72,7 @@ class QueueMetadata {
   std::vector<std::pair<std::string, std::string>> members_;
 };
 
-// The policy of stored metadata text, without parsing the common "{}" and with a per-thread
+// The policy of stored metadata text, without parsing the common "{}" and with a per-loop
 // bounded cache of recent texts (engine/policy_cache.h: a queue's metadata changes rarely;
 // posts and claims read it each time).
 QueuePolicy policy_of_metadata(std::string_view metadata);

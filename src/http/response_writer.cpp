@@ -8,6 +8,7 @@
 #include <boost/beast/http/status.hpp>
 
 #include "common/json_writer.h"
+#include "common/loop_local.h"
 
 namespace warren::http {
 namespace {
@@ -30,17 +31,21 @@ void append_status_line(std::string& out, int status) {
 }  // namespace
 
 std::string_view http_date_now() noexcept {
-  thread_local std::time_t cached_second = 0;
-  thread_local char text[32];
-  thread_local std::size_t size = 0;
+  struct DateCache {
+    std::time_t second = 0;
+    char text[32] = {};
+    std::size_t size = 0;
+  };
+  static LoopLocal<DateCache> caches;
+  DateCache& cache = caches.get();
   const std::time_t now = std::time(nullptr);
-  if (now != cached_second) {
-    cached_second = now;
+  if (now != cache.second) {
+    cache.second = now;
     std::tm tm{};
     gmtime_r(&now, &tm);
-    size = std::strftime(text, sizeof text, "%a, %d %b %Y %H:%M:%S GMT", &tm);
+    cache.size = std::strftime(cache.text, sizeof cache.text, "%a, %d %b %Y %H:%M:%S GMT", &tm);
   }
-  return {text, size};
+  return {cache.text, cache.size};
 }
 
 std::string canned_error_response(Errc code) {

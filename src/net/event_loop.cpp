@@ -6,6 +6,13 @@
 #include <boost/asio/post.hpp>
 
 namespace warren::net {
+namespace {
+
+thread_local EventLoop* t_current = nullptr;  // the loop this thread runs, while it runs it
+
+}  // namespace
+
+EventLoop* EventLoop::current() noexcept { return t_current; }
 
 EventLoop::EventLoop(unsigned index, std::chrono::milliseconds tick)
     : index_(index),
@@ -49,8 +56,11 @@ void EventLoop::add_drained_hook(std::function<void()> hook) {
 }
 
 void EventLoop::run() {
+  EventLoop* const outer = std::exchange(t_current, this);
+  const LoopSlots::Enter enter(slots_);
   schedule_tick();
   context_.run();
+  t_current = outer;
 }
 
 void EventLoop::schedule_tick() {

@@ -5,6 +5,7 @@
 #include <chrono>
 #include <cstddef>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <vector>
 
@@ -13,6 +14,7 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/intrusive/list.hpp>
 
+#include "common/loop_local.h"
 #include "net/connection.h"
 
 namespace warren::net {
@@ -27,6 +29,9 @@ class EventLoop {
 
   boost::asio::io_context& context() noexcept { return context_; }
   unsigned index() const noexcept { return index_; }
+
+  // The loop whose run() is running on the calling thread, or nullptr off the loops.
+  static EventLoop* current() noexcept;
 
   // The coarse steady time of the latest tick: cheap, for deadlines measured in seconds.
   SteadyTime coarse_now() const noexcept { return coarse_now_; }
@@ -74,6 +79,7 @@ class EventLoop {
   std::vector<std::function<void(SteadyTime)>> tick_hooks_;
   std::vector<std::function<void()>> shutdown_hooks_;
   std::vector<std::function<void()>> drained_hooks_;  // emptied when run
+  LoopSlots slots_;  // this loop's LoopLocal values (common/loop_local.h), entered by run()
 };
 
 }  // namespace warren::net

@@ -42,12 +42,9 @@ void PostFanout::messages_posted(std::string_view project, std::string_view queu
   for (const engine::PostedMessage& message : messages) {
     append_notification(posted.notifications.emplace_back(), queue, message);
   }
-  // The poster's loop (this thread), or loop 0 if a post ever came from elsewhere.
-  unsigned index = 0;
-  for (unsigned i = 0; i < loops_.size(); ++i) {
-    if (loops_.loop(i).context().get_executor().running_in_this_thread()) index = i;
-  }
-  spawn(loops_.loop(index).context(), send_webhooks(std::move(posted)),
+  // The poster's loop, or loop 0 if a post ever came from elsewhere.
+  net::EventLoop* const here = net::EventLoop::current();
+  spawn((here != nullptr ? *here : loops_.loop(0)).context(), send_webhooks(std::move(posted)),
         "the webhook lookup of a post");
 }
 

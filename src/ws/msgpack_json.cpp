@@ -11,6 +11,7 @@
 #include <simdjson.h>
 
 #include "common/json_writer.h"
+#include "common/loop_local.h"
 
 namespace warren::ws {
 namespace {
@@ -221,7 +222,8 @@ bool msgpack_to_json(std::string_view payload, std::string& json, std::string& e
 }
 
 bool json_to_msgpack(std::string_view json, std::string& out) {
-  thread_local simdjson::dom::parser parser;
+  static LoopLocal<simdjson::dom::parser> parsers;
+  simdjson::dom::parser& parser = parsers.get();
   simdjson::dom::element root;
   if (parser.parse(json.data(), json.size()).get(root) != simdjson::SUCCESS) return false;
   StringSink sink{&out};

@@ -4,10 +4,12 @@
 #include <hiredis/async.h>
 #include <hiredis/hiredis.h>
 
-#include <random>
+#include <cstdint>
 #include <utility>
 
 #include <boost/asio/post.hpp>
+
+#include "common/random.h"
 
 namespace warren::store::redis {
 
@@ -16,9 +18,8 @@ namespace {
 using Wait = boost::asio::posix::descriptor_base::wait_type;
 
 std::chrono::milliseconds jittered(std::chrono::milliseconds base) {
-  thread_local std::minstd_rand rng{std::random_device{}()};
-  std::uniform_int_distribution<long> dist(0, base.count() / 2);
-  return base + std::chrono::milliseconds(dist(rng));
+  const auto spread = static_cast<std::uint64_t>(base.count() / 2) + 1;
+  return base + std::chrono::milliseconds(static_cast<long>(random_u64() % spread));
 }
 
 }  // namespace

@@ -2,9 +2,10 @@
 #include "store/redis/keys.h"
 
 #include <charconv>
-#include <random>
 
 #include <fmt/format.h>
+
+#include "common/random.h"
 
 namespace warren::store::redis::keys {
 
@@ -71,11 +72,8 @@ std::optional<std::int64_t> parse_message_id(std::string_view id, std::string_vi
 }
 
 std::string random_id() {
-  thread_local std::mt19937_64 rng{[] {
-    std::random_device device;
-    return (static_cast<std::uint64_t>(device()) << 32) ^ device();
-  }()};
-  return fmt::format("{:016x}{:016x}", rng(), rng());
+  const std::uint64_t high = random_u64();
+  return fmt::format("{:016x}{:016x}", high, random_u64());
 }
 
 bool is_random_id(std::string_view id) noexcept {

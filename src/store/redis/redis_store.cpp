@@ -6,6 +6,7 @@
 #include <boost/asio/this_coro.hpp>
 
 #include "common/log.h"
+#include "common/loop_local.h"
 #include "store/redis/keys.h"
 #include "store/redis/redis_url.h"
 #include "store/redis/scripts.h"
@@ -50,20 +51,20 @@ RedisStore::~RedisStore() = default;
 
 namespace {
 
-// The client of the last store and loop this thread asked for (so a hot path takes no lock).
+// The client of the last store and loop this loop asked for (so a hot path takes no lock).
 struct ClientCache {
   std::uint64_t instance = 0;
   asio::execution_context* context = nullptr;
   Client* client = nullptr;
 };
-thread_local ClientCache client_cache;
+LoopLocal<ClientCache> client_caches;
 
 }  // namespace
 
 asio::awaitable<Client*> RedisStore::client() {
   auto executor = co_await asio::this_coro::executor;
   asio::execution_context* context = &asio::query(executor, asio::execution::context);
-  ClientCache& cache = client_cache;
+  ClientCache& cache = client_caches.get();
   if (cache.instance == instance_ && cache.context == context) co_return cache.client;
   std::unique_lock lock(mutex_);
   auto& slot = clients_[context];
@@ -98,7 +99,9 @@ void RedisStore::release_loop(asio::io_context& loop) {
     released = std::move(it->second);
     clients_.erase(it);
   }
-  if (client_cache.instance == instance_ && client_cache.context == &loop) client_cache = {};
+  if (ClientCache& cache = client_caches.get(); cache.instance == instance_ && cache.context == &loop) {
+    cache = {};
+  }
   // `released` closes its connections here, on the loop's own thread.
 }
 

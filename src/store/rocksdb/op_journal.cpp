@@ -3,6 +3,8 @@
 
 #include <algorithm>
 
+#include "common/loop_local.h"
+
 namespace warren::store::rocks {
 namespace {
 
@@ -18,19 +20,22 @@ void sort_unique(std::vector<T>& values) {
   values.erase(std::unique(values.begin(), values.end()), values.end());
 }
 
-// Buffers that circulate between this thread's journals and the commit thread, so encoding a
+// Buffers that circulate between this loop's journals and the commit thread, so encoding a
 // section allocates nothing in the steady state.
-thread_local SpareBuffer t_spare_writes;
-thread_local std::string t_value;
+struct Spares {
+  SpareBuffer writes;
+  std::string value;
+};
+LoopLocal<Spares> spares;
 
 }  // namespace
 
 OperationJournal::OperationJournal(JournalContext& context) noexcept : ctx_(context) {
-  writes_.adopt(t_spare_writes.take());
+  writes_.adopt(spares->writes.take());
 }
 
 OperationJournal::~OperationJournal() {
-  t_spare_writes.leave(std::move(writes_).release());
+  spares->writes.leave(std::move(writes_).release());
 }
 
 void OperationJournal::queue_saved(std::string_view key, memory::Queue& queue, bool created) {
@@ -62,9 +67,10 @@ void OperationJournal::encode_queue_changes(memory::Queue& queue) {
   for (std::uint64_t seq : changes.messages) {
     const std::string key = numbered_key(incarnation, seq);
     if (const memory::Record* record = queue.record(seq)) {
-      t_value.clear();
-      encode_message(t_value, *record, queue.client_of(*record), queue.claim_number(*record));
-      writes_.put(kMessages, key, t_value);
+      std::string& value = spares->value;
+      value.clear();
+      encode_message(value, *record, queue.client_of(*record), queue.claim_number(*record));
+      writes_.put(kMessages, key, value);
     } else {
       writes_.erase(kMessages, key);
     }
