@@ -4,11 +4,21 @@
 #include "api/signed_url.h"
 #include "engine/names.h"
 
+#include <cstring>
 #include <ostream>  // Boost 1.81 core/string_view.hpp needs it complete
 
 #include <boost/beast/core/string.hpp>
 
 namespace warren::api {
+
+// The identity headers of a request, found in one pass; `repeated` names one sent twice (a
+// proxy may have checked one copy and the handler would read another: refused).
+struct IdentityHeaders {
+  auth::Credentials credentials;  // X-Project-ID, X-Roles, X-Auth-Token
+  std::optional<std::string_view> client;
+  std::string_view repeated;
+};
+
 namespace {
 
 using boost::beast::http::verb;
@@ -63,46 +73,49 @@ bool accepts_json(std::string_view accept) {
   return best_fitness >= 0 && best_quality != 0;
 }
 
-// The identity headers of a request, found in one pass; `repeated` names one sent twice (a
-// proxy may have checked one copy and the handler would read another: refused).
-struct IdentityHeaders {
-  std::optional<std::string_view> project;
-  std::optional<std::string_view> client;
-  std::string_view repeated;
-};
-
-IdentityHeaders identity_headers(const http::Request& request) {
-  constexpr std::string_view kProject = "X-Project-ID";
-  constexpr std::string_view kClient = "Client-ID";
-  IdentityHeaders found;
-  for (const http::Header& h : request.headers) {
-    if (h.name.size() == kProject.size() && boost::beast::iequals(h.name, kProject)) {
-      if (found.project) found.repeated = kProject;
-      found.project = h.value;
-    } else if (h.name.size() == kClient.size() && boost::beast::iequals(h.name, kClient)) {
-      if (found.client) found.repeated = kClient;
-      found.client = h.value;
-    }
-  }
-  return found;
+// A header name (of the same length) equal to `canonical`, ASCII case-insensitively. Clients
+// mostly send the canonical spelling, which a memcmp of constant size settles in a few word
+// compares: this runs for every header of every request.
+template <std::size_t N>
+bool is_header(std::string_view name, const char (&canonical)[N]) noexcept {
+  return std::memcmp(name.data(), canonical, N - 1) == 0 ||
+         boost::beast::iequals(name, std::string_view(canonical, N - 1));
 }
 
-bool has_admin_role(std::optional<std::string_view> roles) {
-  if (!roles) return false;
-  std::string_view rest = *roles;
-  while (!rest.empty()) {
-    const auto comma = rest.find(',');
-    if (boost::beast::iequals(trim(rest.substr(0, comma)), "admin")) return true;
-    if (comma == std::string_view::npos) break;
-    rest = rest.substr(comma + 1);
+void take(IdentityHeaders& found, std::optional<std::string_view>& into, std::string_view name,
+          std::string_view value) noexcept {
+  if (into) found.repeated = name;
+  into = value;
+}
+
+void read_identity_headers(const http::Request& request, IdentityHeaders& found) {
+  auth::Credentials& c = found.credentials;
+  for (const http::Header& h : request.headers) {
+    switch (h.name.size()) {  // most headers are none of these: their length says so
+      case sizeof("Client-ID") - 1:
+        if (is_header(h.name, "Client-ID")) take(found, found.client, "Client-ID", h.value);
+        break;
+      case sizeof("X-Project-ID") - 1:  // (== sizeof "X-Auth-Token" - 1)
+        if (is_header(h.name, "X-Project-ID")) {
+          take(found, c.project, "X-Project-ID", h.value);
+        } else if (is_header(h.name, "X-Auth-Token")) {
+          take(found, c.token, "X-Auth-Token", h.value);
+        }
+        break;
+      case sizeof("X-Roles") - 1:
+        if (is_header(h.name, "X-Roles")) take(found, c.roles, "X-Roles", h.value);
+        break;
+      default:
+        break;
+    }
   }
-  return false;
 }
 
 }  // namespace
 
-HttpApi::HttpApi(engine::QueueService& service, ApiOptions options)
-    : service_(service), options_(std::move(options)) {
+HttpApi::HttpApi(engine::QueueService& service, auth::Identity& identity,
+                 auth::Admission* admission, ApiOptions options)
+    : service_(service), identity_(identity), admission_(admission), options_(std::move(options)) {
   add(verb::get, "/", &HttpApi::get_versions);
   add(verb::get, "/v2/", &HttpApi::get_home);
   add(verb::get, "/v2/ping", &HttpApi::get_ping);
@@ -176,10 +189,9 @@ void HttpApi::add(verb method, std::string_view pattern, Resource resource, bool
 
 void HttpApi::write_error(HttpCall& call, const Error& error) { call.response.error(error); }
 
-bool HttpApi::check_request(HttpCall& call, const Route* route) {
+bool HttpApi::check_headers(HttpCall& call, const IdentityHeaders& identity) {
   const http::Request& request = call.request;
   const std::string_view path = request.path;
-  const IdentityHeaders identity = identity_headers(request);
   if (!identity.repeated.empty()) {
     write_error(call, make_error(Errc::header_repeated, identity.repeated));
     return false;
@@ -189,7 +201,7 @@ bool HttpApi::check_request(HttpCall& call, const Route* route) {
     const SignedHeaders headers{*signature, request.header("URL-Expires").value_or(""),
                                 request.header("URL-Methods").value_or(""),
                                 request.header("URL-Paths").value_or(""),
-                                identity.project.value_or("")};
+                                identity.credentials.project.value_or("")};
     if (!verify_signed_request(options_.signed_url_secret, headers, request.method_text, path,
                                service_.now())) {
       write_error(call, make_error(Errc::signed_url_rejected));
@@ -231,20 +243,54 @@ bool HttpApi::check_request(HttpCall& call, const Route* route) {
       return false;
     }
   }
+  return true;
+}
 
-  if (path != "/") {
-    const auto project = identity.project;
-    if (!project) {
-      write_error(call, make_error(Errc::project_id_missing));
-      return false;
-    }
-    if (auto valid = engine::check_project_id(*project); !valid) {
-      write_error(call, valid.error());
-      return false;
-    }
-    call.scope.project = *project;
+HttpApi::Front HttpApi::run_front(HttpCall& call, const Route* route) {
+  // Zaqar's checks in Zaqar's order: the headers, then who is calling (the identity stage,
+  // where X-Project-ID is read), then admission and the target.
+  IdentityHeaders identity;
+  read_identity_headers(call.request, identity);
+  if (!check_headers(call, identity)) return Front::refused;
+  if (call.request.path == "/") return check_target(call, route) ? Front::ok : Front::refused;
+  std::optional<Error> refused;
+  switch (identity_.decide(identity.credentials, call.principal, refused)) {
+    case auth::Identity::Decision::refused:
+      write_error(call, *refused);
+      return Front::refused;
+    case auth::Identity::Decision::later:
+      return Front::identity_later;
+    case auth::Identity::Decision::decided:
+      break;
   }
+  return admit_and_check_target(call, route);
+}
 
+boost::asio::awaitable<bool> HttpApi::identify_later(HttpCall& call) {
+  IdentityHeaders identity;
+  read_identity_headers(call.request, identity);
+  auto principal = co_await identity_.authenticate(identity.credentials);
+  if (!principal) {
+    write_error(call, principal.error());
+    co_return false;
+  }
+  call.principal = *principal;
+  co_return true;
+}
+
+HttpApi::Front HttpApi::admit_and_check_target(HttpCall& call, const Route* route) {
+  call.scope.project = call.principal.project;
+  if (admission_ != nullptr) {
+    if (auto refused = admission_->admit(call.principal)) {
+      write_error(call, *refused);
+      return Front::refused;
+    }
+  }
+  return check_target(call, route) ? Front::ok : Front::refused;
+}
+
+bool HttpApi::check_target(HttpCall& call, const Route* route) {
+  const std::string_view path = call.request.path;
   const bool has_queue =
       route != nullptr ? route->has_queue
                        : call.params[0].data() != nullptr &&
@@ -262,7 +308,7 @@ bool HttpApi::check_request(HttpCall& call, const Route* route) {
     call.queue = name;
   }
 
-  if (route != nullptr && route->admin_only && !has_admin_role(request.header("X-Roles"))) {
+  if (route != nullptr && route->admin_only && !call.principal.admin) {
     write_error(call, make_error(Errc::not_authorized));
     return false;
   }
@@ -281,7 +327,13 @@ boost::asio::awaitable<void> HttpApi::handle(http::Request& request,
   call.params = match.params;
   const Route* route = match.kind == Kind::found ? match.target : nullptr;
   if (route != nullptr) call.version = route->version;
-  if (!check_request(call, route)) co_return;
+  // (The stages run in plain functions: every local of this coroutine lives in its frame.)
+  Front front = run_front(call, route);
+  if (front == Front::identity_later) {
+    const bool identified = co_await identify_later(call);
+    front = identified ? admit_and_check_target(call, route) : Front::refused;
+  }
+  if (front == Front::refused) co_return;
   if (route == nullptr) {
     if (request.method == verb::options) {
       response.begin(200);

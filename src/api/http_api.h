@@ -12,6 +12,8 @@
 #include "api/api_options.h"
 #include "api/client_id.h"
 #include "api/query.h"
+#include "auth/admission.h"
+#include "auth/identity.h"
 #include "engine/queue_service.h"
 #include "http/handler.h"
 #include "common/json_writer.h"
@@ -31,7 +33,8 @@ struct HttpCall {
   http::ResponseWriter& response;
   std::array<std::string_view, http::kMaxRouteParams> params{};
   std::string_view queue;  // decoded {queue_name}, when the route has one
-  engine::Scope scope;
+  auth::Principal principal;  // who calls (every route but "/")
+  engine::Scope scope;         // scope.project is principal.project
   QueryParams query;
   ApiVersion version = ApiVersion::v2;
 
@@ -44,10 +47,15 @@ struct HttpCall {
   bool v1_1() const noexcept { return version == ApiVersion::v1_1; }
 };
 
+// The identity headers of a request, read in one pass (http_api.cpp).
+struct IdentityHeaders;
+
 class HttpApi final : public http::Handler {
  public:
-  // `service` must outlive the API.
-  HttpApi(engine::QueueService& service, ApiOptions options);
+  // `service`, `identity` and `admission` must outlive the API. `identity` decides who calls
+  // (auth/identity.h), `admission` (null: no policy) whether they may (auth/admission.h).
+  HttpApi(engine::QueueService& service, auth::Identity& identity, auth::Admission* admission,
+          ApiOptions options);
 
   boost::asio::awaitable<void> handle(http::Request& request,
                                       http::ResponseWriter& response) override;
@@ -65,8 +73,18 @@ class HttpApi final : public http::Handler {
            bool admin_only = false);
   // Adds the routes of Zaqar's v1.1 API (a subset of v2's, on the same handlers).
   void add_v1_1_routes();
-  // Zaqar's before-hooks. False: an error response was written.
-  bool check_request(HttpCall& call, const Route* route);
+  // The stages before a resource: Zaqar's checks of the headers, the identity stage,
+  // admission, the checks of the target. `refused`: an error response was written;
+  // `identity_later`: the identity must be awaited (identify_later), then the rest run
+  // (admit_and_check_target).
+  enum class Front { ok, refused, identity_later };
+  Front run_front(HttpCall& call, const Route* route);
+  boost::asio::awaitable<bool> identify_later(HttpCall& call);
+  Front admit_and_check_target(HttpCall& call, const Route* route);
+  // Zaqar's before-hooks, before and after the identity stage. False: an error response was
+  // written.
+  bool check_headers(HttpCall& call, const IdentityHeaders& identity);
+  bool check_target(HttpCall& call, const Route* route);
   void write_error(HttpCall& call, const Error& error);
 
   // System (http_system.cpp)
@@ -110,6 +128,8 @@ class HttpApi final : public http::Handler {
   boost::asio::awaitable<void> put_confirm(HttpCall& call);
 
   engine::QueueService& service_;
+  auth::Identity& identity_;
+  auth::Admission* admission_;
   ApiOptions options_;
   http::Router<Route> router_;
 };

@@ -7,7 +7,6 @@
 #include "api/ws_schema.h"
 #include "api/ws_support.h"
 #include "common/log.h"
-#include "engine/names.h"
 #include "ws/msgpack_json.h"
 
 namespace warren::api {
@@ -56,8 +55,13 @@ constexpr std::string_view kAuthenticateEcho =
 
 }  // namespace
 
-WsApi::WsApi(engine::QueueService& service, notify::PushHub& hub, WsApiOptions options)
-    : service_(service), hub_(hub), options_(std::move(options)) {}
+WsApi::WsApi(engine::QueueService& service, notify::PushHub& hub, auth::Identity& identity,
+             auth::Admission* admission, WsApiOptions options)
+    : service_(service),
+      hub_(hub),
+      identity_(identity),
+      admission_(admission),
+      options_(std::move(options)) {}
 
 std::unique_ptr<ws::SessionHandler> WsApi::make_handler(ws::Session& session) {
   return std::make_unique<WsConnection>(*this, session);
@@ -173,10 +177,34 @@ boost::asio::awaitable<void> WsConnection::dispatch(std::string_view payload, Ws
   if (json::get_member(headers, "Client-ID", value)) call.client = json::string_of(value);
   call.scope = engine::Scope{call.project, call.client};
   if (rule->headers == HeaderRule::client_and_project) {
-    // The same rule as over HTTP (engine/names.h): no empty project, no control characters.
-    if (auto valid = engine::check_project_id(call.project); !valid) {
-      ws_reply_exception(call, valid.error());
+    // Who sends it: the identity stage, as over HTTP (each message's own headers under
+    // --auth none: auth/header_identity.h), then admission.
+    simdjson::dom::element roles;
+    const auth::Credentials credentials{
+        call.project, json::get_member(headers, "X-Roles", roles) && roles.is_string()
+                          ? std::optional<std::string_view>(json::string_of(roles))
+                          : std::nullopt,
+        std::nullopt};
+    std::optional<Error> refused;
+    const auto decision = api_.identity().decide(credentials, call.principal, refused);
+    if (decision == auth::Identity::Decision::refused) {
+      ws_reply_exception(call, *refused);
       co_return;
+    }
+    if (decision == auth::Identity::Decision::later) {
+      auto waited = co_await api_.identity().authenticate(credentials);
+      if (!waited) {
+        ws_reply_exception(call, waited.error());
+        co_return;
+      }
+      call.principal = *waited;
+    }
+    call.scope.project = call.principal.project;
+    if (auth::Admission* admission = api_.admission()) {
+      if (auto turned_away = admission->admit(call.principal)) {
+        ws_reply_exception(call, *turned_away);
+        co_return;
+      }
     }
   }
   if (json::get_member(envelope, "body", value) && value.is_object()) {

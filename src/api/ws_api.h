@@ -23,6 +23,8 @@
 #include "api/api_options.h"
 #include "api/client_id.h"
 #include "api/socket_subscriptions.h"
+#include "auth/admission.h"
+#include "auth/identity.h"
 #include "common/json_writer.h"
 #include "engine/json.h"
 #include "engine/queue_service.h"
@@ -51,6 +53,7 @@ struct WsCall {
   std::string_view project;
   std::string_view client;  // the Client-ID header as sent
   std::string_view queue;   // body.queue_name, when the action has one
+  auth::Principal principal;  // who sends it (actions with Client-ID and X-Project-ID)
   engine::Scope scope;
   CanonicalUuid client_uuid;
   std::string request_echo;  // the reply's "request" member
@@ -119,18 +122,24 @@ class WsConnection final : public ws::SessionHandler, public notify::Subscriber 
 
 class WsApi final : public ws::HandlerFactory {
  public:
-  // `service` and `hub` must outlive the API and every connection.
-  WsApi(engine::QueueService& service, notify::PushHub& hub, WsApiOptions options);
+  // `service`, `hub`, `identity` and `admission` (null: no policy) must outlive the API and
+  // every connection.
+  WsApi(engine::QueueService& service, notify::PushHub& hub, auth::Identity& identity,
+        auth::Admission* admission, WsApiOptions options);
 
   std::unique_ptr<ws::SessionHandler> make_handler(ws::Session& session) override;
 
   engine::QueueService& service() noexcept { return service_; }
   notify::PushHub& hub() noexcept { return hub_; }
+  auth::Identity& identity() noexcept { return identity_; }
+  auth::Admission* admission() noexcept { return admission_; }
   const WsApiOptions& options() const noexcept { return options_; }
 
  private:
   engine::QueueService& service_;
   notify::PushHub& hub_;
+  auth::Identity& identity_;
+  auth::Admission* admission_;
   WsApiOptions options_;
 };
 

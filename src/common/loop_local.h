@@ -24,11 +24,24 @@ struct LoopSlot {
   virtual ~LoopSlot() = default;
 };
 
+class LoopSlots;
+
+namespace detail {
+// The slots a loop entered on this thread (while it runs there), else null. Inline, so a
+// LoopLocal lookup costs a thread-local load and no call.
+inline thread_local LoopSlots* entered_slots = nullptr;
+// The slots of this thread when it runs no loop.
+LoopSlots& own_slots() noexcept;
+}  // namespace detail
+
 // The slots of one loop (or of one thread that runs none), by LoopLocal id.
 class LoopSlots {
  public:
   // The slots of the loop running on this thread, or this thread's own.
-  static LoopSlots& current() noexcept;
+  static LoopSlots& current() noexcept {
+    LoopSlots* entered = detail::entered_slots;
+    return entered != nullptr ? *entered : detail::own_slots();
+  }
 
   // Makes `slots` the current ones on this thread while it lives (a loop's run()).
   class Enter {
@@ -43,7 +56,7 @@ class LoopSlots {
   };
 
   std::unique_ptr<LoopSlot>& at(std::size_t id) {
-    if (id >= slots_.size()) slots_.resize(id + 1);
+    if (id >= slots_.size()) [[unlikely]] slots_.resize(id + 1);
     return slots_[id];
   }
 

@@ -1,4 +1,4 @@
-// Queue names and project ids.
+// Queue names.
 #include "engine/names.h"
 
 #include "engine/limits.h"
@@ -15,15 +15,6 @@ bool is_valid_queue_name(std::string_view name) noexcept {
     if (!ok) return false;
   }
   return true;
-}
-
-Result<void> check_project_id(std::string_view project) {
-  if (project.empty()) return make_error(Errc::project_id_empty);
-  for (const char c : project) {
-    const auto u = static_cast<unsigned char>(c);
-    if (u < 0x20 || u == 0x7f) return make_error(Errc::project_id_invalid);
-  }
-  return {};
 }
 
 }  // namespace warren::engine

@@ -1,10 +1,9 @@
-// The names and ids that every transport checks the same way, so that what one accepts the
-// other cannot refuse (or the reverse): queue names and project ids.
+// The names that every transport checks the same way, so that what one accepts the other cannot
+// refuse (or the reverse): queue names. (Project ids are the identity stage's:
+// auth/header_identity.h.)
 #pragma once
 
 #include <string_view>
-
-#include "common/errors.h"
 
 namespace warren::engine {
 
@@ -12,10 +11,5 @@ namespace warren::engine {
 // segments those are dot-segments, which clients and proxies resolve away (RFC 3986 5.2.4), so a
 // queue of that name could be created (percent-encoded, or over WebSocket) but never reached.
 bool is_valid_queue_name(std::string_view name) noexcept;
-
-// A project id as sent by a caller (X-Project-ID): not empty (project_id_empty) and without
-// control characters, NUL included (project_id_invalid). Its length is checked where Zaqar
-// checks it, with Zaqar's error for each transport.
-Result<void> check_project_id(std::string_view project);
 
 }  // namespace warren::engine

@@ -13,6 +13,7 @@
 
 #include "api/http_api.h"
 #include "api/ws_api.h"
+#include "auth/header_identity.h"
 #include "common/log.h"
 #include "common/version.h"
 #include "engine/clock.h"
@@ -107,7 +108,11 @@ int run_serve_command(int argc, char** argv) {
   }
   engine::SystemClock clock;
   engine::QueueService service(**store, clock, options.limits);
-  api::HttpApi api(service, options.api);
+  // Who calls (the identity stage): --auth none, as Zaqar without keystonemiddleware: the
+  // project is the one X-Project-ID names. No admission policy is configured (yet).
+  auth::HeaderIdentity identity;
+  auth::Admission* const admission = nullptr;
+  api::HttpApi api(service, identity, admission, options.api);
   // Webhook subscribers are checked (URL, address policy) when subscribed, over either
   // transport, whether or not webhooks are delivered now.
   notify::WebhookSubscriberCheck subscriber_check(
@@ -138,7 +143,9 @@ int run_serve_command(int argc, char** argv) {
     return 1;
   }
   service.set_post_observer(&fanout);
-  api::WsApi ws_api(service, hub, api::WsApiOptions{options.api, options.ws_min_subscription_ttl, options.ws_max_subscriptions});
+  api::WsApi ws_api(service, hub, identity, admission,
+                    api::WsApiOptions{options.api, options.ws_min_subscription_ttl,
+                                      options.ws_max_subscriptions});
   ws::WsOptions ws_options = options.ws;
   ws_options.buffer_budget = &buffer_budget;
   ws::WsAcceptor ws_acceptor(loops, ws_options, ws_api);
