@@ -24,29 +24,26 @@ constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
 
 }  // namespace
 
-void HttpConnection::start(net::EventLoop& loop, asio::ip::tcp::socket socket,
+void HttpConnection::start(net::EventLoop& loop, net::Stream stream,
                            net::ConnectionLimit::Slot slot, const ConnectionOptions& options,
                            Handler& handler, UpgradeHandler* upgrade) {
   std::unique_ptr<HttpConnection> self(
-      new HttpConnection(loop, std::move(socket), std::move(slot), options, handler, upgrade));
+      new HttpConnection(loop, std::move(stream), std::move(slot), options, handler, upgrade));
   // A connection that fails by an exception (a bug) is logged; its socket closes as the
   // coroutine's frame, which owns it, unwinds. The loop serves the others on.
   spawn(loop.context(), run(std::move(self)), "an HTTP connection");
 }
 
-HttpConnection::HttpConnection(net::EventLoop& loop, asio::ip::tcp::socket socket,
+HttpConnection::HttpConnection(net::EventLoop& loop, net::Stream stream,
                                net::ConnectionLimit::Slot slot, const ConnectionOptions& options,
                                Handler& handler, UpgradeHandler* upgrade)
     : loop_(loop),
-      socket_(std::move(socket)),
+      stream_(std::move(stream)),
       slot_(std::move(slot)),
       options_(options),
       handler_(handler),
       upgrade_(upgrade),
       parser_(options.limits) {
-  boost::system::error_code ignored;
-  socket_.set_option(asio::ip::tcp::no_delay(true), ignored);
-  socket_.non_blocking(true, ignored);
   loop_.attach(*this);
 }
 
@@ -147,22 +144,24 @@ asio::awaitable<void> HttpConnection::serve() {
 asio::awaitable<std::size_t> HttpConnection::read_some() {
   char* const into = in_.get() + in_end_;
   const std::size_t space = in_capacity_ - in_end_;
-  if (net::ReadReadiness::is_expected(socket_)) {
+  // The read-readiness trick holds only where reads go straight to the socket.
+  asio::ip::tcp::socket* const plain = stream_.plain_socket();
+  if (plain == nullptr || net::ReadReadiness::is_expected(*plain)) {
     boost::system::error_code ec;
-    const std::size_t n = socket_.read_some(asio::buffer(into, space), ec);
+    const std::size_t n = stream_.read_some(asio::buffer(into, space), ec);
     if (!ec) {
-      if (n < space) net::ReadReadiness::mark_drained(socket_);
+      if (n < space && plain != nullptr) net::ReadReadiness::mark_drained(*plain);
       co_return n;
     }
     if (ec != asio::error::would_block && ec != asio::error::try_again) co_return 0;
-    net::ReadReadiness::mark_drained(socket_);
+    if (plain != nullptr) net::ReadReadiness::mark_drained(*plain);
   }
   // The socket was seen empty and no edge has come since: the read is queued for epoll at once,
   // and the reactor runs it and resumes this coroutine in one slice, so a short read there is a
   // drained socket seen in the slice that marks it.
-  auto [ec, n] = co_await socket_.async_read_some(asio::buffer(into, space), kUseTuple);
+  auto [ec, n] = co_await stream_.async_read_some(asio::buffer(into, space), kUseTuple);
   if (ec) co_return 0;
-  if (n < space) net::ReadReadiness::mark_drained(socket_);
+  if (n < space && plain != nullptr) net::ReadReadiness::mark_drained(*plain);
   co_return n;
 }
 
@@ -286,10 +285,11 @@ asio::awaitable<bool> HttpConnection::flush() {
   std::size_t done = 0;
   while (done < out_.size()) {
     boost::system::error_code ec;
-    const std::size_t n = socket_.write_some(asio::buffer(out_.data() + done, out_.size() - done), ec);
+    const std::size_t n =
+        stream_.write_some(asio::buffer(out_.data() + done, out_.size() - done), ec);
     if (ec == asio::error::would_block || ec == asio::error::try_again) {
       auto [write_ec, written] = co_await asio::async_write(
-          socket_, asio::buffer(out_.data() + done, out_.size() - done), kUseTuple);
+          stream_, asio::buffer(out_.data() + done, out_.size() - done), kUseTuple);
       if (write_ec) {
         out_.clear();
         co_return false;
@@ -310,14 +310,14 @@ asio::awaitable<bool> HttpConnection::flush() {
 
 asio::awaitable<void> HttpConnection::linger() {
   boost::system::error_code ec;
-  socket_.shutdown(asio::ip::tcp::socket::shutdown_send, ec);
+  stream_.shutdown_send(ec);
   if (ec) co_return;
   phase_ = Phase::lingering;
   deadline_ = loop_.coarse_now() + kLingerTime;
   std::size_t drained = 0;
   char sink[4096];
   while (!closed_ && drained < kLingerBytes) {
-    auto [read_ec, n] = co_await socket_.async_read_some(asio::buffer(sink), kUseTuple);
+    auto [read_ec, n] = co_await stream_.async_read_some(asio::buffer(sink), kUseTuple);
     if (read_ec || n == 0) break;
     drained += n;
   }
@@ -326,7 +326,7 @@ asio::awaitable<void> HttpConnection::linger() {
 void HttpConnection::hand_over() {
   closed_ = true;  // the socket is someone else's from here
   const std::string_view leftover(in_.get() + in_begin_, in_end_ - in_begin_);
-  upgrade_->take_over(loop_, std::move(socket_), std::move(slot_), parser_.request(), leftover);
+  upgrade_->take_over(loop_, std::move(stream_), std::move(slot_), parser_.request(), leftover);
 }
 
 void HttpConnection::check_deadline(net::SteadyTime now) {
@@ -336,7 +336,7 @@ void HttpConnection::check_deadline(net::SteadyTime now) {
     // Best effort, never waits. (The Date header is the only part that changes.)
     const std::string timeout = canned_error_response(
         phase_ == Phase::reading_header ? Errc::http_request_timeout : Errc::http_request_too_slow);
-    socket_.write_some(asio::buffer(timeout), ignored);
+    stream_.write_some(asio::buffer(timeout), ignored);
   }
   close_socket();
 }
@@ -351,9 +351,7 @@ void HttpConnection::force_close() { close_socket(); }
 void HttpConnection::close_socket() noexcept {
   if (closed_) return;
   closed_ = true;
-  boost::system::error_code ignored;
-  socket_.shutdown(asio::ip::tcp::socket::shutdown_both, ignored);
-  socket_.close(ignored);
+  stream_.close();
 }
 
 }  // namespace warren::http

@@ -10,7 +10,6 @@
 #include <string>
 
 #include <boost/asio/awaitable.hpp>
-#include <boost/asio/ip/tcp.hpp>
 
 #include "http/connection_options.h"
 #include "http/handler.h"
@@ -21,17 +20,18 @@
 #include "net/connection_limit.h"
 #include "net/event_loop.h"
 #include "net/read_readiness.h"
+#include "net/stream.h"
 
 namespace warren::http {
 
 class HttpConnection final : public net::Connection {
  public:
-  // Serves `socket` on `loop` until it closes; the connection owns itself. `options`,
+  // Serves `stream` on `loop` until it closes; the connection owns itself. `options`,
   // `handler` and `upgrade` must outlive every connection (they belong to the server).
   // `upgrade` (may be null) is offered every request that asks to switch protocols.
-  static void start(net::EventLoop& loop, boost::asio::ip::tcp::socket socket,
-                    net::ConnectionLimit::Slot slot, const ConnectionOptions& options,
-                    Handler& handler, UpgradeHandler* upgrade = nullptr);
+  static void start(net::EventLoop& loop, net::Stream stream, net::ConnectionLimit::Slot slot,
+                    const ConnectionOptions& options, Handler& handler,
+                    UpgradeHandler* upgrade = nullptr);
 
   ~HttpConnection() override;
 
@@ -42,9 +42,8 @@ class HttpConnection final : public net::Connection {
  private:
   enum class Phase { idle, reading_header, reading_body, handling, writing, lingering };
 
-  HttpConnection(net::EventLoop& loop, boost::asio::ip::tcp::socket socket,
-                 net::ConnectionLimit::Slot slot, const ConnectionOptions& options,
-                 Handler& handler, UpgradeHandler* upgrade);
+  HttpConnection(net::EventLoop& loop, net::Stream stream, net::ConnectionLimit::Slot slot,
+                 const ConnectionOptions& options, Handler& handler, UpgradeHandler* upgrade);
 
   static boost::asio::awaitable<void> run(std::unique_ptr<HttpConnection> self);
   boost::asio::awaitable<void> serve();
@@ -74,11 +73,11 @@ class HttpConnection final : public net::Connection {
   void move_unfinished_request(char* to);
   bool make_room();
   void close_socket() noexcept;
-  // Gives the socket, the slot, the upgrade request and the bytes after it to upgrade_.
+  // Gives the stream, the slot, the upgrade request and the bytes after it to upgrade_.
   void hand_over();
 
   net::EventLoop& loop_;
-  boost::asio::ip::tcp::socket socket_;
+  net::Stream stream_;
   net::ConnectionLimit::Slot slot_;
   const ConnectionOptions& options_;
   Handler& handler_;

@@ -32,8 +32,8 @@ Result<boost::asio::ip::tcp::endpoint> HttpServer::listen(
         loop, limit_,
         net::ListenerCallbacks{
             [this, &loop](boost::asio::ip::tcp::socket socket, net::ConnectionLimit::Slot slot) {
-              HttpConnection::start(loop, std::move(socket), std::move(slot), options_, handler_,
-                                    upgrade_);
+              HttpConnection::start(loop, net::Stream(std::move(socket)), std::move(slot), options_,
+                                    handler_, upgrade_);
             },
             turn_away});
     if (auto opened = listener->open(bound, backlog); !opened) return opened.error();

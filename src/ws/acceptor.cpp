@@ -45,10 +45,10 @@ bool WsAcceptor::accepts(const http::Request& request) const {
   return upgrade && has_token(*upgrade, "websocket");
 }
 
-void WsAcceptor::take_over(net::EventLoop& loop, boost::asio::ip::tcp::socket socket,
+void WsAcceptor::take_over(net::EventLoop& loop, net::Stream stream,
                            net::ConnectionLimit::Slot slot, const http::Request& request,
                            std::string_view leftover) {
-  Session::start(loop, *writers_[loop.index()], std::move(socket), std::move(slot), options_,
+  Session::start(loop, *writers_[loop.index()], std::move(stream), std::move(slot), options_,
                  factory_, request, leftover);
 }
 

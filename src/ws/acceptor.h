@@ -23,7 +23,7 @@ class WsAcceptor final : public http::UpgradeHandler {
   WsAcceptor(net::LoopGroup& loops, const WsOptions& options, HandlerFactory& factory);
 
   bool accepts(const http::Request& request) const override;
-  void take_over(net::EventLoop& loop, boost::asio::ip::tcp::socket socket,
+  void take_over(net::EventLoop& loop, net::Stream stream,
                  net::ConnectionLimit::Slot slot, const http::Request& request,
                  std::string_view leftover) override;
 

@@ -2,9 +2,7 @@
 #include "ws/output_queue.h"
 
 #include <array>
-#include <cerrno>
-#include <sys/socket.h>
-#include <sys/uio.h>
+#include <span>
 
 namespace warren::ws {
 namespace {
@@ -28,8 +26,7 @@ std::string& OutputQueue::own_tail() {
   return segments_.back().bytes->mutable_bytes();
 }
 
-std::size_t OutputQueue::write_to(boost::asio::ip::tcp::socket& socket,
-                                  boost::system::error_code& ec) {
+std::size_t OutputQueue::write_to(net::Stream& stream, boost::system::error_code& ec) {
   std::size_t written = 0;
   while (size_ > 0) {
     std::array<iovec, kMaxPieces> pieces;
@@ -39,19 +36,10 @@ std::size_t OutputQueue::write_to(boost::asio::ip::tcp::socket& socket,
       const std::string_view bytes = s.bytes->view();
       pieces[count++] = iovec{const_cast<char*>(bytes.data() + s.offset), bytes.size() - s.offset};
     }
-    msghdr message{};
-    message.msg_iov = pieces.data();
-    message.msg_iovlen = count;
-    const ssize_t n = ::sendmsg(socket.native_handle(), &message, MSG_NOSIGNAL);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      if (errno != EAGAIN && errno != EWOULDBLOCK) {
-        ec.assign(errno, boost::system::system_category());
-      }
-      break;
-    }
-    consume(static_cast<std::size_t>(n));
-    written += static_cast<std::size_t>(n);
+    const std::size_t n = stream.write_gathered(std::span(pieces.data(), count), ec);
+    if (n == 0) break;  // full (or failed: ec says which)
+    consume(n);
+    written += n;
   }
   return written;
 }

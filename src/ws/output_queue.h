@@ -9,8 +9,8 @@
 #include <vector>
 
 #include <boost/asio/buffer.hpp>
-#include <boost/asio/ip/tcp.hpp>
 
+#include "net/stream.h"
 #include "ws/shared_bytes.h"
 
 namespace warren::ws {
@@ -39,9 +39,9 @@ class OutputQueue {
   std::size_t size() const noexcept { return size_; }
   bool empty() const noexcept { return size_ == 0; }
 
-  // Writes as much as `socket` (non-blocking) takes now. Returns the bytes written; `ec` is set
-  // on a hard error only (when the socket is full, empty() tells whether bytes remain).
-  std::size_t write_to(boost::asio::ip::tcp::socket& socket, boost::system::error_code& ec);
+  // Writes as much as `stream` takes now, in gathered writes. Returns the bytes written; `ec` is
+  // set on a hard error only (when the stream is full, empty() tells whether bytes remain).
+  std::size_t write_to(net::Stream& stream, boost::system::error_code& ec);
 
   // Drops everything (the socket is gone) and gives back the memory.
   void clear() noexcept;

@@ -23,12 +23,12 @@ std::atomic<std::uint64_t> next_session_id{1};
 
 }  // namespace
 
-void Session::start(net::EventLoop& loop, LoopWriter& writer, asio::ip::tcp::socket socket,
+void Session::start(net::EventLoop& loop, LoopWriter& writer, net::Stream stream,
                     net::ConnectionLimit::Slot slot, const WsOptions& options,
                     HandlerFactory& factory, const http::Request& request,
                     std::string_view leftover) {
   std::shared_ptr<Session> self(
-      new Session(loop, writer, std::move(socket), std::move(slot), options, factory));
+      new Session(loop, writer, std::move(stream), std::move(slot), options, factory));
   self->ws_.next_layer().set_keep_alive(self);
   self->ws_.next_layer().preload(leftover);
   self->request_ = std::make_unique<beast::http::request<beast::http::empty_body>>();
@@ -43,16 +43,14 @@ void Session::start(net::EventLoop& loop, LoopWriter& writer, asio::ip::tcp::soc
   self->begin();
 }
 
-Session::Session(net::EventLoop& loop, LoopWriter& writer, asio::ip::tcp::socket socket,
+Session::Session(net::EventLoop& loop, LoopWriter& writer, net::Stream stream,
                  net::ConnectionLimit::Slot slot, const WsOptions& options, HandlerFactory& factory)
     : loop_(loop),
       options_(options),
       factory_(factory),
       slot_(std::move(slot)),
-      ws_(std::move(socket), writer, options.max_send_buffer),
+      ws_(std::move(stream), writer, options.max_send_buffer),
       id_(next_session_id.fetch_add(1, std::memory_order_relaxed)) {
-  boost::system::error_code ignored;
-  ws_.next_layer().socket().set_option(asio::ip::tcp::no_delay(true), ignored);
   ws_.read_message_max(options.max_message_bytes);
   ws_.auto_fragment(false);
   websocket::permessage_deflate deflate;

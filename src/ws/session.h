@@ -66,10 +66,10 @@ struct SessionStats {
 
 class Session final : public net::Connection, public std::enable_shared_from_this<Session> {
  public:
-  // Serves `socket` (upgraded by `request`, with `leftover` bytes already read after it) on
+  // Serves `stream` (upgraded by `request`, with `leftover` bytes already read after it) on
   // `loop` until the connection ends; the session owns itself. `writer`, `options` and
   // `factory` must outlive it.
-  static void start(net::EventLoop& loop, LoopWriter& writer, boost::asio::ip::tcp::socket socket,
+  static void start(net::EventLoop& loop, LoopWriter& writer, net::Stream stream,
                     net::ConnectionLimit::Slot slot, const WsOptions& options,
                     HandlerFactory& factory, const http::Request& request,
                     std::string_view leftover);
@@ -103,7 +103,7 @@ class Session final : public net::Connection, public std::enable_shared_from_thi
   enum class Phase { handshake, open, ended };
   using Stream = boost::beast::websocket::stream<SocketLayer>;
 
-  Session(net::EventLoop& loop, LoopWriter& writer, boost::asio::ip::tcp::socket socket,
+  Session(net::EventLoop& loop, LoopWriter& writer, net::Stream stream,
           net::ConnectionLimit::Slot slot, const WsOptions& options, HandlerFactory& factory);
 
   // The opening handshake, then read_next().

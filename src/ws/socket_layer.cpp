@@ -7,14 +7,11 @@ namespace warren::ws {
 
 namespace asio = boost::asio;
 
-SocketLayer::SocketLayer(asio::ip::tcp::socket socket, LoopWriter& writer, std::size_t max_buffered)
-    : socket_(std::move(socket)),
+SocketLayer::SocketLayer(net::Stream stream, LoopWriter& writer, std::size_t max_buffered)
+    : stream_(std::move(stream)),
       writer_(writer),
       max_buffered_(max_buffered),
-      last_progress_(std::chrono::steady_clock::now()) {
-  boost::system::error_code ignored;
-  socket_.non_blocking(true, ignored);
-}
+      last_progress_(std::chrono::steady_clock::now()) {}
 
 SocketLayer::~SocketLayer() {
   close();
@@ -35,7 +32,7 @@ void SocketLayer::schedule_flush(bool urgent) {
 void SocketLayer::flush() {
   if (closed_ || failed_) return;
   error_code ec;
-  const std::size_t written = out_.write_to(socket_, ec);
+  const std::size_t written = out_.write_to(stream_, ec);
   if (ec) {
     fail(ec);
     return;
@@ -52,8 +49,7 @@ void SocketLayer::flush() {
 void SocketLayer::wait_writable() {
   if (waiting_writable_) return;
   waiting_writable_ = true;
-  socket_.async_wait(asio::ip::tcp::socket::wait_write,
-                     [this, keep = owner_.lock()](const error_code& ec) {
+  stream_.async_wait_writable([this, keep = owner_.lock()](const error_code& ec) {
                        waiting_writable_ = false;
                        if (closed_) return;
                        if (ec) {
@@ -66,7 +62,7 @@ void SocketLayer::wait_writable() {
 
 void SocketLayer::release_blocked_write() {
   if (!blocked_write_ || out_.size() > max_buffered_) return;
-  blocked_write_.post(socket_.get_executor(), error_code(), blocked_bytes_);
+  blocked_write_.post(stream_.get_executor(), error_code(), blocked_bytes_);
 }
 
 void SocketLayer::fail(const error_code& ec) noexcept {
@@ -74,35 +70,32 @@ void SocketLayer::fail(const error_code& ec) noexcept {
   failed_ = true;
   failure_ = ec;
   out_.clear();
-  if (blocked_write_) blocked_write_.post(socket_.get_executor(), ec, 0);
+  if (blocked_write_) blocked_write_.post(stream_.get_executor(), ec, 0);
   if (teardown_) finish_teardown();
   // Wake a pending read: the peer is gone.
-  error_code ignored;
-  socket_.shutdown(asio::ip::tcp::socket::shutdown_both, ignored);
+  stream_.shutdown_both();
 }
 
 void SocketLayer::finish_teardown() {
   if (!teardown_) return;
   error_code ec = failure_;
-  if (!failed_) socket_.shutdown(asio::ip::tcp::socket::shutdown_send, ec);
-  teardown_.post(socket_.get_executor(), ec);
+  if (!failed_) stream_.shutdown_send(ec);
+  teardown_.post(stream_.get_executor(), ec);
 }
 
 void SocketLayer::close() noexcept {
   if (closed_) return;
-  if (!failed_ && !out_.empty() && socket_.is_open()) {
+  if (!failed_ && !out_.empty() && stream_.is_open()) {
     error_code ignored;
-    out_.write_to(socket_, ignored);  // a last reply or close frame, if the socket takes it
+    out_.write_to(stream_, ignored);  // a last reply or close frame, if the socket takes it
   }
   closed_ = true;
   unlink();
   out_.clear();
   const error_code aborted = asio::error::operation_aborted;
-  if (blocked_write_) blocked_write_.post(socket_.get_executor(), aborted, 0);
-  if (teardown_) teardown_.post(socket_.get_executor(), aborted);
-  error_code ignored;
-  socket_.shutdown(asio::ip::tcp::socket::shutdown_both, ignored);
-  socket_.close(ignored);
+  if (blocked_write_) blocked_write_.post(stream_.get_executor(), aborted, 0);
+  if (teardown_) teardown_.post(stream_.get_executor(), aborted);
+  stream_.close();
 }
 
 void teardown(boost::beast::role_type, SocketLayer& layer, boost::system::error_code& ec) {

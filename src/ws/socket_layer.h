@@ -1,9 +1,10 @@
 // SocketLayer: the stream under Beast's websocket::stream (its "next layer"). Reads come from
-// the TCP socket, after any bytes the HTTP layer had already read past the upgrade request.
-// Writes never go to the socket directly: every frame, whether Beast serialised it (replies,
-// pong, close) or the push hub shares it between subscribers, is queued in one OutputQueue and
-// written by the loop's LoopWriter, one gathered write per flush. Frames are always queued
-// whole and in order, so Beast's frames and push frames never interleave byte-wise.
+// the connection's net::Stream, after any bytes the HTTP layer had already read past the
+// upgrade request. Writes never go to the stream directly: every frame, whether Beast
+// serialised it (replies, pong, close) or the push hub shares it between subscribers, is
+// queued in one OutputQueue and written by the loop's LoopWriter, one gathered write per
+// flush. Frames are always queued whole and in order, so Beast's frames and push frames never
+// interleave byte-wise.
 //
 // Backpressure: a Beast write is queued at once, but completes only once the queue is back
 // under `max_buffered` bytes; so a peer that does not read stops its own requests being read.
@@ -24,6 +25,7 @@
 #include <boost/beast/core/role.hpp>
 #include <boost/intrusive/list_hook.hpp>
 
+#include "net/stream.h"
 #include "ws/output_queue.h"
 
 namespace warren::ws {
@@ -69,12 +71,12 @@ class PendingHandler {
 class SocketLayer : public boost::intrusive::list_base_hook<
                         boost::intrusive::link_mode<boost::intrusive::auto_unlink>> {
  public:
-  using executor_type = boost::asio::ip::tcp::socket::executor_type;
+  using executor_type = net::Stream::executor_type;
   using error_code = boost::system::error_code;
 
   // `writer` must outlive the layer. `keep_alive` is held by every wait the layer starts on
   // its own (the owning session), so the layer outlives them.
-  SocketLayer(boost::asio::ip::tcp::socket socket, LoopWriter& writer, std::size_t max_buffered);
+  SocketLayer(net::Stream stream, LoopWriter& writer, std::size_t max_buffered);
   SocketLayer(const SocketLayer&) = delete;
   SocketLayer& operator=(const SocketLayer&) = delete;
   ~SocketLayer();
@@ -84,13 +86,12 @@ class SocketLayer : public boost::intrusive::list_base_hook<
   // Bytes the HTTP layer read after the upgrade request: served first by reads.
   void preload(std::string_view bytes) { preread_.assign(bytes.data(), bytes.size()); }
 
-  executor_type get_executor() noexcept { return socket_.get_executor(); }
-  boost::asio::ip::tcp::socket& socket() noexcept { return socket_; }
+  executor_type get_executor() noexcept { return stream_.get_executor(); }
 
   template <class MutableBufferSequence, class Token>
   auto async_read_some(const MutableBufferSequence& buffers, Token&& token) {
     if (preread_pos_ >= preread_.size()) {
-      return socket_.async_read_some(buffers, std::forward<Token>(token));
+      return stream_.async_read_some(buffers, std::forward<Token>(token));
     }
     return boost::asio::async_initiate<Token, void(error_code, std::size_t)>(
         [this](auto handler, const MutableBufferSequence& target) {
@@ -102,7 +103,7 @@ class SocketLayer : public boost::intrusive::list_base_hook<
             std::string().swap(preread_);
             preread_pos_ = 0;
           }
-          boost::asio::post(socket_.get_executor(),
+          boost::asio::post(stream_.get_executor(),
                             boost::asio::append(std::move(handler), error_code(), n));
         },
         token, buffers);
@@ -113,7 +114,7 @@ class SocketLayer : public boost::intrusive::list_base_hook<
     return boost::asio::async_initiate<Token, void(error_code, std::size_t)>(
         [this](auto handler, const ConstBufferSequence& source) {
           if (failed_) {
-            boost::asio::post(socket_.get_executor(),
+            boost::asio::post(stream_.get_executor(),
                               boost::asio::append(std::move(handler),
                                                   error_code(boost::asio::error::broken_pipe), 0));
             return;
@@ -121,7 +122,7 @@ class SocketLayer : public boost::intrusive::list_base_hook<
           const std::size_t n = out_.append_copy(source);
           schedule_flush(true);
           if (out_.size() <= max_buffered_) {
-            boost::asio::post(socket_.get_executor(),
+            boost::asio::post(stream_.get_executor(),
                               boost::asio::append(std::move(handler), error_code(), n));
           } else {
             blocked_write_ = PendingHandler<error_code, std::size_t>(std::move(handler));
@@ -172,7 +173,7 @@ class SocketLayer : public boost::intrusive::list_base_hook<
   void release_blocked_write();
   void finish_teardown();
 
-  boost::asio::ip::tcp::socket socket_;
+  net::Stream stream_;
   LoopWriter& writer_;
   std::size_t max_buffered_;
   std::weak_ptr<void> owner_;

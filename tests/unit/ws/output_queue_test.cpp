@@ -8,26 +8,28 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <gtest/gtest.h>
 
+#include "net/stream.h"
+
 namespace warren::ws {
 namespace {
 
 namespace asio = boost::asio;
 using tcp = asio::ip::tcp;
 
-// A connected loopback pair: `writer` (non-blocking, small send buffer) and `reader`.
+// A connected loopback pair: `writer` (a net::Stream with a small send buffer) and `reader`.
 struct Pair {
   asio::io_context context;
-  tcp::socket writer{context};
   tcp::socket reader{context};
+  net::Stream writer{connected_socket()};
 
-  Pair() {
+  tcp::socket connected_socket() {
+    tcp::socket socket(context);
     tcp::acceptor acceptor(context, tcp::endpoint(asio::ip::address_v4::loopback(), 0));
-    writer.connect(acceptor.local_endpoint());
+    socket.connect(acceptor.local_endpoint());
     acceptor.accept(reader);
-    writer.non_blocking(true);
-    writer.set_option(asio::socket_base::send_buffer_size(16384));
-    writer.set_option(tcp::no_delay(true));
+    socket.set_option(asio::socket_base::send_buffer_size(16384));
     reader.set_option(asio::socket_base::receive_buffer_size(16384));
+    return socket;
   }
 
   std::string read_all(std::size_t size) {

@@ -1,0 +1,112 @@
+// Stream: one accepted connection's byte stream, whatever carries it. Every protocol above
+// (HTTP connections, WebSocket sessions, their canned answers) reads and writes through a
+// Stream, never a socket: so a stream that encrypts (TLS, the security issue) changes nothing
+// above it. Today every stream is plain TCP; the operations are inline and cost what the
+// socket's own do.
+//
+// The contract of each operation is the socket's (Asio's AsyncReadStream and AsyncWriteStream
+// for the asynchronous ones); the synchronous ones never wait (the stream is non-blocking).
+// Loop thread only.
+#pragma once
+
+#include <sys/socket.h>
+#include <sys/uio.h>
+
+#include <cerrno>
+#include <cstddef>
+#include <span>
+#include <utility>
+
+#include <boost/asio/ip/tcp.hpp>
+
+namespace warren::net {
+
+class Stream {
+ public:
+  using executor_type = boost::asio::ip::tcp::socket::executor_type;
+  using error_code = boost::system::error_code;
+
+  // A plain TCP stream over an accepted socket: made non-blocking, with Nagle off (requests and
+  // answers are written whole).
+  explicit Stream(boost::asio::ip::tcp::socket socket) : socket_(std::move(socket)) {
+    error_code ignored;
+    socket_.set_option(boost::asio::ip::tcp::no_delay(true), ignored);
+    socket_.non_blocking(true, ignored);
+  }
+  Stream(Stream&&) noexcept = default;
+  Stream& operator=(Stream&&) noexcept = default;
+
+  executor_type get_executor() noexcept { return socket_.get_executor(); }
+  bool is_open() const noexcept { return socket_.is_open(); }
+
+  // The bytes available now, without waiting: would_block (or try_again) when there are none;
+  // 0 bytes with no error never happens for a non-empty buffer (end of stream is an error).
+  template <class MutableBuffers>
+  std::size_t read_some(const MutableBuffers& buffers, error_code& ec) {
+    return socket_.read_some(buffers, ec);
+  }
+  template <class MutableBuffers, class Token>
+  auto async_read_some(const MutableBuffers& buffers, Token&& token) {
+    return socket_.async_read_some(buffers, std::forward<Token>(token));
+  }
+
+  // Writes what the stream takes now, without waiting (would_block when it takes nothing).
+  template <class ConstBuffers>
+  std::size_t write_some(const ConstBuffers& buffers, error_code& ec) {
+    return socket_.write_some(buffers, ec);
+  }
+  template <class ConstBuffers, class Token>
+  auto async_write_some(const ConstBuffers& buffers, Token&& token) {
+    return socket_.async_write_some(buffers, std::forward<Token>(token));
+  }
+  // Writes `pieces` in order with one system call, as much as the stream takes now, without
+  // waiting. Returns the bytes written; `ec` is set on a hard error only (a full stream is not
+  // one: 0 bytes, no error).
+  std::size_t write_gathered(std::span<iovec> pieces, error_code& ec) noexcept {
+    msghdr message{};
+    message.msg_iov = pieces.data();
+    message.msg_iovlen = pieces.size();
+    for (;;) {
+      const ssize_t n = ::sendmsg(socket_.native_handle(), &message, MSG_NOSIGNAL);
+      if (n >= 0) return static_cast<std::size_t>(n);
+      if (errno == EINTR) continue;
+      if (errno != EAGAIN && errno != EWOULDBLOCK) {
+        ec.assign(errno, boost::system::system_category());
+      }
+      return 0;
+    }
+  }
+  // Completes when the stream can take more bytes.
+  template <class Token>
+  auto async_wait_writable(Token&& token) {
+    return socket_.async_wait(boost::asio::ip::tcp::socket::wait_write,
+                              std::forward<Token>(token));
+  }
+
+  // Ends the sending direction (the peer reads an end of stream after what was written).
+  void shutdown_send(error_code& ec) noexcept {
+    socket_.shutdown(boost::asio::ip::tcp::socket::shutdown_send, ec);
+  }
+  // Ends both directions and closes: pending operations complete with operation_aborted.
+  void close() noexcept {
+    error_code ignored;
+    socket_.shutdown(boost::asio::ip::tcp::socket::shutdown_both, ignored);
+    socket_.close(ignored);
+  }
+  // Wakes a pending read with an end of stream, without closing (a failed writer tells the
+  // reading side the peer is gone).
+  void shutdown_both() noexcept {
+    error_code ignored;
+    socket_.shutdown(boost::asio::ip::tcp::socket::shutdown_both, ignored);
+  }
+
+  // The TCP socket of a stream whose reads go straight to it (a plain stream), for
+  // net/read_readiness.h's trick; nullptr for a stream that buffers bytes of its own (TLS),
+  // whose socket must never be marked drained.
+  boost::asio::ip::tcp::socket* plain_socket() noexcept { return &socket_; }
+
+ private:
+  boost::asio::ip::tcp::socket socket_;
+};
+
+}  // namespace warren::net
