@@ -58,15 +58,14 @@ Result<std::vector<engine::MessageInput>> decode_post_document(std::string_view 
   return decode_messages(*messages, plan);
 }
 
-Result<ClaimOptions> decode_claim_options(json::Element document, const engine::Limits& limits) {
+Result<engine::ClaimOptions> decode_claim_options(json::Element document) {
   if (!document.is_object()) return make_error(Errc::body_wrong_type);
   const auto object = json::object_of(document);
   auto ttl = int_field(object, "ttl");
   if (!ttl) return ttl.error();
   auto grace = int_field(object, "grace");
   if (!grace) return grace.error();
-  return ClaimOptions{ttl->value_or(limits.default_claim_ttl),
-                      grace->value_or(limits.default_claim_grace)};
+  return engine::ClaimOptions{*ttl, *grace};
 }
 
 Result<SubscriptionFields> decode_subscription(json::Element document, bool for_create) {

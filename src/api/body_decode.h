@@ -25,13 +25,8 @@ Result<std::vector<engine::MessageInput>> decode_messages(engine::json::Element 
 Result<std::vector<engine::MessageInput>> decode_post_document(std::string_view body,
                                                                const engine::PostPlan& plan);
 
-// Claim options {"ttl": int, "grace": int} with defaults for absent fields.
-struct ClaimOptions {
-  std::int64_t ttl = 0;
-  std::int64_t grace = 0;
-};
-Result<ClaimOptions> decode_claim_options(engine::json::Element document,
-                                          const engine::Limits& limits);
+// Claim options {"ttl": int, "grace": int}; absent fields stay absent (the engine's defaults).
+Result<engine::ClaimOptions> decode_claim_options(engine::json::Element document);
 
 // Subscription fields as Zaqar's subscription_patching checks them (subscriber scheme aside,
 // which the engine checks). `for_create` requires "subscriber".

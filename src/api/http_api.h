@@ -106,8 +106,6 @@ class HttpApi final : public http::Handler {
   boost::asio::awaitable<void> post_share(HttpCall& call);
   // Messages (http_messages.cpp)
   boost::asio::awaitable<void> post_messages(HttpCall& call);
-  boost::asio::awaitable<void> post_messages_v1_1(HttpCall& call,
-                                                  std::optional<std::size_t> length);
   // 201 {"resources":[hrefs]} with Location <path>?ids=...
   void write_posted(HttpCall& call, const std::vector<store::ShortId>& ids);
   boost::asio::awaitable<void> get_messages(HttpCall& call);

@@ -11,15 +11,12 @@ boost::asio::awaitable<void> HttpApi::post_claim(HttpCall& call) {
   auto limit = call.query.get_int("limit");
   if (!limit) co_return write_error(call, limit.error());
   request.limit = *limit;
-  request.ttl = service_.limits().default_claim_ttl;
-  request.grace = service_.limits().default_claim_grace;
   auto document = optional_json_body(call);
   if (!document) co_return write_error(call, document.error());
   if (*document) {
-    auto options = decode_claim_options((*document)->root(), service_.limits());
+    auto options = decode_claim_options((*document)->root());
     if (!options) co_return write_error(call, options.error());
-    request.ttl = options->ttl;
-    request.grace = options->grace;
+    request.options = *options;
   }
   auto claim = co_await service_.create_claim(call.scope, call.queue, request);
   if (!claim) co_return write_error(call, claim.error());
@@ -62,10 +59,9 @@ boost::asio::awaitable<void> HttpApi::get_claim(HttpCall& call) {
 boost::asio::awaitable<void> HttpApi::patch_claim(HttpCall& call) {
   auto document = required_json_body(call);
   if (!document) co_return write_error(call, document.error());
-  auto options = decode_claim_options(document->root(), service_.limits());
+  auto options = decode_claim_options(document->root());
   if (!options) co_return write_error(call, options.error());
-  auto updated = co_await service_.update_claim(call.scope, call.queue, call.params[1],
-                                                options->ttl, options->grace);
+  auto updated = co_await service_.update_claim(call.scope, call.queue, call.params[1], *options);
   if (!updated) co_return write_error(call, updated.error());
   write_empty(call.response, 204);
 }

@@ -28,37 +28,12 @@ boost::asio::awaitable<void> HttpApi::post_messages(HttpCall& call) {
   } else if (!request.body.empty()) {
     length = request.body.size();  // chunked: the decoded size counts
   }
-  if (call.v1_1()) {
-    co_await post_messages_v1_1(call, length);
-    co_return;
-  }
-  auto plan = co_await service_.plan_post(call.scope, call.queue, length);
-  if (!plan) co_return write_error(call, plan.error());
-  if (!length) co_return write_error(call, make_error(Errc::body_missing));
-  auto messages = decode_post_document(request.body, *plan);
-  if (!messages) co_return write_error(call, messages.error());
-  auto ids = co_await service_.post_messages(call.scope, call.queue, std::move(*messages), *plan);
-  if (!ids) co_return write_error(call, ids.error());
-  write_posted(call, *ids);
-}
-
-// Zaqar v1.1 checks the size against the configured limit only, decodes before it creates the
-// queue, and knows neither delays nor the queue's default TTL.
-boost::asio::awaitable<void> HttpApi::post_messages_v1_1(HttpCall& call,
-                                                         std::optional<std::size_t> length) {
-  if (length) {
-    if (auto size = service_.check_message_post_size(*length); !size) {
-      co_return write_error(call, size.error());
-    }
-  } else {
-    co_return write_error(call, make_error(Errc::body_missing));
-  }
-  engine::PostPlan plan;
-  plan.default_ttl = service_.limits().default_message_ttl;
-  auto messages = decode_post_document(call.request.body, plan);
-  if (!messages) co_return write_error(call, messages.error());
-  if (messages->empty()) co_return write_error(call, make_error(Errc::messages_empty));
-  auto ids = co_await service_.post_messages(call.scope, call.queue, std::move(*messages), plan);
+  // Zaqar v1.1 knows neither delays nor the queue's own size limit and default TTL.
+  const engine::PostRules rules{.queue_policy = !call.v1_1(), .delays = !call.v1_1()};
+  const engine::QueueService::PostDecoder decode = [&request](const engine::PostPlan& plan) {
+    return decode_post_document(request.body, plan);
+  };
+  auto ids = co_await service_.post(call.scope, call.queue, length, rules, decode);
   if (!ids) co_return write_error(call, ids.error());
   write_posted(call, *ids);
 }

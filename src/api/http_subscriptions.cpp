@@ -5,6 +5,21 @@
 #include "api/http_support.h"
 
 namespace warren::api {
+namespace {
+
+// The subscription a POST asks for ("subscriber" required).
+Result<engine::SubscriptionCreateRequest> subscription_request(engine::json::Element document) {
+  auto fields = decode_subscription(document, true);
+  if (!fields) return fields.error();
+  engine::SubscriptionCreateRequest request;
+  request.subscriber = fields->subscriber.value_or("");
+  if (request.subscriber.empty()) return make_error(Errc::subscription_param_missing, "subscriber");
+  request.ttl = fields->ttl;
+  if (fields->options) request.options = *fields->options;
+  return request;
+}
+
+}  // namespace
 
 boost::asio::awaitable<void> HttpApi::list_subscriptions(HttpCall& call) {
   auto limit = call.query.get_int("limit");
@@ -33,19 +48,10 @@ boost::asio::awaitable<void> HttpApi::list_subscriptions(HttpCall& call) {
 boost::asio::awaitable<void> HttpApi::post_subscription(HttpCall& call) {
   auto document = optional_json_body(call);
   if (!document) co_return write_error(call, document.error());
-  // Zaqar creates the queue before it looks at the request.
-  auto queue_created = co_await service_.create_queue(call.scope, call.queue, "");
-  if (!queue_created) co_return write_error(call, queue_created.error());
   auto empty = engine::json::parse_document("{}");
-  auto fields = decode_subscription(*document ? (*document)->root() : empty->root(), true);
-  if (!fields) co_return write_error(call, fields.error());
-  engine::SubscriptionCreateRequest request;
-  request.subscriber = fields->subscriber.value_or("");
-  if (request.subscriber.empty()) {
-    co_return write_error(call, make_error(Errc::subscription_param_missing, "subscriber"));
-  }
-  request.ttl = fields->ttl;
-  if (fields->options) request.options = *fields->options;
+  // A refused request is still handed on: the engine creates the queue first, as Zaqar does.
+  const Result<engine::SubscriptionCreateRequest> request =
+      subscription_request(*document ? (*document)->root() : empty->root());
   auto created = co_await service_.create_subscription(call.scope, call.queue, request);
   if (!created) {
     if (created.error().code == Errc::subscription_conflict) {

@@ -76,7 +76,7 @@ boost::asio::awaitable<void> HttpApi::get_health(HttpCall& call) {
     auto posted = co_await service_.post_messages(scope, queue, std::move(inputs), plan);
     report("post_messages", posted.has_value(), start);
     start = Clock::now();
-    auto claimed = co_await service_.create_claim(scope, queue, engine::ClaimCreateRequest{1, 60, 60});
+    auto claimed = co_await service_.create_claim(scope, queue, engine::ClaimCreateRequest{1, {60, 60}});
     report("claim_messages", claimed.has_value(), start);
     start = Clock::now();
     auto listed = co_await service_.list_messages(scope, queue, engine::MessageListRequest{{}, 10, true, true, true});

@@ -228,25 +228,27 @@ boost::asio::awaitable<void> WsConnection::dispatch(std::string_view payload, Ws
   co_await (this->*(rule->run))(call);
 }
 
-bool WsConnection::check_client_id(WsCall& call) {
+Result<void> WsConnection::take_client_id(WsCall& call) {
   const ApiOptions& rules = api_.options().api;
   if (!rules.client_id_uuid_safe) {
     if (call.client.size() < rules.min_client_id_length ||
         call.client.size() > rules.max_client_id_length) {
-      ws_reply_exception(call, make_error(Errc::client_id_length, rules.min_client_id_length,
-                                          rules.max_client_id_length));
-      return false;
+      return make_error(Errc::client_id_length, rules.min_client_id_length,
+                        rules.max_client_id_length);
     }
-    return true;
+    return {};
   }
   const auto uuid = canonical_uuid(call.client);
-  if (!uuid) {
-    ws_reply_exception(call, make_error(Errc::client_id_malformed));
-    return false;
-  }
+  if (!uuid) return make_error(Errc::client_id_malformed);
   call.client_uuid = *uuid;
   call.scope.client = call.client_uuid.view();
-  return true;
+  return {};
+}
+
+bool WsConnection::check_client_id(WsCall& call) {
+  auto taken = take_client_id(call);
+  if (!taken) ws_reply_exception(call, taken.error());
+  return taken.has_value();
 }
 
 }  // namespace warren::api

@@ -105,6 +105,10 @@ class WsConnection final : public ws::SessionHandler, public notify::Subscriber 
  private:
   // Decodes the frame and runs its action; the reply goes to call.out.
   boost::asio::awaitable<void> dispatch(std::string_view payload, WsCall& call);
+  // Checks the frame's Client-ID by the configured rules; where UUIDs are required, puts its
+  // canonical form in call.scope.client.
+  Result<void> take_client_id(WsCall& call);
+  // take_client_id, replying the error: false when it refused.
   bool check_client_id(WsCall& call);
   // This socket's live subscription with this id, or nullptr.
   SocketSubscription* find_socket_subscription(std::string_view id, store::TimeMs now);

@@ -7,7 +7,6 @@ namespace warren::api {
 using boost::asio::awaitable;
 
 awaitable<void> WsConnection::claim_create(WsCall& call) {
-  const engine::Limits& limits = service_.limits();
   engine::ClaimCreateRequest request;
   auto limit = int_field(call.body, "limit");
   if (!limit) co_return ws_reply_exception(call, limit.error());
@@ -16,8 +15,7 @@ awaitable<void> WsConnection::claim_create(WsCall& call) {
   auto grace = int_field(call.body, "grace");
   if (!grace) co_return ws_reply_exception(call, grace.error());
   request.limit = *limit;
-  request.ttl = ttl->value_or(limits.default_claim_ttl);
-  request.grace = grace->value_or(limits.default_claim_grace);
+  request.options = engine::ClaimOptions{*ttl, *grace};
   auto claimed = co_await service_.create_claim(call.scope, call.queue, request);
   if (!claimed) co_return ws_reply_exception(call, claimed.error());
   if (claimed->claim_id.empty()) co_return ws_reply(call, 204, R"({"claim_id":null})");
@@ -56,14 +54,12 @@ awaitable<void> WsConnection::claim_get(WsCall& call) {
 
 awaitable<void> WsConnection::claim_update(WsCall& call) {
   const std::string_view claim_id = *string_field(call.body, "claim_id");
-  const engine::Limits& limits = service_.limits();
   auto ttl = int_field(call.body, "ttl");
   if (!ttl) co_return ws_reply_exception(call, ttl.error());
   auto grace = int_field(call.body, "grace");
   if (!grace) co_return ws_reply_exception(call, grace.error());
   auto updated = co_await service_.update_claim(call.scope, call.queue, claim_id,
-                                                ttl->value_or(limits.default_claim_ttl),
-                                                grace->value_or(limits.default_claim_grace));
+                                                engine::ClaimOptions{*ttl, *grace});
   if (!updated) {
     const std::string text = fmt::format("Claim {} does not exist.", claim_id);
     const bool missing = updated.error().code == Errc::claim_not_found;

@@ -95,13 +95,18 @@ awaitable<void> WsConnection::message_post(WsCall& call) {
   const json::Element messages = *field(call.body, "messages");
   // Zaqar checks the size of the messages it was given; the JSON text stands for Python's repr.
   const std::size_t size = simdjson::minify(messages).size();
-  auto plan = co_await service_.plan_post(call.scope, call.queue, size);
-  if (!plan) co_return ws_reply_exception(call, plan.error());
-  plan->default_delay.reset();  // the WebSocket API ignores delays (queue's and message's)
-  auto decoded = decode_messages(messages, *plan);
-  if (!decoded) co_return ws_reply_exception(call, decoded.error());
-  if (!check_client_id(call)) co_return;
-  auto ids = co_await service_.post_messages(call.scope, call.queue, std::move(*decoded), *plan);
+  // The WebSocket API ignores delays (the queue's and the messages'). The Client-ID is checked
+  // after the messages, in Zaqar's order; the canonical form it leaves in call.scope reaches
+  // the store, which reads the scope after decoding.
+  const engine::PostRules rules{.queue_policy = true, .delays = false};
+  const engine::QueueService::PostDecoder decode =
+      [this, &call](const engine::PostPlan& plan) -> Result<std::vector<engine::MessageInput>> {
+    auto decoded = decode_messages(*field(call.body, "messages"), plan);
+    if (!decoded) return decoded.error();
+    if (auto client = take_client_id(call); !client) return client.error();
+    return decoded;
+  };
+  auto ids = co_await service_.post(call.scope, call.queue, size, rules, decode);
   if (!ids) co_return ws_reply_exception(call, ids.error());
   std::string body;
   JsonWriter out(body);

@@ -75,7 +75,7 @@ awaitable<void> WsConnection::queue_get(WsCall& call) {
 
 awaitable<void> WsConnection::queue_get_stats(WsCall& call) {
   const std::string text = fmt::format("Cannot retrieve queue {} stats.", call.queue);
-  auto exists = co_await queue_exists(service_, call.scope, call.queue);
+  auto exists = co_await service_.queue_exists(call.scope, call.queue);
   if (!exists) co_return ws_reply_exception(call, exists.error(), text);
   if (!*exists) {
     co_return ws_reply(call, 404, R"({"messages":{"claimed":0,"free":0,"total":0}})");

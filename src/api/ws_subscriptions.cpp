@@ -89,8 +89,6 @@ awaitable<void> WsConnection::subscription_create(WsCall& call) {
     request.subscriber = std::string(subscriber);
     request.ttl = fields->ttl;
     if (fields->options) request.options = *fields->options;
-    auto queue = co_await service_.create_queue(call.scope, call.queue, "");
-    if (!queue) co_return ws_reply_exception(call, queue.error());
     auto created = co_await service_.create_subscription(call.scope, call.queue, request);
     if (!created) {
       if (created.error().code == Errc::subscription_conflict) {

@@ -104,12 +104,4 @@ void write_ws_message(JsonWriter& json, const store::Message& message, store::Ti
       .end_object();
 }
 
-store::Async<bool> queue_exists(engine::QueueService& service, const engine::Scope& scope,
-                                std::string_view queue) {
-  auto metadata =
-      co_await service.store().get_queue_metadata(store::QueueRef{scope.project, queue});
-  if (!metadata) co_return metadata.error();
-  co_return metadata->has_value();
-}
-
 }  // namespace warren::api

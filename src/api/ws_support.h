@@ -37,9 +37,4 @@ std::optional<bool> bool_field(simdjson::dom::object body, std::string_view name
 void write_ws_message(JsonWriter& json, const store::Message& message, store::TimeMs now,
                       std::string_view claim_id);
 
-// Whether the queue exists (the engine's metadata read answers a missing queue with defaults,
-// so this asks the store). Errors: storage.
-store::Async<bool> queue_exists(engine::QueueService& service, const engine::Scope& scope,
-                                std::string_view queue);
-
 }  // namespace warren::api

@@ -136,6 +136,12 @@ Async<void> QueueService::delete_queue(const Scope& scope, std::string_view queu
   co_return co_await store_.delete_queue(ref(scope, queue));
 }
 
+Async<bool> QueueService::queue_exists(const Scope& scope, std::string_view queue) {
+  auto metadata = co_await store_.get_queue_metadata(ref(scope, queue));
+  if (!metadata) co_return metadata.error();
+  co_return metadata->has_value();
+}
+
 Async<QueueListResult> QueueService::list_queues(const Scope& scope,
                                                  const QueueListRequest& request) {
   const std::int64_t limit = request.limit.value_or(kDefaultPageSize);
@@ -233,6 +239,27 @@ Async<PostPlan> QueueService::plan_post(const Scope& scope, std::string_view que
   plan.default_ttl = policy.default_ttl > 0 ? policy.default_ttl : limits_.default_message_ttl;
   if (policy.delay_queue()) plan.default_delay = policy.default_delay;
   co_return plan;
+}
+
+Async<std::vector<store::ShortId>> QueueService::post(const Scope& scope, std::string_view queue,
+                                                    std::optional<std::size_t> size,
+                                                    PostRules rules, const PostDecoder& decode) {
+  PostPlan plan;
+  if (rules.queue_policy) {
+    auto planned = co_await plan_post(scope, queue, size);
+    if (!planned) co_return planned.error();
+    plan = *planned;
+  } else {
+    if (size) {
+      if (auto valid = check_message_post_size(*size); !valid) co_return valid.error();
+    }
+    plan.default_ttl = limits_.default_message_ttl;
+  }
+  if (!size) co_return make_error(Errc::body_missing);
+  if (!rules.delays) plan.default_delay.reset();
+  auto messages = decode(plan);
+  if (!messages) co_return messages.error();
+  co_return co_await post_messages(scope, queue, std::move(*messages), plan);
 }
 
 Async<std::vector<store::ShortId>> QueueService::post_messages(const Scope& scope,
@@ -334,22 +361,24 @@ Async<std::vector<store::Message>> QueueService::pop_messages(const Scope& scope
 
 Async<store::ClaimResult> QueueService::create_claim(const Scope& scope, std::string_view queue,
                                                      const ClaimCreateRequest& request) {
-  if (request.ttl < kMinClaimTtl || request.ttl > limits_.max_claim_ttl) {
+  const std::int64_t ttl = request.options.ttl.value_or(limits_.default_claim_ttl);
+  const std::int64_t grace = request.options.grace.value_or(limits_.default_claim_grace);
+  if (ttl < kMinClaimTtl || ttl > limits_.max_claim_ttl) {
     co_return make_error(Errc::claim_ttl_range, limits_.max_claim_ttl, kMinClaimTtl);
   }
   const std::int64_t limit = request.limit.value_or(kDefaultClaimLimit);
   if (limit < 1 || limit > limits_.max_messages_per_claim_or_pop) {
     co_return make_error(Errc::limit_range, limits_.max_messages_per_claim_or_pop);
   }
-  if (request.grace < kMinClaimGrace || request.grace > limits_.max_claim_grace) {
+  if (grace < kMinClaimGrace || grace > limits_.max_claim_grace) {
     co_return make_error(Errc::claim_grace_range, limits_.max_claim_grace, kMinClaimGrace);
   }
   auto policy = co_await policy_of(ref(scope, queue));
   if (!policy) co_return policy.error();
   store::ClaimParams params;
   params.limit = static_cast<int>(limit);
-  params.ttl_s = request.ttl;
-  params.grace_s = request.grace;
+  params.ttl_s = ttl;
+  params.grace_s = grace;
   params.dead_letter = std::move(policy->dead_letter);
   co_return co_await store_.create_claim(ref(scope, queue), params, now());
 }
@@ -360,8 +389,10 @@ Async<store::ClaimInfo> QueueService::get_claim(const Scope& scope, std::string_
 }
 
 Async<void> QueueService::update_claim(const Scope& scope, std::string_view queue,
-                                       std::string_view claim_id, std::int64_t ttl,
-                                       std::int64_t grace) {
+                                       std::string_view claim_id,
+                                       const ClaimOptions& options) {
+  const std::int64_t ttl = options.ttl.value_or(limits_.default_claim_ttl);
+  const std::int64_t grace = options.grace.value_or(limits_.default_claim_grace);
   if (ttl < kMinClaimTtl || ttl > limits_.max_claim_ttl) {
     co_return make_error(Errc::claim_ttl_range, limits_.max_claim_ttl, kMinClaimTtl);
   }
@@ -391,7 +422,11 @@ Result<void> QueueService::check_subscriber(std::string_view subscriber) const {
 }
 
 Async<store::SubscriptionCreated> QueueService::create_subscription(
-    const Scope& scope, std::string_view queue, const SubscriptionCreateRequest& request) {
+    const Scope& scope, std::string_view queue, const Result<SubscriptionCreateRequest>& decoded) {
+  auto created = co_await create_queue(scope, queue, "");
+  if (!created) co_return created.error();
+  if (!decoded) co_return decoded.error();
+  const SubscriptionCreateRequest& request = *decoded;
   if (!request.subscriber.empty()) {
     if (auto valid = check_subscriber(request.subscriber); !valid) co_return valid.error();
   }

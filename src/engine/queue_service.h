@@ -4,6 +4,7 @@
 // fully resolved parameters. Errors are typed (common/errors.def).
 #pragma once
 
+#include <functional>
 #include <optional>
 #include <span>
 #include <string_view>
@@ -60,9 +61,6 @@ class QueueService {
 
   // ---- checks a transport makes before decoding a body ----
   Result<void> check_queue_metadata_size(std::size_t bytes) const;
-  // A message post's size against the configured limit only (Zaqar v1.1, which ignores the
-  // queue's _max_messages_post_size; v2 posts are checked by plan_post).
-  Result<void> check_message_post_size(std::size_t bytes) const;
   // Zaqar's message_deletion rules for DELETE ...messages?ids=&pop=&claim_ids=.
   Result<void> check_message_deletion(const std::optional<std::vector<std::string_view>>& ids,
                                       std::optional<std::int64_t> pop,
@@ -78,18 +76,27 @@ class QueueService {
   Async<QueueMetadata> patch_queue(const Scope& scope, std::string_view queue,
                                    std::string_view patch);
   Async<void> delete_queue(const Scope& scope, std::string_view queue);
+  // Whether the queue exists (has been created, implicitly or not, and not deleted since).
+  Async<bool> queue_exists(const Scope& scope, std::string_view queue);
   Async<QueueListResult> list_queues(const Scope& scope, const QueueListRequest& request);
   Async<store::QueueStats> queue_stats(const Scope& scope, std::string_view queue);
   Async<void> purge_queue(const Scope& scope, std::string_view queue, bool messages,
                           bool subscriptions);
 
   // ---- messages ----
-  // Reads the queue's defaults for a post of `content_length` bytes (a missing queue's are the
-  // configured ones; it is not created here) and checks the size against the configured and the
-  // queue's limit.
-  Async<PostPlan> plan_post(const Scope& scope, std::string_view queue,
-                            std::optional<std::size_t> content_length);
-  // Posts decoded messages: applies the plan's defaults, checks TTL and delay ranges.
+  // Decodes a post's messages once the queue's defaults are known: the transport's part (its
+  // document shape). May refuse the request with any error; called at most once, before
+  // post() returns.
+  using PostDecoder = std::function<Result<std::vector<MessageInput>>(const PostPlan& plan)>;
+  // A whole post: checks `size` (the body's bytes; absent: no body, body_missing) against the
+  // configured limit and, under rules.queue_policy, the queue's own; resolves the defaults
+  // (missing queue: the configured ones; it is created by the store's post, so a request
+  // refused before leaves no queue behind); decodes; checks TTL and delay ranges; stores; tells
+  // the post observer. Returns the new ids in order.
+  Async<std::vector<store::ShortId>> post(const Scope& scope, std::string_view queue,
+                                          std::optional<std::size_t> size, PostRules rules,
+                                          const PostDecoder& decode);
+  // Posts messages already decoded with `plan`'s defaults (the health probe's own post).
   Async<std::vector<store::ShortId>> post_messages(const Scope& scope, std::string_view queue,
                                                    std::vector<MessageInput> messages,
                                                    const PostPlan& plan);
@@ -114,14 +121,19 @@ class QueueService {
                                          const ClaimCreateRequest& request);
   Async<store::ClaimInfo> get_claim(const Scope& scope, std::string_view queue,
                                     std::string_view claim_id);
+  // A new TTL and grace for a live claim, counted from now; absent ones take the defaults.
   Async<void> update_claim(const Scope& scope, std::string_view queue, std::string_view claim_id,
-                           std::int64_t ttl, std::int64_t grace);
+                           const ClaimOptions& options);
   Async<void> delete_claim(const Scope& scope, std::string_view queue, std::string_view claim_id);
 
   // ---- subscriptions ----
   Result<void> check_subscriber(std::string_view subscriber) const;
-  Async<store::SubscriptionCreated> create_subscription(const Scope& scope, std::string_view queue,
-                                                        const SubscriptionCreateRequest& request);
+  // Creates the queue if it is missing, first and even when `decoded` is an error (Zaqar's
+  // order: a refused subscription still leaves its queue), then checks the subscriber and TTL
+  // and stores the subscription (subscription_conflict: the same subscriber exists).
+  Async<store::SubscriptionCreated> create_subscription(
+      const Scope& scope, std::string_view queue,
+      const Result<SubscriptionCreateRequest>& decoded);
   Async<store::SubscriptionPage> list_subscriptions(const Scope& scope, std::string_view queue,
                                                     std::string_view marker,
                                                     std::optional<std::int64_t> limit);
@@ -143,6 +155,11 @@ class QueueService {
 
  private:
   Async<QueuePolicy> policy_of(store::QueueRef queue);
+  // The queue's defaults for a post of `size` bytes, its size checked against the configured
+  // and the queue's limit.
+  Async<PostPlan> plan_post(const Scope& scope, std::string_view queue,
+                            std::optional<std::size_t> size);
+  Result<void> check_message_post_size(std::size_t bytes) const;
 
   store::Store& store_;
   const Clock& clock_;

@@ -46,7 +46,16 @@ struct MessageInput {
 // What a producer must know before its messages are decoded: the queue's defaults.
 struct PostPlan {
   std::int64_t default_ttl = 3600;
-  std::optional<std::int64_t> default_delay;  // set only for delay queues
+  std::optional<std::int64_t> default_delay;  // set only when delays apply
+};
+
+// How a post is sized and defaulted, where Zaqar's APIs differ.
+struct PostRules {
+  // The queue's own policy applies (_max_messages_post_size, _default_message_ttl, delays);
+  // false: only the configured limit and default TTL, and no delays (Zaqar v1.1).
+  bool queue_policy = true;
+  // Delays apply (the queue's default and each message's); false: ignored (the WebSocket API).
+  bool delays = true;
 };
 
 struct MessageListRequest {
@@ -62,10 +71,16 @@ struct MessageListResult {
   bool include_delayed = false;  // as applied (forced on for queues without a delay)
 };
 
+// A claim's lifetimes as the caller gave them; absent ones take the configured defaults
+// (Limits::default_claim_ttl, default_claim_grace).
+struct ClaimOptions {
+  std::optional<std::int64_t> ttl;
+  std::optional<std::int64_t> grace;
+};
+
 struct ClaimCreateRequest {
-  std::optional<std::int64_t> limit;
-  std::int64_t ttl = 300;
-  std::int64_t grace = 60;
+  std::optional<std::int64_t> limit;  // absent: 10
+  ClaimOptions options;
 };
 
 struct SubscriptionCreateRequest {

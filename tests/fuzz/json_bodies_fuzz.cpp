@@ -28,7 +28,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   }
   if (auto document = warren::engine::json::parse_document(text)) {
     const auto root = document->root();
-    (void)warren::api::decode_claim_options(root, limits);
+    (void)warren::api::decode_claim_options(root);
     (void)warren::api::decode_subscription(root, true);
     (void)warren::api::decode_subscription(root, false);
     (void)warren::api::decode_confirmation(root);

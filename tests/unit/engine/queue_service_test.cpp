@@ -52,32 +52,97 @@ class QueueServiceTest : public ::testing::Test {
 
 TEST_F(QueueServiceTest, AClaimUpdateRefusesAGraceBeyondTheLimit) {
   post("q", 1);
-  auto claim = must(run(service_.create_claim(scope_, "q", ClaimCreateRequest{1, 60, 60})));
+  auto claim = must(run(service_.create_claim(scope_, "q", ClaimCreateRequest{1, {60, 60}})));
   const std::string id(claim.claim_id.view());
-  EXPECT_EQ(error_of(run(service_.update_claim(scope_, "q", id, 60,
-                                               std::numeric_limits<std::int64_t>::max()))),
-            Errc::claim_grace_range);
-  EXPECT_EQ(error_of(run(service_.update_claim(scope_, "q", id, 60,
-                                               service_.limits().max_claim_grace + 1))),
-            Errc::claim_grace_range);
-  must(run(service_.update_claim(scope_, "q", id, 60, service_.limits().max_claim_grace)));
+  const auto update = [&](std::int64_t grace) {
+    return run(service_.update_claim(scope_, "q", id, ClaimOptions{60, grace}));
+  };
+  EXPECT_EQ(error_of(update(std::numeric_limits<std::int64_t>::max())), Errc::claim_grace_range);
+  EXPECT_EQ(error_of(update(service_.limits().max_claim_grace + 1)), Errc::claim_grace_range);
+  must(update(service_.limits().max_claim_grace));
 }
 
-TEST_F(QueueServiceTest, PlanningAPostCreatesNoQueue) {
-  auto plan = must(run(service_.plan_post(scope_, "later", 100)));
-  EXPECT_EQ(plan.default_ttl, service_.limits().default_message_ttl);
-  auto listed = must(run(service_.list_queues(scope_, QueueListRequest{})));
-  EXPECT_TRUE(listed.queues.empty());  // a post refused after planning leaves nothing behind
-  post("later", 1);
-  listed = must(run(service_.list_queues(scope_, QueueListRequest{})));
-  ASSERT_EQ(listed.queues.size(), 1u);
-  EXPECT_EQ(listed.queues[0].name, "later");
+TEST_F(QueueServiceTest, AClaimWithoutOptionsTakesTheConfiguredDefaults) {
+  post("q", 2);
+  auto claim = must(run(service_.create_claim(scope_, "q", ClaimCreateRequest{})));
+  auto info = must(run(service_.get_claim(scope_, "q", claim.claim_id.view())));
+  EXPECT_EQ(info.ttl_s, service_.limits().default_claim_ttl);
+  EXPECT_EQ(claim.messages.size(), 2u);
+  must(run(service_.update_claim(scope_, "q", claim.claim_id.view(), ClaimOptions{600, {}})));
+  info = must(run(service_.get_claim(scope_, "q", claim.claim_id.view())));
+  EXPECT_EQ(info.ttl_s, 600);
+}
+
+// A decoder that records the plan it was given and answers `messages` or `refusal`.
+struct RecordingDecoder {
+  std::optional<PostPlan> seen;
+  std::optional<Error> refusal;
+  QueueService::PostDecoder function() {
+    return [this](const PostPlan& plan) -> Result<std::vector<MessageInput>> {
+      seen = plan;
+      if (refusal) return *refusal;
+      std::vector<MessageInput> messages(1);
+      messages[0].body = "{}";
+      return messages;
+    };
+  }
+};
+
+TEST_F(QueueServiceTest, APostRefusedByItsDecoderLeavesNoQueueBehind) {
+  RecordingDecoder decoder;
+  decoder.refusal = make_error(Errc::messages_missing);
+  EXPECT_EQ(error_of(run(service_.post(scope_, "later", 100, PostRules{}, decoder.function()))),
+            Errc::messages_missing);
+  ASSERT_TRUE(decoder.seen);
+  EXPECT_EQ(decoder.seen->default_ttl, service_.limits().default_message_ttl);
+  EXPECT_TRUE(must(run(service_.list_queues(scope_, QueueListRequest{}))).queues.empty());
+  EXPECT_FALSE(must(run(service_.queue_exists(scope_, "later"))));
+  decoder.refusal.reset();
+  must(run(service_.post(scope_, "later", 100, PostRules{}, decoder.function())));
+  EXPECT_TRUE(must(run(service_.queue_exists(scope_, "later"))));
+}
+
+TEST_F(QueueServiceTest, APostIsSizedAndDefaultedByTheRulesItIsGiven) {
+  must(run(service_.create_queue(
+      scope_, "q",
+      R"({"_max_messages_post_size":50,"_default_message_ttl":120,"_default_message_delay":5})")));
+  RecordingDecoder decoder;
+  // No body, or one over the queue's limit: refused before anything is decoded.
+  EXPECT_EQ(error_of(run(service_.post(scope_, "q", std::nullopt, PostRules{}, decoder.function()))),
+            Errc::body_missing);
+  EXPECT_EQ(error_of(run(service_.post(scope_, "q", 51, PostRules{}, decoder.function()))),
+            Errc::messages_too_large_for_queue);
+  EXPECT_FALSE(decoder.seen);
+  // The queue's policy, with delays (Zaqar v2 over HTTP).
+  must(run(service_.post(scope_, "q", 51 - 1, PostRules{}, decoder.function())));
+  EXPECT_EQ(decoder.seen->default_ttl, 120);
+  EXPECT_EQ(decoder.seen->default_delay, 5);
+  // The queue's policy without delays (the WebSocket API).
+  must(run(service_.post(scope_, "q", 50, PostRules{true, false}, decoder.function())));
+  EXPECT_EQ(decoder.seen->default_ttl, 120);
+  EXPECT_FALSE(decoder.seen->default_delay);
+  // The configured limit and TTL only (Zaqar v1.1): the queue's 50-byte limit does not apply.
+  must(run(service_.post(scope_, "q", 51, PostRules{false, false}, decoder.function())));
+  EXPECT_EQ(decoder.seen->default_ttl, service_.limits().default_message_ttl);
+  EXPECT_FALSE(decoder.seen->default_delay);
+  const auto too_big = static_cast<std::size_t>(service_.limits().max_messages_post_size) + 1;
+  EXPECT_EQ(error_of(run(service_.post(scope_, "q", too_big, PostRules{false, false},
+                                       decoder.function()))),
+            Errc::messages_too_large);
+}
+
+TEST_F(QueueServiceTest, ARefusedSubscriptionStillCreatesItsQueue) {
+  const Result<SubscriptionCreateRequest> refused =
+      make_error(Errc::subscription_param_missing, "subscriber");
+  EXPECT_EQ(error_of(run(service_.create_subscription(scope_, "subs", refused))),
+            Errc::subscription_param_missing);
+  EXPECT_TRUE(must(run(service_.queue_exists(scope_, "subs"))));
 }
 
 TEST_F(QueueServiceTest, ABulkDeleteNamingClaimsRefusesAMessageOfAnotherClaim) {
   std::vector<std::string> ids = post("q", 2);
-  auto mine = must(run(service_.create_claim(scope_, "q", ClaimCreateRequest{1, 60, 60})));
-  auto theirs = must(run(service_.create_claim(scope_, "q", ClaimCreateRequest{1, 60, 60})));
+  auto mine = must(run(service_.create_claim(scope_, "q", ClaimCreateRequest{1, {60, 60}})));
+  auto theirs = must(run(service_.create_claim(scope_, "q", ClaimCreateRequest{1, {60, 60}})));
   const std::vector<std::string_view> doomed{ids[0], ids[1]};
   const std::vector<std::string_view> named{mine.claim_id.view()};
   const auto refused = run(service_.delete_messages(scope_, "q", doomed, named));
