@@ -49,7 +49,6 @@ HttpConnection::HttpConnection(net::EventLoop& loop, net::Stream stream,
 
 HttpConnection::~HttpConnection() {
   close_socket();
-  if (reserved_ > 0) options_.buffer_budget->release(reserved_);
   loop_.detach(*this);
 }
 
@@ -64,17 +63,8 @@ void HttpConnection::set_phase(Phase phase, std::chrono::milliseconds timeout) {
 }
 
 bool HttpConnection::account_buffers() {
-  net::BufferBudget* budget = options_.buffer_budget;
-  if (budget == nullptr) return true;
-  const std::size_t held = (in_capacity_ > kInitialBuffer ? in_capacity_ - kInitialBuffer : 0) +
-                           header_copy_.capacity() + parser_.body_buffer_bytes();
-  if (held > reserved_) {
-    if (!budget->try_reserve(held - reserved_)) return false;
-  } else if (held < reserved_) {
-    budget->release(reserved_ - held);
-  }
-  reserved_ = held;
-  return true;
+  return reservation_.hold((in_capacity_ > kInitialBuffer ? in_capacity_ - kInitialBuffer : 0) +
+                           header_copy_.capacity() + parser_.body_buffer_bytes());
 }
 
 void HttpConnection::refuse_arriving_request(const Error& error) {

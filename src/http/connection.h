@@ -17,6 +17,7 @@
 #include "http/response_writer.h"
 #include "http/upgrade.h"
 #include "net/connection.h"
+#include "net/buffer_budget.h"
 #include "net/connection_limit.h"
 #include "net/event_loop.h"
 #include "net/read_readiness.h"
@@ -100,7 +101,7 @@ class HttpConnection final : public net::Connection {
   net::SteadyTime deadline_{};
   bool request_arriving_ = false;      // bytes of a request not yet answered are here
   net::SteadyTime request_deadline_{};  // when that request must have arrived whole
-  std::size_t reserved_ = 0;            // bytes reserved from options_.buffer_budget
+  net::BudgetReservation reservation_{options_.buffer_budget};  // what the buffers hold
   bool closing_ = false;          // close after the current batch is written
   bool framing_lost_ = false;     // closing because of a request error
   bool shutdown_requested_ = false;

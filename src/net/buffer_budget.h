@@ -46,6 +46,36 @@ class BufferBudget {
   std::atomic<std::int64_t> last_trim_ms_{0};
 };
 
+// The bytes one holder (a connection, a session) has reserved from a budget, kept equal to what
+// it holds by hold(); released when it ends. A null budget bounds nothing. Loop thread only
+// (the budget itself is shared).
+class BudgetReservation {
+ public:
+  explicit BudgetReservation(BufferBudget* budget) noexcept : budget_(budget) {}
+  BudgetReservation(const BudgetReservation&) = delete;
+  BudgetReservation& operator=(const BudgetReservation&) = delete;
+  ~BudgetReservation() {
+    if (reserved_ > 0) budget_->release(reserved_);
+  }
+
+  // Makes the reservation `bytes`: releases the difference, or reserves it; false (the
+  // reservation unchanged) when the budget refuses the growth.
+  bool hold(std::size_t bytes) noexcept {
+    if (budget_ == nullptr) return true;
+    if (bytes > reserved_) {
+      if (!budget_->try_reserve(bytes - reserved_)) return false;
+    } else if (bytes < reserved_) {
+      budget_->release(reserved_ - bytes);
+    }
+    reserved_ = bytes;
+    return true;
+  }
+
+ private:
+  BufferBudget* const budget_;
+  std::size_t reserved_ = 0;
+};
+
 // Makes malloc serve allocations of 256 KiB and more from their own mappings, returned to the
 // system when freed (glibc would otherwise raise that threshold as large blocks are freed, and
 // keep request bodies' memory in its heap after the connections holding them closed). Call once

@@ -65,21 +65,11 @@ Session::Session(net::EventLoop& loop, LoopWriter& writer, net::Stream stream,
 
 Session::~Session() {
   ws_.next_layer().close();
-  if (reserved_ > 0) options_.buffer_budget->release(reserved_);
   loop_.detach(*this);
 }
 
 bool Session::account_message() {
-  net::BufferBudget* budget = options_.buffer_budget;
-  if (budget == nullptr) return true;
-  const std::size_t held = message_.capacity();
-  if (held > reserved_) {
-    if (!budget->try_reserve(held - reserved_)) return false;
-  } else if (held < reserved_) {
-    budget->release(reserved_ - held);
-  }
-  reserved_ = held;
-  return true;
+  return reservation_.hold(message_.capacity());
 }
 
 bool Session::open() const noexcept {

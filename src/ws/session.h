@@ -24,6 +24,7 @@
 
 #include "http/request.h"
 #include "net/connection.h"
+#include "net/buffer_budget.h"
 #include "net/connection_limit.h"
 #include "net/event_loop.h"
 #include "ws/loop_writer.h"
@@ -140,7 +141,7 @@ class Session final : public net::Connection, public std::enable_shared_from_thi
   net::SteadyTime deadline_{};
   // When the message arriving (message_ not empty) must be whole; max when none is.
   net::SteadyTime message_deadline_ = net::SteadyTime::max();
-  std::size_t reserved_ = 0;  // bytes reserved from options_.buffer_budget for message_
+  net::BudgetReservation reservation_{options_.buffer_budget};  // what message_ holds
   bool writing_reply_ = false;
   bool closing_ = false;
   SessionStats stats_;
