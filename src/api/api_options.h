@@ -4,14 +4,14 @@
 #include <cstddef>
 #include <string>
 
+#include "engine/client_id.h"
+
 namespace warren::api {
 
 struct ApiOptions {
   // Client-ID must be a UUID (Zaqar's client_id_uuid_safe=strict); otherwise any string of
   // length min..max (client_id_uuid_safe=off).
-  bool client_id_uuid_safe = true;
-  std::size_t min_client_id_length = 10;
-  std::size_t max_client_id_length = 36;
+  engine::ClientIdRules client_id;
   // Key of pre-signed URLs (Zaqar's [signed_url] secret_key); empty: none can be made or used.
   std::string signed_url_secret;
   // Also serve Zaqar's deprecated v1.1 API under /v1.1/ (Zaqar's

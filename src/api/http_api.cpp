@@ -1,13 +1,14 @@
 // HttpApi: routing and Zaqar's request checks.
 #include "api/http_api.h"
 
-#include "api/signed_url.h"
+#include "auth/signed_url.h"
 #include "engine/names.h"
 
 #include <cstring>
 #include <ostream>  // Boost 1.81 core/string_view.hpp needs it complete
 
 #include <boost/beast/core/string.hpp>
+#include <fmt/format.h>
 
 namespace warren::api {
 
@@ -116,74 +117,63 @@ void read_identity_headers(const http::Request& request, IdentityHeaders& found)
 HttpApi::HttpApi(engine::QueueService& service, auth::Identity& identity,
                  auth::Admission* admission, ApiOptions options)
     : service_(service), identity_(identity), admission_(admission), options_(std::move(options)) {
-  add(verb::get, "/", &HttpApi::get_versions);
-  add(verb::get, "/v2/", &HttpApi::get_home);
-  add(verb::get, "/v2/ping", &HttpApi::get_ping);
-  add(verb::head, "/v2/ping", &HttpApi::head_ping);
-  add(verb::get, "/v2/health", &HttpApi::get_health, true);
-
-  add(verb::get, "/v2/queues", &HttpApi::list_queues);
-  add(verb::put, "/v2/queues/{queue_name}", &HttpApi::put_queue);
-  add(verb::get, "/v2/queues/{queue_name}", &HttpApi::get_queue);
-  add(verb::patch, "/v2/queues/{queue_name}", &HttpApi::patch_queue);
-  add(verb::delete_, "/v2/queues/{queue_name}", &HttpApi::delete_queue);
-  add(verb::get, "/v2/queues/{queue_name}/stats", &HttpApi::get_stats);
-  add(verb::post, "/v2/queues/{queue_name}/purge", &HttpApi::post_purge);
-  add(verb::post, "/v2/queues/{queue_name}/share", &HttpApi::post_share);
-
-  add(verb::post, "/v2/queues/{queue_name}/messages", &HttpApi::post_messages);
-  add(verb::get, "/v2/queues/{queue_name}/messages", &HttpApi::get_messages);
-  add(verb::delete_, "/v2/queues/{queue_name}/messages", &HttpApi::delete_messages);
-  add(verb::get, "/v2/queues/{queue_name}/messages/{message_id}", &HttpApi::get_message);
-  add(verb::delete_, "/v2/queues/{queue_name}/messages/{message_id}", &HttpApi::delete_message);
-
-  add(verb::post, "/v2/queues/{queue_name}/claims", &HttpApi::post_claim);
-  add(verb::get, "/v2/queues/{queue_name}/claims/{claim_id}", &HttpApi::get_claim);
-  add(verb::patch, "/v2/queues/{queue_name}/claims/{claim_id}", &HttpApi::patch_claim);
-  add(verb::delete_, "/v2/queues/{queue_name}/claims/{claim_id}", &HttpApi::delete_claim);
-
-  add(verb::get, "/v2/queues/{queue_name}/subscriptions", &HttpApi::list_subscriptions);
-  add(verb::post, "/v2/queues/{queue_name}/subscriptions", &HttpApi::post_subscription);
-  add(verb::get, "/v2/queues/{queue_name}/subscriptions/{subscription_id}",
-      &HttpApi::get_subscription);
-  add(verb::patch, "/v2/queues/{queue_name}/subscriptions/{subscription_id}",
-      &HttpApi::patch_subscription);
-  add(verb::delete_, "/v2/queues/{queue_name}/subscriptions/{subscription_id}",
-      &HttpApi::delete_subscription);
-  add(verb::put, "/v2/queues/{queue_name}/subscriptions/{subscription_id}/confirm",
-      &HttpApi::put_confirm);
-
-  if (options_.enable_v1_1) add_v1_1_routes();
+  add(verb::get, "/", &HttpApi::get_versions, ApiVersion::v2);
+  add(verb::get, "/v2/", &HttpApi::get_home, ApiVersion::v2);
+  if (options_.enable_v1_1) add(verb::get, "/v1.1/", &HttpApi::get_home_v1_1, ApiVersion::v1_1);
+  // Below the version prefix; `v1_1`: served under /v1.1 too (Zaqar's
+  // transport/wsgi/v1_1/__init__.py: no queue PATCH, purge, share or subscriptions there).
+  struct Entry {
+    verb method;
+    std::string_view pattern;
+    Resource resource;
+    bool v1_1 = true;
+    bool admin_only = false;
+  };
+  static const Entry kRoutes[] = {
+      {verb::get, "ping", &HttpApi::get_ping},
+      {verb::head, "ping", &HttpApi::head_ping},
+      {verb::get, "health", &HttpApi::get_health, true, true},
+      {verb::get, "queues", &HttpApi::list_queues},
+      {verb::put, "queues/{queue_name}", &HttpApi::put_queue},
+      {verb::get, "queues/{queue_name}", &HttpApi::get_queue},
+      {verb::patch, "queues/{queue_name}", &HttpApi::patch_queue, false},
+      {verb::delete_, "queues/{queue_name}", &HttpApi::delete_queue},
+      {verb::get, "queues/{queue_name}/stats", &HttpApi::get_stats},
+      {verb::post, "queues/{queue_name}/purge", &HttpApi::post_purge, false},
+      {verb::post, "queues/{queue_name}/share", &HttpApi::post_share, false},
+      {verb::post, "queues/{queue_name}/messages", &HttpApi::post_messages},
+      {verb::get, "queues/{queue_name}/messages", &HttpApi::get_messages},
+      {verb::delete_, "queues/{queue_name}/messages", &HttpApi::delete_messages},
+      {verb::get, "queues/{queue_name}/messages/{message_id}", &HttpApi::get_message},
+      {verb::delete_, "queues/{queue_name}/messages/{message_id}", &HttpApi::delete_message},
+      {verb::post, "queues/{queue_name}/claims", &HttpApi::post_claim},
+      {verb::get, "queues/{queue_name}/claims/{claim_id}", &HttpApi::get_claim},
+      {verb::patch, "queues/{queue_name}/claims/{claim_id}", &HttpApi::patch_claim},
+      {verb::delete_, "queues/{queue_name}/claims/{claim_id}", &HttpApi::delete_claim},
+      {verb::get, "queues/{queue_name}/subscriptions", &HttpApi::list_subscriptions, false},
+      {verb::post, "queues/{queue_name}/subscriptions", &HttpApi::post_subscription, false},
+      {verb::get, "queues/{queue_name}/subscriptions/{subscription_id}",
+       &HttpApi::get_subscription, false},
+      {verb::patch, "queues/{queue_name}/subscriptions/{subscription_id}",
+       &HttpApi::patch_subscription, false},
+      {verb::delete_, "queues/{queue_name}/subscriptions/{subscription_id}",
+       &HttpApi::delete_subscription, false},
+      {verb::put, "queues/{queue_name}/subscriptions/{subscription_id}/confirm",
+       &HttpApi::put_confirm, false},
+  };
+  for (const Entry& route : kRoutes) {
+    add(route.method, fmt::format("/v2/{}", route.pattern), route.resource, ApiVersion::v2,
+        route.admin_only);
+    if (route.v1_1 && options_.enable_v1_1) {
+      add(route.method, fmt::format("/v1.1/{}", route.pattern), route.resource, ApiVersion::v1_1,
+          route.admin_only);
+    }
+  }
 }
 
-// Zaqar's transport/wsgi/v1_1/__init__.py: no queue PATCH, purge, share or subscriptions.
-void HttpApi::add_v1_1_routes() {
-  add(verb::get, "/v1.1/", &HttpApi::get_home_v1_1);
-  add(verb::get, "/v1.1/ping", &HttpApi::get_ping);
-  add(verb::head, "/v1.1/ping", &HttpApi::head_ping);
-  add(verb::get, "/v1.1/health", &HttpApi::get_health, true);
-
-  add(verb::get, "/v1.1/queues", &HttpApi::list_queues);
-  add(verb::put, "/v1.1/queues/{queue_name}", &HttpApi::put_queue);
-  add(verb::get, "/v1.1/queues/{queue_name}", &HttpApi::get_queue);
-  add(verb::delete_, "/v1.1/queues/{queue_name}", &HttpApi::delete_queue);
-  add(verb::get, "/v1.1/queues/{queue_name}/stats", &HttpApi::get_stats);
-
-  add(verb::post, "/v1.1/queues/{queue_name}/messages", &HttpApi::post_messages);
-  add(verb::get, "/v1.1/queues/{queue_name}/messages", &HttpApi::get_messages);
-  add(verb::delete_, "/v1.1/queues/{queue_name}/messages", &HttpApi::delete_messages);
-  add(verb::get, "/v1.1/queues/{queue_name}/messages/{message_id}", &HttpApi::get_message);
-  add(verb::delete_, "/v1.1/queues/{queue_name}/messages/{message_id}", &HttpApi::delete_message);
-
-  add(verb::post, "/v1.1/queues/{queue_name}/claims", &HttpApi::post_claim);
-  add(verb::get, "/v1.1/queues/{queue_name}/claims/{claim_id}", &HttpApi::get_claim);
-  add(verb::patch, "/v1.1/queues/{queue_name}/claims/{claim_id}", &HttpApi::patch_claim);
-  add(verb::delete_, "/v1.1/queues/{queue_name}/claims/{claim_id}", &HttpApi::delete_claim);
-}
-
-void HttpApi::add(verb method, std::string_view pattern, Resource resource, bool admin_only) {
+void HttpApi::add(verb method, std::string_view pattern, Resource resource, ApiVersion version,
+                  bool admin_only) {
   const bool has_queue = pattern.find("{queue_name}") != std::string_view::npos;
-  const ApiVersion version = pattern.starts_with("/v1.1/") ? ApiVersion::v1_1 : ApiVersion::v2;
   router_.add(method, pattern, Route{resource, has_queue, admin_only, version});
 }
 
@@ -198,11 +188,11 @@ bool HttpApi::check_headers(HttpCall& call, const IdentityHeaders& identity) {
   }
 
   if (const auto signature = request.header("URL-Signature")) {
-    const SignedHeaders headers{*signature, request.header("URL-Expires").value_or(""),
+    const auth::SignedHeaders headers{*signature, request.header("URL-Expires").value_or(""),
                                 request.header("URL-Methods").value_or(""),
                                 request.header("URL-Paths").value_or(""),
                                 identity.credentials.project.value_or("")};
-    if (!verify_signed_request(options_.signed_url_secret, headers, request.method_text, path,
+    if (!auth::verify_signed_request(options_.signed_url_secret, headers, request.method_text, path,
                                service_.now())) {
       write_error(call, make_error(Errc::signed_url_rejected));
       return false;
@@ -227,21 +217,15 @@ bool HttpApi::check_headers(HttpCall& call, const IdentityHeaders& identity) {
     return false;
   }
   if (client) {
-    if (versioned && !options_.client_id_uuid_safe) {
-      if (client->size() < options_.min_client_id_length ||
-          client->size() > options_.max_client_id_length) {
-        write_error(call, make_error(Errc::client_id_length, options_.min_client_id_length,
-                                     options_.max_client_id_length));
-        return false;
-      }
-      call.scope.client = *client;
-    } else if (auto uuid = canonical_uuid(*client)) {
-      call.client_uuid = *uuid;
-      call.scope.client = call.client_uuid.view();
-    } else {
-      write_error(call, make_error(Errc::client_id_malformed));
+    // Outside the versioned API (the version document) a Client-ID must be a UUID.
+    const engine::ClientIdRules strict;
+    auto checked = engine::check_client_id(*client, versioned ? options_.client_id : strict,
+                                           call.client_uuid);
+    if (!checked) {
+      write_error(call, checked.error());
       return false;
     }
+    call.scope.client = *checked;
   }
   return true;
 }

@@ -10,7 +10,7 @@
 #include <string_view>
 
 #include "api/api_options.h"
-#include "api/client_id.h"
+#include "engine/client_id.h"
 #include "api/query.h"
 #include "auth/admission.h"
 #include "auth/identity.h"
@@ -39,7 +39,7 @@ struct HttpCall {
   ApiVersion version = ApiVersion::v2;
 
   std::string decoded_queue;  // backing store of `queue` when it was percent-encoded
-  CanonicalUuid client_uuid;
+  engine::CanonicalUuid client_uuid;
 
   // The request path without the API prefix's trailing parts, e.g. "/v2/queues/q".
   std::string_view path() const noexcept { return request.path; }
@@ -70,9 +70,7 @@ class HttpApi final : public http::Handler {
   };
 
   void add(boost::beast::http::verb method, std::string_view pattern, Resource resource,
-           bool admin_only = false);
-  // Adds the routes of Zaqar's v1.1 API (a subset of v2's, on the same handlers).
-  void add_v1_1_routes();
+           ApiVersion version, bool admin_only = false);
   // The stages before a resource: Zaqar's checks of the headers, the identity stage,
   // admission, the checks of the target. `refused`: an error response was written;
   // `identity_later`: the identity must be awaited (identify_later), then the rest run

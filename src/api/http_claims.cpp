@@ -23,10 +23,8 @@ boost::asio::awaitable<void> HttpApi::post_claim(HttpCall& call) {
   if (claim->messages.empty()) co_return write_empty(call.response, 204);
 
   const store::TimeMs now = service_.now();
-  call.response.begin(201);
-  call.response.header("location", fmt::format("{}/{}", call.path(), claim->claim_id.view()));
-  std::string& body = call.response.begin_body("application/json");
-  JsonWriter json(body);
+  JsonWriter json =
+      json_response(call, 201, fmt::format("{}/{}", call.path(), claim->claim_id.view()));
   json.begin_object().key("messages").begin_array();
   const std::string_view base = queue_path(call.path(), 1);
   for (const store::Message& message : claim->messages) {
@@ -41,9 +39,7 @@ boost::asio::awaitable<void> HttpApi::get_claim(HttpCall& call) {
   auto claim = co_await service_.get_claim(call.scope, call.queue, claim_id);
   if (!claim) co_return write_error(call, claim.error());
   const store::TimeMs now = service_.now();
-  call.response.begin(200);
-  std::string& body = call.response.begin_body("application/json");
-  JsonWriter json(body);
+  JsonWriter json = json_response(call, 200);
   json.begin_object()
       .key("age").integer(age_seconds(claim->created, now))
       .key("ttl").integer(claim->ttl_s)

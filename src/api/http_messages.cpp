@@ -3,22 +3,9 @@
 #include "api/http_api.h"
 #include "api/http_render.h"
 #include "api/http_support.h"
+#include "engine/python_repr.h"
 
 namespace warren::api {
-namespace {
-
-std::string python_list(const std::vector<std::string_view>& items) {
-  std::string out = "[";
-  for (std::size_t i = 0; i < items.size(); ++i) {
-    if (i > 0) out += ", ";
-    out += '\'';
-    out += items[i];
-    out += '\'';
-  }
-  return out + "]";
-}
-
-}  // namespace
 
 boost::asio::awaitable<void> HttpApi::post_messages(HttpCall& call) {
   const http::Request& request = call.request;
@@ -69,13 +56,11 @@ boost::asio::awaitable<void> HttpApi::get_messages(HttpCall& call) {
     auto found = co_await service_.get_messages(call.scope, call.queue, *ids);
     if (!found) co_return write_error(call, found.error());
     if (found->empty()) {
-      co_return write_error(call, make_error(Errc::messages_not_found, python_list(*ids),
+      co_return write_error(call, make_error(Errc::messages_not_found, engine::python_repr(*ids),
                                              call.queue, call.scope.project));
     }
     const store::TimeMs now = service_.now();
-    call.response.begin(200);
-    std::string& body = call.response.begin_body("application/json");
-    JsonWriter json(body);
+    JsonWriter json = json_response(call, 200);
     json.begin_object().key("messages").begin_array();
     for (const store::Message& message : *found) write_message(json, message, base, now);
     json.end_array().end_object();
@@ -103,9 +88,7 @@ boost::asio::awaitable<void> HttpApi::get_messages(HttpCall& call) {
   auto result = co_await service_.list_messages(call.scope, call.queue, request);
   if (!result) co_return write_error(call, result.error());
   const store::TimeMs now = service_.now();
-  call.response.begin(200);
-  std::string& body = call.response.begin_body("application/json");
-  JsonWriter json(body);
+  JsonWriter json = json_response(call, 200);
   json.begin_object().key("messages").begin_array();
   for (const store::Message& message : result->messages) write_message(json, message, base, now);
   json.end_array().key("links").begin_array();
@@ -147,9 +130,7 @@ boost::asio::awaitable<void> HttpApi::delete_messages(HttpCall& call) {
   auto popped = co_await service_.pop_messages(call.scope, call.queue, **pop);
   if (!popped) co_return write_error(call, popped.error());
   const store::TimeMs now = service_.now();
-  call.response.begin(200);
-  std::string& body = call.response.begin_body("application/json");
-  JsonWriter json(body);
+  JsonWriter json = json_response(call, 200);
   json.begin_object().key("messages").begin_array();
   for (const store::Message& message : *popped) write_popped_message(json, message, now);
   json.end_array().end_object();
@@ -159,9 +140,7 @@ boost::asio::awaitable<void> HttpApi::delete_messages(HttpCall& call) {
 boost::asio::awaitable<void> HttpApi::get_message(HttpCall& call) {
   auto message = co_await service_.get_message(call.scope, call.queue, call.params[1]);
   if (!message) co_return write_error(call, message.error());
-  call.response.begin(200);
-  std::string& body = call.response.begin_body("application/json");
-  JsonWriter json(body);
+  JsonWriter json = json_response(call, 200);
   write_message(json, *message, queue_path(call.path(), 2), service_.now());
   call.response.finish_body();
 }

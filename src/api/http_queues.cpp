@@ -57,9 +57,7 @@ boost::asio::awaitable<void> HttpApi::list_queues(HttpCall& call) {
   auto result = co_await service_.list_queues(call.scope, request);
   if (!result) co_return write_error(call, result.error());
 
-  call.response.begin(200);
-  std::string& body = call.response.begin_body("application/json");
-  JsonWriter json(body);
+  JsonWriter json = json_response(call, 200);
   json.begin_object().key("queues").begin_array();
   for (const store::QueueEntry& queue : result->queues) {
     json.begin_object().key("href").string(fmt::format("{}/{}", call.path(), queue.name))
@@ -145,9 +143,7 @@ boost::asio::awaitable<void> HttpApi::delete_queue(HttpCall& call) {
 boost::asio::awaitable<void> HttpApi::get_stats(HttpCall& call) {
   auto stats = co_await service_.queue_stats(call.scope, call.queue);
   if (!stats) co_return write_error(call, stats.error());
-  call.response.begin(200);
-  std::string& body = call.response.begin_body("application/json");
-  JsonWriter json(body);
+  JsonWriter json = json_response(call, 200);
   write_stats(json, *stats, queue_path(call.path(), 1), service_.now());
   call.response.finish_body();
 }

@@ -1,22 +1,13 @@
 // POST /v2/queues/{queue}/share: a pre-signed URL for a queue (Zaqar's v2/urls.py).
 #include "api/http_api.h"
 #include "api/http_support.h"
-#include "api/signed_url.h"
+#include "auth/signed_url.h"
+#include "engine/python_repr.h"
 
 namespace warren::api {
 namespace {
 
 namespace json = engine::json;
-
-// Python's repr of a set of strings, in sorted order.
-std::string python_set(const std::vector<std::string>& items) {
-  std::string out = "{";
-  for (std::size_t i = 0; i < items.size(); ++i) {
-    if (i > 0) out += ", ";
-    out += "'" + items[i] + "'";
-  }
-  return out + "}";
-}
 
 Result<std::vector<std::string>> string_list(json::Element value, Errc not_a_list) {
   if (!value.is_array()) return make_error(not_a_list);
@@ -43,7 +34,7 @@ boost::asio::awaitable<void> HttpApi::post_share(HttpCall& call) {
   }
   if (!unknown.empty()) {
     std::sort(unknown.begin(), unknown.end());
-    co_return write_error(call, make_error(Errc::share_unknown_keys, python_set(unknown)));
+    co_return write_error(call, make_error(Errc::share_unknown_keys, engine::python_repr(unknown, true)));
   }
 
   const std::string_view queue_path = call.path().substr(0, call.path().size() - 6);  // "/share"
@@ -58,7 +49,7 @@ boost::asio::awaitable<void> HttpApi::post_share(HttpCall& call) {
     }
     if (!invalid.empty()) {
       std::sort(invalid.begin(), invalid.end());
-      co_return write_error(call, make_error(Errc::share_invalid_paths, python_set(invalid)));
+      co_return write_error(call, make_error(Errc::share_invalid_paths, engine::python_repr(invalid, true)));
     }
   } else {
     paths.push_back(fmt::format("{}/messages", queue_path));
@@ -74,12 +65,10 @@ boost::asio::awaitable<void> HttpApi::post_share(HttpCall& call) {
     expires = given->is_string() ? std::string(json::string_of(*given)) : json::minify(*given);
   }
 
-  auto url = create_signed_url(options_.signed_url_secret, std::move(paths), std::move(methods),
+  auto url = auth::create_signed_url(options_.signed_url_secret, std::move(paths), std::move(methods),
                                call.scope.project, expires, service_.now());
   if (!url) co_return write_error(call, url.error());
-  call.response.begin(200);
-  std::string& body = call.response.begin_body("application/json");
-  JsonWriter out(body);
+  JsonWriter out = json_response(call, 200);
   out.begin_object().key("paths").begin_array();
   for (const std::string& p : url->paths) out.string(p);
   out.end_array().key("methods").begin_array();

@@ -28,9 +28,7 @@ boost::asio::awaitable<void> HttpApi::list_subscriptions(HttpCall& call) {
   auto page = co_await service_.list_subscriptions(call.scope, call.queue, marker, *limit);
   if (!page) co_return write_error(call, page.error());
   const store::TimeMs now = service_.now();
-  call.response.begin(200);
-  std::string& body = call.response.begin_body("application/json");
-  JsonWriter json(body);
+  JsonWriter json = json_response(call, 200);
   json.begin_object().key("subscriptions").begin_array();
   for (const store::Subscription& s : page->subscriptions) write_subscription(json, s, now);
   json.end_array().key("links").begin_array();
@@ -56,29 +54,22 @@ boost::asio::awaitable<void> HttpApi::post_subscription(HttpCall& call) {
   if (!created) {
     if (created.error().code == Errc::subscription_conflict) {
       const Error conflict = make_error(Errc::subscription_exists);
-      call.response.begin(409);
-      call.response.header("location", call.path());
-      std::string& body = call.response.begin_body("application/json");
-      JsonWriter(body).begin_object().key("title").string(conflict.title())
+      json_response(call, 409, call.path()).begin_object().key("title").string(conflict.title())
           .key("description").string(conflict.description).end_object();
       call.response.finish_body();
       co_return;
     }
     co_return write_error(call, created.error());
   }
-  call.response.begin(201);
-  call.response.header("location", call.path());
-  std::string& body = call.response.begin_body("application/json");
-  JsonWriter(body).begin_object().key("subscription_id").string(created->id.view()).end_object();
+  json_response(call, 201, call.path()).begin_object().key("subscription_id")
+      .string(created->id.view()).end_object();
   call.response.finish_body();
 }
 
 boost::asio::awaitable<void> HttpApi::get_subscription(HttpCall& call) {
   auto subscription = co_await service_.get_subscription(call.scope, call.queue, call.params[1]);
   if (!subscription) co_return write_error(call, subscription.error());
-  call.response.begin(200);
-  std::string& body = call.response.begin_body("application/json");
-  JsonWriter json(body);
+  JsonWriter json = json_response(call, 200);
   write_subscription(json, *subscription, service_.now());
   call.response.finish_body();
 }

@@ -86,4 +86,10 @@ std::string_view queue_path(std::string_view path, std::size_t segments_below) {
   return path;
 }
 
+JsonWriter json_response(HttpCall& call, int status, std::string_view location) {
+  call.response.begin(status);
+  if (!location.empty()) call.response.header("location", location);
+  return JsonWriter(call.response.begin_body("application/json"));
+}
+
 }  // namespace warren::api

@@ -49,6 +49,10 @@ class NextLink {
   std::size_t count_ = 0;
 };
 
+// Begins a JSON response with `status` (and a Location when given); returns a writer into its
+// body. The handler ends it with call.response.finish_body().
+JsonWriter json_response(HttpCall& call, int status, std::string_view location = {});
+
 // A response without body: 201/204 with an optional Location.
 void write_empty(http::ResponseWriter& response, int status, std::string_view location = {});
 

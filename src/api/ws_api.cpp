@@ -229,19 +229,10 @@ boost::asio::awaitable<void> WsConnection::dispatch(std::string_view payload, Ws
 }
 
 Result<void> WsConnection::take_client_id(WsCall& call) {
-  const ApiOptions& rules = api_.options().api;
-  if (!rules.client_id_uuid_safe) {
-    if (call.client.size() < rules.min_client_id_length ||
-        call.client.size() > rules.max_client_id_length) {
-      return make_error(Errc::client_id_length, rules.min_client_id_length,
-                        rules.max_client_id_length);
-    }
-    return {};
-  }
-  const auto uuid = canonical_uuid(call.client);
-  if (!uuid) return make_error(Errc::client_id_malformed);
-  call.client_uuid = *uuid;
-  call.scope.client = call.client_uuid.view();
+  auto checked = engine::check_client_id(call.client, api_.options().api.client_id,
+                                         call.client_uuid);
+  if (!checked) return checked.error();
+  call.scope.client = *checked;
   return {};
 }
 

@@ -21,7 +21,7 @@
 #include <boost/asio/awaitable.hpp>
 
 #include "api/api_options.h"
-#include "api/client_id.h"
+#include "engine/client_id.h"
 #include "api/socket_subscriptions.h"
 #include "auth/admission.h"
 #include "auth/identity.h"
@@ -55,7 +55,7 @@ struct WsCall {
   std::string_view queue;   // body.queue_name, when the action has one
   auth::Principal principal;  // who sends it (actions with Client-ID and X-Project-ID)
   engine::Scope scope;
-  CanonicalUuid client_uuid;
+  engine::CanonicalUuid client_uuid;
   std::string request_echo;  // the reply's "request" member
   std::string* out = nullptr;
   bool binary = false;

@@ -1,5 +1,5 @@
 // Pre-signed URL creation and verification (HMAC-SHA256 with OpenSSL).
-#include "api/signed_url.h"
+#include "auth/signed_url.h"
 
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
@@ -11,7 +11,7 @@
 
 #include <fmt/format.h>
 
-namespace warren::api {
+namespace warren::auth {
 namespace {
 
 constexpr std::int64_t kDefaultLifetime = 86400;
@@ -179,4 +179,4 @@ bool verify_signed_request(std::string_view key, const SignedHeaders& headers,
   });
 }
 
-}  // namespace warren::api
+}  // namespace warren::auth

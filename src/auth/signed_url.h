@@ -11,7 +11,7 @@
 
 #include "common/errors.h"
 
-namespace warren::api {
+namespace warren::auth {
 
 struct SignedUrl {
   std::vector<std::string> paths;    // sorted
@@ -51,4 +51,4 @@ struct SignedHeaders {
 bool verify_signed_request(std::string_view key, const SignedHeaders& headers,
                            std::string_view method, std::string_view path, std::int64_t now_ms);
 
-}  // namespace warren::api
+}  // namespace warren::auth

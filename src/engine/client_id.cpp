@@ -1,11 +1,11 @@
 // UUID canonicalisation with Python's uuid.UUID() leniency.
-#include "api/client_id.h"
+#include "engine/client_id.h"
 
 #include <array>
 #include <cstdint>
 #include <string>
 
-namespace warren::api {
+namespace warren::engine {
 
 namespace {
 
@@ -100,4 +100,18 @@ std::optional<CanonicalUuid> canonical_uuid(std::string_view text) {
   return uuid;
 }
 
-}  // namespace warren::api
+Result<std::string_view> check_client_id(std::string_view text, const ClientIdRules& rules,
+                                         CanonicalUuid& storage) {
+  if (!rules.uuid_safe) {
+    if (text.size() < rules.min_length || text.size() > rules.max_length) {
+      return make_error(Errc::client_id_length, rules.min_length, rules.max_length);
+    }
+    return text;
+  }
+  const auto uuid = canonical_uuid(text);
+  if (!uuid) return make_error(Errc::client_id_malformed);
+  storage = *uuid;
+  return storage.view();
+}
+
+}  // namespace warren::engine

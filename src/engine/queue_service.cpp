@@ -10,6 +10,7 @@
 #include <boost/container/small_vector.hpp>
 
 #include "engine/json.h"
+#include "engine/python_repr.h"
 
 namespace warren::engine {
 namespace {
@@ -25,15 +26,6 @@ constexpr std::int64_t kFilterPageSize = 100;
 constexpr std::int64_t kLatestExpirySeconds = 253402300799;
 
 QueueRef ref(const Scope& scope, std::string_view queue) { return QueueRef{scope.project, queue}; }
-
-std::string python_list(const std::vector<std::string>& items) {
-  std::string out = "[";
-  for (std::size_t i = 0; i < items.size(); ++i) {
-    if (i > 0) out += ", ";
-    out += "'" + items[i] + "'";
-  }
-  return out + "]";
-}
 
 // The scheme of a URI as Python's urllib.parse.urlparse finds it ("" if none).
 std::string uri_scheme(std::string_view uri) {
@@ -416,7 +408,7 @@ Result<void> QueueService::check_subscriber(std::string_view subscriber) const {
   const std::string scheme = uri_scheme(subscriber);
   if (std::find(limits_.subscriber_types.begin(), limits_.subscriber_types.end(), scheme) ==
       limits_.subscriber_types.end()) {
-    return make_error(Errc::subscriber_type_unsupported, python_list(limits_.subscriber_types));
+    return make_error(Errc::subscriber_type_unsupported, python_repr(limits_.subscriber_types));
   }
   return {};
 }

@@ -96,8 +96,8 @@ ParsedServeOptions parse_serve_options(int argc, char** argv) {
       ("message-delete-with-claim-id", po::bool_switch(&l.message_delete_with_claim_id), "bulk deletes must name the claims of claimed messages")
       ("client-id-uuid-safe", po::value(&client_id_mode)->default_value(client_id_mode), "strict (a UUID) | off (a length range)")
       ("signed-url-secret", po::value(&o.api.signed_url_secret), "key of pre-signed URLs (POST .../share); none: sharing is refused")
-      ("min-client-id-length", po::value(&o.api.min_client_id_length)->default_value(o.api.min_client_id_length), "")
-      ("max-client-id-length", po::value(&o.api.max_client_id_length)->default_value(o.api.max_client_id_length), "");
+      ("min-client-id-length", po::value(&o.api.client_id.min_length)->default_value(o.api.client_id.min_length), "")
+      ("max-client-id-length", po::value(&o.api.client_id.max_length)->default_value(o.api.client_id.max_length), "");
 
   po::options_description websocket("WebSocket and notifications");
   websocket.add_options()
@@ -157,7 +157,7 @@ ParsedServeOptions parse_serve_options(int argc, char** argv) {
   if (client_id_mode != "strict" && client_id_mode != "off") {
     return fail("--client-id-uuid-safe must be strict or off");
   }
-  o.api.client_id_uuid_safe = client_id_mode == "strict";
+  o.api.client_id.uuid_safe = client_id_mode == "strict";
   for (const std::string& version : split_list(deprecated_versions)) {
     if (version != "1.1") return fail("--enable-deprecated-api-versions knows only 1.1");
     o.api.enable_v1_1 = true;

@@ -8,7 +8,7 @@
 #include <memory>
 #include <string>
 
-#include "api/client_id.h"
+#include "engine/client_id.h"
 #include "api/query.h"
 #include "http/request_parser.h"
 #include "http/router.h"
@@ -38,7 +38,7 @@ void inspect(const warren::http::Request& request) {
     (void)query.get_bool(entry.name);
     (void)query.get_list(entry.name);
   }
-  if (const auto client = request.header("Client-ID")) (void)warren::api::canonical_uuid(*client);
+  if (const auto client = request.header("Client-ID")) (void)warren::engine::canonical_uuid(*client);
   // Every view must still be readable.
   volatile std::size_t sum = 0;
   for (const auto& h : request.headers) sum = sum + h.name.size() + h.value.size();

@@ -1,9 +1,9 @@
 // Pre-signed URLs: signatures identical to Zaqar's, ISO dates as oslo reads them, verification.
-#include "api/signed_url.h"
+#include "auth/signed_url.h"
 
 #include <gtest/gtest.h>
 
-namespace warren::api {
+namespace warren::auth {
 namespace {
 
 constexpr std::int64_t kNow = 1'700'000'000'000;  // 2023-11-14T22:13:20Z
@@ -68,4 +68,4 @@ TEST(SignedUrl, VerificationNeedsEveryFactRight) {
 }
 
 }  // namespace
-}  // namespace warren::api
+}  // namespace warren::auth

@@ -1,9 +1,9 @@
 // Client-ID canonicalisation: what Python's uuid.UUID() accepts, one canonical form.
-#include "api/client_id.h"
+#include "engine/client_id.h"
 
 #include <gtest/gtest.h>
 
-namespace warren::api {
+namespace warren::engine {
 namespace {
 
 constexpr std::string_view kCanonical = "3381af922b9e11e3b19171861300734c";
@@ -27,4 +27,4 @@ TEST(ClientId, RejectsOthers) {
 }
 
 }  // namespace
-}  // namespace warren::api
+}  // namespace warren::engine
