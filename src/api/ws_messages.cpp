@@ -38,10 +38,9 @@ std::optional<std::string_view> deletion_text(const Error& error) {
 awaitable<void> WsConnection::message_list(WsCall& call) {
   if (!check_client_id(call)) co_return;
   engine::MessageListRequest request;
-  if (const auto marker = string_field(call.body, "marker")) request.marker = *marker;
-  auto limit = int_field(call.body, "limit");
-  if (!limit) co_return ws_reply_exception(call, limit.error());
-  request.limit = *limit;
+  if (auto page = page_fields(call.body, request.marker, request.limit); !page) {
+    co_return ws_reply_exception(call, page.error());
+  }
   request.echo = bool_field(call.body, "echo").value_or(false);
   request.include_claimed = bool_field(call.body, "include_claimed").value_or(false);
   request.include_delayed = bool_field(call.body, "include_delayed").value_or(false);

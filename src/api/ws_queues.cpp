@@ -12,10 +12,9 @@ using boost::asio::awaitable;
 
 awaitable<void> WsConnection::queue_list(WsCall& call) {
   engine::QueueListRequest request;
-  if (const auto marker = string_field(call.body, "marker")) request.marker = *marker;
-  auto limit = int_field(call.body, "limit");
-  if (!limit) co_return ws_reply_exception(call, limit.error());
-  request.limit = *limit;
+  if (auto page = page_fields(call.body, request.marker, request.limit); !page) {
+    co_return ws_reply_exception(call, page.error());
+  }
   request.detailed = bool_field(call.body, "detailed").value_or(false);
   auto listed = co_await service_.list_queues(call.scope, request);
   if (!listed) {

@@ -51,11 +51,12 @@ void WsConnection::drop_socket_subscriptions(std::string_view project, std::stri
 }
 
 awaitable<void> WsConnection::subscription_list(WsCall& call) {
-  const auto marker = string_field(call.body, "marker");
-  auto limit = int_field(call.body, "limit");
-  if (!limit) co_return ws_reply_exception(call, limit.error());
-  auto page =
-      co_await service_.list_subscriptions(call.scope, call.queue, marker.value_or(""), *limit);
+  std::string_view marker;
+  std::optional<std::int64_t> limit;
+  if (auto paging = page_fields(call.body, marker, limit); !paging) {
+    co_return ws_reply_exception(call, paging.error());
+  }
+  auto page = co_await service_.list_subscriptions(call.scope, call.queue, marker, limit);
   if (!page) {
     const bool storage = page.error().status() >= 500;
     co_return ws_reply_exception(
@@ -68,7 +69,7 @@ awaitable<void> WsConnection::subscription_list(WsCall& call) {
   JsonWriter out(body);
   out.begin_object().key("subscriptions").begin_array();
   for (const store::Subscription& s : page->subscriptions) write_subscription(out, s, now);
-  if (!marker || marker->empty()) {
+  if (marker.empty()) {
     const SocketSubscription* own = subscriptions_.find(call.project, call.queue);
     if (own != nullptr && own->expires > now) write_socket_subscription(out, *own, now);
   }

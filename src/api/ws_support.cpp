@@ -71,6 +71,15 @@ Result<std::optional<std::int64_t>> int_field(simdjson::dom::object body, std::s
   return make_error(Errc::param_not_integer, name);
 }
 
+Result<void> page_fields(simdjson::dom::object body, std::string_view& marker,
+                         std::optional<std::int64_t>& limit) {
+  marker = string_field(body, "marker").value_or("");
+  auto number = int_field(body, "limit");
+  if (!number) return number.error();
+  limit = *number;
+  return {};
+}
+
 std::optional<bool> bool_field(simdjson::dom::object body, std::string_view name) {
   const auto value = field(body, name);
   if (!value || value->is_null()) return std::nullopt;

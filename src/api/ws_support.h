@@ -29,6 +29,10 @@ std::optional<std::string_view> string_field(simdjson::dom::object body, std::st
 // strings). Absent or null: nullopt. Otherwise unconvertible: param_not_integer.
 Result<std::optional<std::int64_t>> int_field(simdjson::dom::object body, std::string_view name);
 
+// A listing's paging fields: "marker" (absent: "") and "limit" (int_field's rules).
+Result<void> page_fields(simdjson::dom::object body, std::string_view& marker,
+                         std::optional<std::int64_t>& limit);
+
 // oslo strutils.bool_from_string(body[name]): true for true, 1 and the strings "1", "t",
 // "true", "on", "y", "yes" (any case); false otherwise. Absent or null: nullopt.
 std::optional<bool> bool_field(simdjson::dom::object body, std::string_view name);

@@ -41,19 +41,18 @@ class Stream {
 
   // The bytes available now, without waiting: would_block (or try_again) when there are none;
   // 0 bytes with no error never happens for a non-empty buffer (end of stream is an error).
-  template <class MutableBuffers>
-  std::size_t read_some(const MutableBuffers& buffers, error_code& ec) {
-    return socket_.read_some(buffers, ec);
+  std::size_t read_some(boost::asio::mutable_buffer into, error_code& ec) {
+    return socket_.read_some(into, ec);
   }
+  // Writes what the stream takes now, without waiting (would_block when it takes nothing).
+  std::size_t write_some(boost::asio::const_buffer bytes, error_code& ec) {
+    return socket_.write_some(bytes, ec);
+  }
+
+  // The asynchronous forms, as Asio's AsyncReadStream and AsyncWriteStream.
   template <class MutableBuffers, class Token>
   auto async_read_some(const MutableBuffers& buffers, Token&& token) {
     return socket_.async_read_some(buffers, std::forward<Token>(token));
-  }
-
-  // Writes what the stream takes now, without waiting (would_block when it takes nothing).
-  template <class ConstBuffers>
-  std::size_t write_some(const ConstBuffers& buffers, error_code& ec) {
-    return socket_.write_some(buffers, ec);
   }
   template <class ConstBuffers, class Token>
   auto async_write_some(const ConstBuffers& buffers, Token&& token) {
