@@ -7,11 +7,21 @@
 
 #include <boost/beast/http/status.hpp>
 
+#include "common/counters.h"
 #include "common/json_writer.h"
 #include "common/loop_local.h"
 
 namespace warren::http {
 namespace {
+
+// Responses by status class, 1xx to 5xx (canned ones included: each is built as it is sent).
+Counter responses_by_class[] = {
+    {"warren_http_responses_total", R"(code="1xx")", "HTTP responses sent, by status class."},
+    {"warren_http_responses_total", R"(code="2xx")", "HTTP responses sent, by status class."},
+    {"warren_http_responses_total", R"(code="3xx")", "HTTP responses sent, by status class."},
+    {"warren_http_responses_total", R"(code="4xx")", "HTTP responses sent, by status class."},
+    {"warren_http_responses_total", R"(code="5xx")", "HTTP responses sent, by status class."},
+};
 
 // Content-Length is written as this many characters, right-aligned with spaces before the
 // digits (optional whitespace is allowed before a field value), then patched in place.
@@ -57,6 +67,7 @@ std::string canned_error_response(Errc code) {
 }
 
 void ResponseWriter::begin(int status) {
+  if (status >= 100 && status < 600) responses_by_class[status / 100 - 1].add();
   append_status_line(out_, status);
   out_.append("Date: ");
   out_.append(http_date_now());

@@ -19,6 +19,7 @@
 #include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http.hpp>
 
+#include "common/counters.h"
 #include "common/log.h"
 #include "common/spawn.h"
 #include "notify/webhook_resolve.h"
@@ -32,6 +33,21 @@ namespace beast = boost::beast;
 namespace http = boost::beast::http;
 constexpr auto kUseTuple = asio::as_tuple(asio::use_awaitable);
 constexpr std::int64_t kLogIntervalMs = 10'000;  // drop counts are logged at most this often
+
+// The process's counts, summed over every sender (the per-sender ones are WebhookStats).
+Counter attempts_total("warren_webhook_attempts_total", "", "Webhook requests made.");
+Counter delivered_total("warren_webhook_delivered_total", "",
+                        "Webhook deliveries answered 2xx-4xx by their subscriber.");
+constexpr std::string_view kDroppedHelp = "Webhook deliveries dropped, by reason.";
+static_assert(static_cast<std::size_t>(DropReason::refused_address) == kDropReasons - 1);
+Counter dropped_total[kDropReasons] = {  // in DropReason's order
+    {"warren_webhook_dropped_total", R"(reason="queue_full")", kDroppedHelp},
+    {"warren_webhook_dropped_total", R"(reason="project_full")", kDroppedHelp},
+    {"warren_webhook_dropped_total", R"(reason="subscriber_full")", kDroppedHelp},
+    {"warren_webhook_dropped_total", R"(reason="breaker_open")", kDroppedHelp},
+    {"warren_webhook_dropped_total", R"(reason="gave_up")", kDroppedHelp},
+    {"warren_webhook_dropped_total", R"(reason="refused_address")", kDroppedHelp},
+};
 
 std::int64_t steady_ms() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(
@@ -159,6 +175,7 @@ WebhookStats WebhookSender::stats() const noexcept {
 
 void WebhookSender::dropped(DropReason reason) {
   dropped_[static_cast<std::size_t>(reason)].fetch_add(1, std::memory_order_relaxed);
+  dropped_total[static_cast<std::size_t>(reason)].add();
   std::int64_t last = last_drop_log_ms_.load(std::memory_order_relaxed);
   const std::int64_t now = steady_ms();
   if (last >= 0 && now - last < kLogIntervalMs) return;
@@ -208,6 +225,7 @@ void WebhookSender::arm_wakeup() {
 
 asio::awaitable<void> WebhookSender::run_attempt(std::unique_ptr<WebhookJob> job) {
   attempts_.fetch_add(1, std::memory_order_relaxed);
+  attempts_total.add();
   // An attempt that fails by an exception counts as a failed attempt (retried by the policy):
   // the job, and its place among the subscriber's slots, must not vanish with it.
   Attempt attempt;
@@ -227,6 +245,7 @@ asio::awaitable<void> WebhookSender::run_attempt(std::unique_ptr<WebhookJob> job
     queue_.done(std::move(job), FairQueue::Outcome::success, std::nullopt, now);
     pending_.fetch_sub(1, std::memory_order_relaxed);
     delivered_.fetch_add(1, std::memory_order_relaxed);
+    delivered_total.add();
   } else if (job->retries_done < job->delivery.retry_delays.size()) {
     const int delay = job->delivery.retry_delays[job->retries_done++];
     log::debug("webhooks: {} answered {}; retry {} in {} s", job->delivery.url, attempt.status,

@@ -8,6 +8,7 @@
 #include <boost/beast/http/field.hpp>
 #include <boost/beast/websocket/rfc6455.hpp>
 
+#include "common/counters.h"
 #include "common/log.h"
 #include "common/spawn.h"
 
@@ -17,6 +18,13 @@ namespace {
 namespace asio = boost::asio;
 namespace beast = boost::beast;
 namespace websocket = boost::beast::websocket;
+
+Counter messages_received("warren_ws_messages_received_total", "",
+                          "WebSocket messages received (whole messages, not frames).");
+Counter pushes_queued("warren_ws_pushes_total", R"(outcome="queued")",
+                      "Push frames for subscribed sockets, by outcome.");
+Counter pushes_dropped("warren_ws_pushes_total", R"(outcome="dropped_slow_subscriber")",
+                       "Push frames for subscribed sockets, by outcome.");
 constexpr auto kUseTuple = asio::as_tuple(asio::use_awaitable);
 
 std::atomic<std::uint64_t> next_session_id{1};
@@ -128,6 +136,7 @@ void Session::on_read(const boost::system::error_code& ec, std::size_t size) {
   }
   message_deadline_ = net::SteadyTime::max();
   ++stats_.messages_in;
+  messages_received.add();
   // A message whose handling fails by an exception (a bug) is logged and its socket closed: the
   // session would otherwise never read again.
   spawn(loop_.context(), answer(shared_from_this()), "a WebSocket message",
@@ -168,9 +177,11 @@ Session::PushResult Session::push(const SharedBytesPtr& frames) {
     log::debug("ws {}: send buffer full ({} bytes queued): closing slow subscriber", id_,
                layer.queued() + deferred_bytes_);
     close(kCloseSlowConsumer, "send buffer full: slow subscriber");
+    pushes_dropped.add();
     return PushResult::dropped;
   }
   ++stats_.pushes;
+  pushes_queued.add();
   if (writing_reply_) {
     // A reply may span several frames (permessage-deflate): no data frame may come between.
     deferred_bytes_ += frames->size();

@@ -3,6 +3,8 @@
 
 #include <gtest/gtest.h>
 
+#include "common/counters.h"
+
 namespace warren::http {
 namespace {
 
@@ -75,6 +77,25 @@ TEST(ResponseWriter, DateHeaderIsAnHttpDate) {
   const std::string_view date = http_date_now();
   EXPECT_EQ(date.size(), 29u);
   EXPECT_EQ(date.substr(25), " GMT");
+}
+
+TEST(ResponseWriter, EveryResponseIsCountedByItsStatusClass) {
+  const Counter* ok = Counter::find("warren_http_responses_total", R"(code="2xx")");
+  const Counter* refused = Counter::find("warren_http_responses_total", R"(code="4xx")");
+  const Counter* failed = Counter::find("warren_http_responses_total", R"(code="5xx")");
+  ASSERT_TRUE(ok && refused && failed);
+  const std::uint64_t ok_before = ok->total();
+  const std::uint64_t refused_before = refused->total();
+  const std::uint64_t failed_before = failed->total();
+  std::string out;
+  ResponseWriter w(out);
+  w.begin(204);
+  w.end_without_body();
+  w.error(make_error(Errc::body_missing));
+  (void)canned_error_response(Errc::http_too_many_connections);
+  EXPECT_EQ(ok->total() - ok_before, 1u);
+  EXPECT_EQ(refused->total() - refused_before, 1u);
+  EXPECT_EQ(failed->total() - failed_before, 1u);
 }
 
 }  // namespace

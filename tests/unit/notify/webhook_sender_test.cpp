@@ -21,6 +21,8 @@
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 
+#include "common/counters.h"
+
 namespace warren::notify {
 namespace {
 
@@ -187,10 +189,14 @@ TEST(WebhookSender, AFullGlobalQueueDropsAtOnce) {
   options.allow_private = true;
   options.queue_limit = 3;
   WebhookSender sender(options);
+  const Counter* counted = Counter::find("warren_webhook_dropped_total", R"(reason="queue_full")");
+  ASSERT_NE(counted, nullptr);
+  const std::uint64_t counted_before = counted->total();
   int taken = 0;
   for (int i = 0; i < 5; ++i) taken += sender.enqueue(delivery("A", black_hole.url("/1")));
   EXPECT_EQ(taken, 3);  // judged on the caller's thread
   EXPECT_EQ(sender.stats().dropped(DropReason::queue_full), 2u);
+  EXPECT_EQ(counted->total() - counted_before, 2u);  // and in the process's counters
   EXPECT_EQ(sender.pending(), 3u);
 }
 
