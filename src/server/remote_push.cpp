@@ -4,7 +4,6 @@
 #include <boost/asio/post.hpp>
 
 #include "common/log.h"
-#include "server/store_factory.h"
 #include "store/redis/redis_url.h"
 
 namespace warren::server {
@@ -12,8 +11,8 @@ namespace warren::server {
 Result<std::unique_ptr<notify::RedisFanout>> start_remote_push(const StorageOptions& options,
                                                                net::LoopGroup& loops,
                                                                notify::PushHub& hub) {
-  if (options.engine != "redis") return std::unique_ptr<notify::RedisFanout>();
-  auto nodes = store::redis::parse_redis_url(redis_url(options));
+  if (options.engine != Engine::redis) return std::unique_ptr<notify::RedisFanout>();
+  auto nodes = store::redis::parse_redis_url(options.redis.url);
   if (!nodes) return make_error(Errc::startup_failed, nodes.error().description);
   auto& loop = loops.loop(0);
   auto fanout =

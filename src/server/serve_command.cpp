@@ -20,7 +20,6 @@
 #include "engine/queue_service.h"
 #include "engine/reaper.h"
 #include "http/server.h"
-#include "net/endpoint.h"
 #include "net/loop_group.h"
 #include "notify/post_fanout.h"
 #include "notify/push_hub.h"
@@ -47,46 +46,13 @@ std::size_t raise_descriptor_limit() {
   return static_cast<std::size_t>(limit.rlim_cur);
 }
 
-bool set_log_level(const std::string& level) {
-  if (level == "debug") {
-    log::set_level(log::Level::debug);
-  } else if (level == "info") {
-    log::set_level(log::Level::info);
-  } else if (level == "warn") {
-    log::set_level(log::Level::warn);
-  } else if (level == "error") {
-    log::set_level(log::Level::error);
-  } else {
-    return false;
-  }
-  return true;
-}
-
 }  // namespace
 
 int run_serve_command(int argc, char** argv) {
   ParsedServeOptions parsed = parse_serve_options(argc, argv);
   if (!parsed.options) return parsed.exit_status;
   const ServeOptions& options = *parsed.options;
-  if (!set_log_level(options.log_level)) {
-    std::fprintf(stderr, "warren serve: --log-level must be debug, info, warn or error\n");
-    return 2;
-  }
-  auto endpoint = net::parse_endpoint(options.listen);
-  if (!endpoint) {
-    std::fprintf(stderr, "warren serve: %s\n", endpoint.error().description.c_str());
-    return 2;
-  }
-  std::optional<boost::asio::ip::tcp::endpoint> ws_endpoint;
-  if (!options.ws_listen.empty()) {
-    auto parsed_ws = net::parse_endpoint(options.ws_listen);
-    if (!parsed_ws) {
-      std::fprintf(stderr, "warren serve: --ws-listen: %s\n",
-                   parsed_ws.error().description.c_str());
-      return 2;
-    }
-    ws_endpoint = *parsed_ws;
-  }
+  log::set_level(options.log_level);
   std::signal(SIGPIPE, SIG_IGN);
   const std::size_t descriptors = raise_descriptor_limit();
   std::size_t max_connections = options.max_connections;
@@ -151,7 +117,7 @@ int run_serve_command(int argc, char** argv) {
   ws::WsAcceptor ws_acceptor(loops, ws_options, ws_api);
 
   http::HttpServer server(loops, limit, api, connection, &ws_acceptor);
-  auto bound = server.listen(*endpoint, options.backlog);
+  auto bound = server.listen(options.listen, options.backlog);
   if (!bound) {
     log::error("{}", bound.error().description);
     return 1;
@@ -159,9 +125,9 @@ int run_serve_command(int argc, char** argv) {
   ws::WsOnlyHandler ws_only;
   std::optional<http::HttpServer> ws_server;
   std::optional<boost::asio::ip::tcp::endpoint> ws_bound;
-  if (ws_endpoint) {
+  if (options.ws_listen) {
     ws_server.emplace(loops, limit, ws_only, connection, &ws_acceptor);
-    auto opened = ws_server->listen(*ws_endpoint, options.backlog);
+    auto opened = ws_server->listen(*options.ws_listen, options.backlog);
     if (!opened) {
       log::error("{}", opened.error().description);
       return 1;

@@ -1,5 +1,6 @@
 // ServeOptions: everything `warren serve` can be told, from the command line or a config file,
-// with defaults (Zaqar's for its limits).
+// with defaults (Zaqar's for its limits). Every field holds the type its subsystem uses, parsed
+// and checked once here (options_*.cpp, one file per subsystem's section).
 #pragma once
 
 #include <chrono>
@@ -7,28 +8,33 @@
 #include <optional>
 #include <string>
 
+#include <boost/asio/ip/tcp.hpp>
+
 #include "api/api_options.h"
 #include "common/errors.h"
+#include "common/log.h"
 #include "engine/limits.h"
 #include "http/connection_options.h"
 #include "notify/webhook_sender.h"
+#include "store/memory/memory_store.h"
+#include "store/redis/redis_store.h"
+#include "store/rocksdb/rocksdb_store.h"
 #include "ws/options.h"
 
 namespace warren::server {
 
+enum class Engine { memory, rocksdb, redis };
+
+// The engine chosen and the options of each (only the chosen one's are used).
 struct StorageOptions {
-  std::string engine = "rocksdb";  // memory | rocksdb | redis
-  std::string data_dir = "./data";
-  std::string fsync = "always";   // always | batch | never
-  std::chrono::milliseconds fsync_batch_interval{10};
-  std::string wal_recovery = "strict";  // strict | point-in-time
-  std::string redis_urls;          // redis://HOST:PORT[,HOST:PORT...]
-  int redis_wait_replicas = 0;     // WAIT for this many replicas after each write
-  std::size_t memory_shards = 64;
+  Engine engine = Engine::rocksdb;
+  store::MemoryStoreOptions memory;
+  store::RocksStoreOptions rocksdb;
+  store::redis::RedisStoreOptions redis;
 };
 
 struct ServeOptions {
-  std::string listen = "127.0.0.1:8888";
+  boost::asio::ip::tcp::endpoint listen{boost::asio::ip::address_v4::loopback(), 8888};
   unsigned threads = 0;  // 0: one per core
   std::size_t max_connections = 100000;
   // Descriptors kept free for everything but connections (storage files, logs): connections
@@ -38,13 +44,13 @@ struct ServeOptions {
   // Bytes buffered for requests still arriving, over all connections (0: unbounded).
   std::size_t max_buffered_bytes = 256 * 1024 * 1024;
   std::chrono::milliseconds shutdown_grace{std::chrono::seconds(10)};
-  std::string log_level = "info";
+  log::Level log_level = log::Level::info;
   http::ConnectionOptions connection;
   api::ApiOptions api;
   engine::Limits limits;
   StorageOptions storage;
   // WebSocket: always on the HTTP port (upgrade); also on ws_listen when set.
-  std::string ws_listen;
+  std::optional<boost::asio::ip::tcp::endpoint> ws_listen;
   ws::WsOptions ws;
   std::int64_t ws_min_subscription_ttl = 60;
   std::size_t ws_max_subscriptions = 1000;  // socket subscriptions one socket may hold

@@ -2,7 +2,6 @@
 #pragma once
 
 #include <memory>
-#include <string>
 
 #include "common/errors.h"
 #include "server/serve_options.h"
@@ -12,8 +11,5 @@ namespace warren::server {
 
 // The engine for `options`. Errors: startup_failed (with the reason).
 Result<std::unique_ptr<store::Store>> make_store(const StorageOptions& options);
-
-// The Redis servers the redis engine uses: --redis, or redis://127.0.0.1:6379 when not given.
-std::string redis_url(const StorageOptions& options);
 
 }  // namespace warren::server

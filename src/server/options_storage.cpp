@@ -1,0 +1,43 @@
+// `warren serve`'s options of the storage engines, bound to each engine's own options.
+#include <boost/program_options.hpp>
+
+#include "server/option_section.h"
+#include "server/option_values.h"
+
+namespace warren::server {
+
+namespace po = boost::program_options;
+
+OptionSection storage_options(ServeOptions& o) {
+  static const ChoiceNames<Engine> kEngines = {
+      {"memory", Engine::memory}, {"rocksdb", Engine::rocksdb}, {"redis", Engine::redis}};
+  static const ChoiceNames<store::FsyncPolicy> kFsync = {{"always", store::FsyncPolicy::always},
+                                                         {"batch", store::FsyncPolicy::batch},
+                                                         {"never", store::FsyncPolicy::never}};
+  static const ChoiceNames<store::WalRecovery> kRecovery = {
+      {"strict", store::WalRecovery::strict},
+      {"point-in-time", store::WalRecovery::point_in_time}};
+  StorageOptions& s = o.storage;
+  auto fsync_ms = std::make_shared<std::int64_t>(s.rocksdb.fsync_interval.count());
+  OptionSection section{po::options_description("Storage"), nullptr};
+  section.description.add_options()
+      ("storage", choice(s.engine, kEngines), "engine: memory | rocksdb | redis")
+      ("data-dir", po::value(&s.rocksdb.path)->default_value(s.rocksdb.path), "rocksdb: directory of the database")
+      ("fsync", choice(s.rocksdb.fsync, kFsync), "rocksdb: always (acknowledge after the WAL sync; concurrent writes share one) | batch (acknowledge, sync within --fsync-interval-ms) | never (leave syncing to the OS)")
+      ("fsync-interval-ms", po::value(fsync_ms.get())->default_value(*fsync_ms), "rocksdb, --fsync=batch: sync at most this often")
+      ("wal-recovery", choice(s.rocksdb.wal_recovery, kRecovery), "rocksdb: strict (refuse to start on a corrupt log, past a torn last record) | point-in-time (start from the intact prefix)")
+      ("redis", po::value(&s.redis.url)->default_value(s.redis.url), "redis: redis://HOST:PORT[,HOST:PORT...] (several: a Redis Cluster)")
+      ("redis-wait-replicas", po::value(&s.redis.wait_replicas)->default_value(0), "redis: after each write, WAIT for this many replicas (narrows the failover loss window)")
+      ("memory-shards", po::value(&s.memory.shards)->default_value(s.memory.shards), "memory, rocksdb: lock shards of the in-memory index");
+  section.check = [&s, fsync_ms]() -> Result<void> {
+    if (*fsync_ms < 1 || *fsync_ms > 60000) {
+      return option_error("--fsync-interval-ms must lie within 1..60000");
+    }
+    s.rocksdb.fsync_interval = std::chrono::milliseconds(*fsync_ms);
+    s.rocksdb.shards = s.memory.shards;
+    return {};
+  };
+  return section;
+}
+
+}  // namespace warren::server
