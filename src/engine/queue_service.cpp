@@ -206,31 +206,25 @@ Async<void> QueueService::purge_queue(const Scope& scope, std::string_view queue
 
 // ---- messages ----
 
-Async<PostPlan> QueueService::plan_post(const Scope& scope, std::string_view queue,
-                                        std::optional<std::size_t> content_length) {
-  const QueueRef q = ref(scope, queue);
-  auto metadata = co_await store_.get_queue_metadata(q);
-  if (!metadata) co_return metadata.error();
-  // A missing queue has the default policy; it is created by the post itself (store.h), so a
-  // request refused before it (body, Client-ID) leaves no queue behind.
-  const QueuePolicy policy = *metadata ? policy_of_metadata(**metadata) : QueuePolicy{};
-  if (content_length) {
-    const auto length = static_cast<std::int64_t>(*content_length);
+Result<PostPlan> QueueService::plan_post(const QueuePolicy& policy,
+                                         std::optional<std::size_t> size) const {
+  if (size) {
+    const auto length = static_cast<std::int64_t>(*size);
     if (policy.max_post_bytes > 0) {
       const std::int64_t effective = std::min(policy.max_post_bytes, limits_.max_messages_post_size);
       if (length > effective) {
-        co_return make_error(Errc::messages_too_large_for_queue, effective,
-                             limits_.max_messages_post_size, policy.max_post_bytes);
+        return make_error(Errc::messages_too_large_for_queue, effective,
+                          limits_.max_messages_post_size, policy.max_post_bytes);
       }
     }
     if (length > limits_.max_messages_post_size) {
-      co_return make_error(Errc::messages_too_large, limits_.max_messages_post_size);
+      return make_error(Errc::messages_too_large, limits_.max_messages_post_size);
     }
   }
   PostPlan plan;
   plan.default_ttl = policy.default_ttl > 0 ? policy.default_ttl : limits_.default_message_ttl;
   if (policy.delay_queue()) plan.default_delay = policy.default_delay;
-  co_return plan;
+  return plan;
 }
 
 Async<std::vector<store::ShortId>> QueueService::post(const Scope& scope, std::string_view queue,
@@ -238,7 +232,12 @@ Async<std::vector<store::ShortId>> QueueService::post(const Scope& scope, std::s
                                                     PostRules rules, const PostDecoder& decode) {
   PostPlan plan;
   if (rules.queue_policy) {
-    auto planned = co_await plan_post(scope, queue, size);
+    // (Read here, not in a coroutine of its own: a post is the hottest path.) A missing queue
+    // has the default policy; it is created by the post itself (store.h), so a request refused
+    // before it (body, Client-ID) leaves no queue behind.
+    auto metadata = co_await store_.get_queue_metadata(ref(scope, queue));
+    if (!metadata) co_return metadata.error();
+    auto planned = plan_post(*metadata ? policy_of_metadata(**metadata) : QueuePolicy{}, size);
     if (!planned) co_return planned.error();
     plan = *planned;
   } else {

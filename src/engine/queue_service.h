@@ -155,10 +155,9 @@ class QueueService {
 
  private:
   Async<QueuePolicy> policy_of(store::QueueRef queue);
-  // The queue's defaults for a post of `size` bytes, its size checked against the configured
-  // and the queue's limit.
-  Async<PostPlan> plan_post(const Scope& scope, std::string_view queue,
-                            std::optional<std::size_t> size);
+  // The defaults of a post of `size` bytes to a queue of `policy`, its size checked against
+  // the configured and the queue's limit.
+  Result<PostPlan> plan_post(const QueuePolicy& policy, std::optional<std::size_t> size) const;
   Result<void> check_message_post_size(std::size_t bytes) const;
 
   store::Store& store_;
