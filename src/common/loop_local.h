@@ -59,6 +59,10 @@ class LoopSlots {
     if (id >= slots_.size()) [[unlikely]] slots_.resize(id + 1);
     return slots_[id];
   }
+  // The slot `id` if it was made, else null (never grows: the lookup of every LoopLocal use).
+  LoopSlot* find(std::size_t id) const noexcept {
+    return id < slots_.size() ? slots_[id].get() : nullptr;
+  }
 
   // A slot id, distinct for every LoopLocal ever made.
   static std::size_t next_id() noexcept;
@@ -74,11 +78,13 @@ class LoopLocal {
   LoopLocal(const LoopLocal&) = delete;
   LoopLocal& operator=(const LoopLocal&) = delete;
 
-  // The calling loop's T (or, off the loops, the calling thread's).
+  // The calling loop's T (or, off the loops, the calling thread's). The first use on a loop
+  // makes it, out of line, so the lookup stays a few instructions.
   T& get() {
-    std::unique_ptr<LoopSlot>& slot = LoopSlots::current().at(id_);
-    if (!slot) slot = std::make_unique<Slot>();
-    return static_cast<Slot&>(*slot).value;
+    LoopSlots& slots = LoopSlots::current();
+    LoopSlot* slot = slots.find(id_);
+    if (slot == nullptr) [[unlikely]] slot = make(slots);
+    return static_cast<Slot*>(slot)->value;
   }
   T& operator*() { return get(); }
   T* operator->() { return &get(); }
@@ -87,6 +93,11 @@ class LoopLocal {
   struct Slot final : LoopSlot {
     T value = T();  // value-initialised (also for an explicit default constructor)
   };
+  [[gnu::noinline, gnu::cold]] LoopSlot* make(LoopSlots& slots) {
+    std::unique_ptr<LoopSlot>& slot = slots.at(id_);
+    if (!slot) slot = std::make_unique<Slot>();
+    return slot.get();
+  }
   const std::size_t id_;
 };
 

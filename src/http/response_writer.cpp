@@ -38,16 +38,18 @@ void append_status_line(std::string& out, int status) {
   out.append("\r\n");
 }
 
+// The Date header's text, made once per second on each loop.
+struct DateCache {
+  std::time_t second = 0;
+  char text[32] = {};
+  std::size_t size = 0;
+};
+LoopLocal<DateCache> date_caches;
+
 }  // namespace
 
 std::string_view http_date_now() noexcept {
-  struct DateCache {
-    std::time_t second = 0;
-    char text[32] = {};
-    std::size_t size = 0;
-  };
-  static LoopLocal<DateCache> caches;
-  DateCache& cache = caches.get();
+  DateCache& cache = date_caches.get();
   const std::time_t now = std::time(nullptr);
   if (now != cache.second) {
     cache.second = now;
