@@ -25,7 +25,7 @@ test_pkgs=(
   python3-stestr redis-server redis-tools procps nodejs
 )
 bench_pkgs=(nginx-light nodejs node-ws python3-matplotlib util-linux zaqar-server python3-redis
-            redis-server redis-tools wrk)
+            redis-server redis-tools valgrind wrk)
 MSGPACK_PKG=libmsgpack-cxx-dev
 DEPS_DIR=${WARREN_DEPS_DIR:-/opt/warren-deps}
 
