@@ -17,6 +17,7 @@ namespace {
 
 using store::QueueRef;
 
+constexpr std::string_view kImpliedMetadata = "{}";  // of a queue a post or subscription made
 constexpr std::int64_t kDefaultPageSize = 10;
 constexpr std::int64_t kDefaultClaimLimit = 10;
 // Queues read per store page while a listing filters by metadata.
@@ -96,6 +97,12 @@ Async<bool> QueueService::create_queue(const Scope& scope, std::string_view queu
   if (!parsed) co_return parsed.error();
   if (auto valid = parsed->validate(limits_); !valid) co_return valid.error();
   co_return co_await store_.create_queue(ref(scope, queue), parsed->to_json(), now());
+}
+
+Async<void> QueueService::create_implied(QueueRef queue) {
+  auto created = co_await store_.create_queue(queue, kImpliedMetadata, now());
+  if (!created) co_return created.error();
+  co_return Result<void>{};
 }
 
 Async<QueueMetadata> QueueService::get_queue_metadata(const Scope& scope, std::string_view queue) {
@@ -233,8 +240,8 @@ Async<std::vector<store::ShortId>> QueueService::post(const Scope& scope, std::s
   PostPlan plan;
   if (rules.queue_policy) {
     // (Read here, not in a coroutine of its own: a post is the hottest path.) A missing queue
-    // has the default policy; it is created by the post itself (store.h), so a request refused
-    // before it (body, Client-ID) leaves no queue behind.
+    // has the default policy; it is created only when the messages are stored (post_messages), so
+    // a request refused before (body, Client-ID) leaves no queue behind.
     auto metadata = co_await store_.get_queue_metadata(ref(scope, queue));
     if (!metadata) co_return metadata.error();
     auto planned = plan_post(*metadata ? policy_of_metadata(**metadata) : QueuePolicy{}, size);
@@ -274,7 +281,16 @@ Async<std::vector<store::ShortId>> QueueService::post_messages(const Scope& scop
     }
     resolved.push_back(message);
   }
-  auto ids = co_await store_.post_messages(ref(scope, queue), scope.client, resolved, now());
+  const QueueRef target = ref(scope, queue);
+  auto ids = co_await store_.post_messages(target, scope.client, resolved, now());
+  // A post to a missing queue creates it (Zaqar's rule), here and not in the store. Retried
+  // because a concurrent delete can remove the queue again between the two steps.
+  for (int attempt = 0; !ids && ids.error().code == Errc::queue_not_found && attempt < 3;
+       ++attempt) {
+    auto created = co_await create_implied(target);
+    if (!created) co_return created.error();
+    ids = co_await store_.post_messages(target, scope.client, resolved, now());
+  }
   if (ids && observer_ != nullptr) {
     boost::container::small_vector<PostedMessage, 4> posted;
     posted.reserve(resolved.size());
@@ -414,7 +430,7 @@ Result<void> QueueService::check_subscriber(std::string_view subscriber) const {
 
 Async<store::SubscriptionCreated> QueueService::create_subscription(
     const Scope& scope, std::string_view queue, const Result<SubscriptionCreateRequest>& decoded) {
-  auto created = co_await create_queue(scope, queue, "");
+  auto created = co_await create_implied(ref(scope, queue));
   if (!created) co_return created.error();
   if (!decoded) co_return decoded.error();
   const SubscriptionCreateRequest& request = *decoded;

@@ -90,13 +90,14 @@ class QueueService {
   using PostDecoder = std::function<Result<std::vector<MessageInput>>(const PostPlan& plan)>;
   // A whole post: checks `size` (the body's bytes; absent: no body, body_missing) against the
   // configured limit and, under rules.queue_policy, the queue's own; resolves the defaults
-  // (missing queue: the configured ones; it is created by the store's post, so a request
-  // refused before leaves no queue behind); decodes; checks TTL and delay ranges; stores; tells
-  // the post observer. Returns the new ids in order.
+  // (missing queue: the configured ones; it is created only once the messages are ready to be
+  // stored, so a request refused before leaves no queue behind); decodes; checks TTL and delay
+  // ranges; stores; tells the post observer. Returns the new ids in order.
   Async<std::vector<store::ShortId>> post(const Scope& scope, std::string_view queue,
                                           std::optional<std::size_t> size, PostRules rules,
                                           const PostDecoder& decode);
-  // Posts messages already decoded with `plan`'s defaults (the health probe's own post).
+  // Posts messages already decoded with `plan`'s defaults (the health probe's own post),
+  // creating the queue if it is missing.
   Async<std::vector<store::ShortId>> post_messages(const Scope& scope, std::string_view queue,
                                                    std::vector<MessageInput> messages,
                                                    const PostPlan& plan);
@@ -154,6 +155,10 @@ class QueueService {
   Async<void> ping();
 
  private:
+  // Creates a queue that a post or a subscription names before it exists (Zaqar creates it with
+  // empty metadata): the one place, with create_queue, where the service makes queues, and so
+  // where admission of new queues (quotas) belongs. An existing queue is left as it is.
+  Async<void> create_implied(store::QueueRef queue);
   Async<QueuePolicy> policy_of(store::QueueRef queue);
   // The defaults of a post of `size` bytes to a queue of `policy`, its size checked against
   // the configured and the queue's limit.

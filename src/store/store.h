@@ -70,8 +70,10 @@ class Store {
 
   // ---- messages ----
 
-  // Appends the messages in order, creating the queue (metadata "{}") if missing. Returns their
-  // ids in the same order; ids of one call are consecutive in FIFO order. `client` identifies the
+  // Appends the messages in order to an existing queue: queue_not_found if it does not exist (a
+  // post never creates its queue; the engine creates the queues posts imply, so creation has one
+  // choke point). Returns their ids in the same order; ids of one call are consecutive in FIFO
+  // order. `client` identifies the
   // poster (for echo filtering); it is the canonical Client-ID text, at most 64 bytes.
   virtual Async<std::vector<ShortId>> post_messages(QueueRef queue, std::string_view client,
                                                     std::span<const NewMessage> messages,
@@ -120,10 +122,11 @@ class Store {
   // + grace. With an active dead-letter policy, a selected message whose claim_count has reached
   // max_claims is moved to the dead-letter queue instead and left out of the result; the others
   // get claim_count + 1. A moved message is appended to the dead-letter queue (created with
-  // metadata "{}" if missing) under a new id of that queue, keeping its body, poster, created
-  // time and claim_count, with its claim cleared; if message_ttl_s is set its ttl becomes that
-  // and it expires message_ttl_s after the move, else it keeps its ttl and expiry. Nothing
-  // claimable (or a missing queue): empty claim_id and no messages.
+  // metadata "{}" if missing: the one creation a store makes by itself, inside the claim) under
+  // a new id of that queue, keeping its body, poster, created time and claim_count, with its
+  // claim cleared; if message_ttl_s is set its ttl becomes that and it expires message_ttl_s
+  // after the move, else it keeps its ttl and expiry. Nothing claimable (or a missing queue):
+  // empty claim_id and no messages.
   virtual Async<ClaimResult> create_claim(QueueRef queue, const ClaimParams& params,
                                           TimeMs now) = 0;
 
@@ -143,9 +146,9 @@ class Store {
 
   // ---- subscriptions ----
 
-  // Creates a subscription of the queue (creating the queue, metadata "{}", if missing). If one
-  // with the same subscriber exists: unconfirmed -> its id with created=false; confirmed ->
-  // subscription_conflict.
+  // Creates a subscription of the queue. The queue need not exist and is never created here
+  // (subscriptions outlive their queue, see delete_queue). If one with the same subscriber
+  // exists: unconfirmed -> its id with created=false; confirmed -> subscription_conflict.
   virtual Async<SubscriptionCreated> create_subscription(QueueRef queue,
                                                          const NewSubscription& subscription,
                                                          TimeMs now) = 0;

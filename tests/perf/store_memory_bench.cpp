@@ -39,6 +39,7 @@ void in_coroutine(F body) {
 
 awaitable<void> post(Store& store, QueueRef queue, int count) {
   std::vector<NewMessage> batch(1000, NewMessage{kBody, 1'209'600, 0});
+  if (!co_await store.create_queue(queue, "{}", kNow)) throw std::runtime_error("create failed");
   for (int done = 0; done < count; done += 1000) {
     const int n = std::min(1000, count - done);
     auto ids = co_await store.post_messages(queue, kClient,
@@ -150,6 +151,7 @@ void BM_Post(benchmark::State& state) {
   const std::vector<NewMessage> batch(static_cast<std::size_t>(state.range(0)),
                                       NewMessage{kBody, 3600, 0});
   in_coroutine([&]() -> awaitable<void> {
+    co_await store->create_queue(queue, "{}", kNow);
     for (auto _ : state) {
       auto ids = co_await store->post_messages(queue, kClient, batch, kNow);
       benchmark::DoNotOptimize(ids);
@@ -167,6 +169,7 @@ void BM_PostTwoThreads(benchmark::State& state) {
   const QueueRef queue{"bench", name};
   const NewMessage message{kBody, 3600, 0};
   in_coroutine([&]() -> awaitable<void> {
+    co_await store->create_queue(queue, "{}", kNow);
     for (auto _ : state) {
       auto ids = co_await store->post_messages(queue, kClient, {&message, 1}, kNow);
       benchmark::DoNotOptimize(ids);

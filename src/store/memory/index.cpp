@@ -228,12 +228,16 @@ Result<QueueStats> Index::queue_stats(QueueRef queue, TimeMs now, Journal* journ
 Result<std::vector<ShortId>> Index::post_messages(QueueRef queue, std::string_view client,
                                                   std::span<const NewMessage> messages, TimeMs now,
                                                   Journal* journal) {
-  return with_shard(queue, journal, [&](Shard& shard, const QueueKey& key, CatalogChange& catalog) {
-    if (shard.find(key.view()) == nullptr) catalog.add(queue);
-    Queue& q = ensure_queue(shard, key, queue, kEmptyMetadata, journal);
-    std::vector<ShortId> ids = q.post(client, messages, now);
-    shard.schedule(key.view(), q);
-    used(journal, key.view(), q, Journal::Use::write);
+  return with_shard(queue, journal, [&](Shard& shard, const QueueKey& key, CatalogChange&) {
+    Queue* q = shard.find(key.view());
+    if (q == nullptr) {
+      absent(journal);
+      return Result<std::vector<ShortId>>(
+          make_error(Errc::queue_not_found, queue.name, queue.project));
+    }
+    std::vector<ShortId> ids = q->post(client, messages, now);
+    shard.schedule(key.view(), *q);
+    used(journal, key.view(), *q, Journal::Use::write);
     return Result<std::vector<ShortId>>(std::move(ids));
   });
 }
@@ -379,9 +383,7 @@ Result<void> Index::release_claim(QueueRef queue, std::string_view claim_id, Tim
 Result<SubscriptionCreated> Index::create_subscription(QueueRef queue,
                                                        const NewSubscription& subscription,
                                                        TimeMs now, Journal* journal) {
-  return with_shard(queue, journal, [&](Shard& shard, const QueueKey& key, CatalogChange& catalog) {
-    if (shard.find(key.view()) == nullptr) catalog.add(queue);
-    ensure_queue(shard, key, queue, kEmptyMetadata, journal);
+  return with_shard(queue, journal, [&](Shard& shard, const QueueKey& key, CatalogChange&) {
     auto created = shard.subscriptions.create(key.view(), subscription, now);
     subscriptions_used(journal, shard, Journal::Use::write);
     return created;

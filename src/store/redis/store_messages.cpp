@@ -22,8 +22,11 @@ Async<std::vector<ShortId>> RedisStore::post_messages(QueueRef queue, std::strin
   auto reply = co_await exec(cmd);
   if (!reply) co_return reply.error();
   if (reply->elements.size() != 2) co_return make_error(Errc::internal, "Malformed post reply");
+  if (reply->elements[0].as_int() < 0) {
+    co_return make_error(Errc::queue_not_found, queue.name, queue.project);
+  }
   if (reply->elements[0].as_int() == 1) {
-    // The post created the queue (or an earlier indexing failed): list it. The messages are
+    // An earlier indexing of the queue failed: list it now. The messages are
     // stored whatever happens here, so a failure to index is not reported as a failed post.
     co_await index_or_remember(queue);
   }

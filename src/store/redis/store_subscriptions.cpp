@@ -35,11 +35,7 @@ Async<SubscriptionCreated> RedisStore::create_subscription(QueueRef queue,
   auto reply = co_await exec(cmd);
   if (!reply) co_return reply.error();
   const auto& e = reply->elements;
-  if (e.size() != 3) co_return make_error(Errc::internal, "Malformed subscription reply");
-  if (e[2].as_int() == 1) {
-    auto indexed = co_await index_queue(queue);
-    if (!indexed) co_return indexed.error();
-  }
+  if (e.size() != 2) co_return make_error(Errc::internal, "Malformed subscription reply");
   if (e[1].as_int() < 0) co_return make_error(Errc::subscription_conflict);
   co_return SubscriptionCreated{ShortId::from(e[0].str), e[1].as_int() == 1};
 }

@@ -9,6 +9,7 @@
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 
+#include "forwarding_store.h"
 #include "result_checks.h"
 #include "run_sync.h"
 #include "store/memory/memory_store.h"
@@ -137,6 +138,55 @@ TEST_F(QueueServiceTest, ARefusedSubscriptionStillCreatesItsQueue) {
   EXPECT_EQ(error_of(run(service_.create_subscription(scope_, "subs", refused))),
             Errc::subscription_param_missing);
   EXPECT_TRUE(must(run(service_.queue_exists(scope_, "subs"))));
+}
+
+// A real memory engine whose queue creations are counted and which can delete a queue right
+// after it was created (another client's delete arriving between the service's two steps).
+class RacingStore : public store::testing::ForwardingStore {
+ public:
+  explicit RacingStore(store::Store& inner) : ForwardingStore(inner), inner_(inner) {}
+  int creations = 0;
+  int deletes_to_race = 0;
+  store::Async<bool> create_queue(store::QueueRef q, std::string_view m, store::TimeMs n) override {
+    ++creations;
+    auto created = co_await inner_.create_queue(q, m, n);
+    if (deletes_to_race > 0) {
+      --deletes_to_race;
+      must(co_await inner_.delete_queue(q));
+    }
+    co_return created;
+  }
+
+ private:
+  store::Store& inner_;
+};
+
+TEST_F(QueueServiceTest, QueuesAPostOrSubscriptionImpliesAreCreatedByTheServiceOnce) {
+  RacingStore racing(*store_);
+  QueueService service(racing, clock_, limits());
+  RecordingDecoder decoder;
+  // The store refuses a post to a missing queue; the service creates it, then posts.
+  must(run(service.post(scope_, "implied", 10, PostRules{}, decoder.function())));
+  EXPECT_EQ(racing.creations, 1);
+  must(run(service.post(scope_, "implied", 10, PostRules{false, false}, decoder.function())));
+  EXPECT_EQ(racing.creations, 1);  // an existing queue costs no creation
+  // A delete between the creation and the post: created again, and the post lands.
+  racing.deletes_to_race = 1;
+  must(run(service.post(scope_, "raced", 10, PostRules{}, decoder.function())));
+  EXPECT_EQ(racing.creations, 3);
+  EXPECT_EQ(must(run(service.queue_stats(scope_, "raced"))).counts.total, 1);
+  // A queue deleted after every creation: the post gives up after a few tries, it never loops.
+  racing.deletes_to_race = 100;
+  EXPECT_EQ(error_of(run(service.post(scope_, "doomed", 10, PostRules{}, decoder.function()))),
+            Errc::queue_not_found);
+  EXPECT_EQ(racing.creations, 6);
+  racing.deletes_to_race = 0;
+  // A subscription's queue comes from the same place.
+  SubscriptionCreateRequest request;
+  request.subscriber = "http://example.com/hook";
+  must(run(service.create_subscription(scope_, "subs", request)));
+  EXPECT_EQ(racing.creations, 7);
+  EXPECT_TRUE(must(run(service.queue_exists(scope_, "subs"))));
 }
 
 TEST_F(QueueServiceTest, ABulkDeleteNamingClaimsRefusesAMessageOfAnotherClaim) {

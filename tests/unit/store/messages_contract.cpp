@@ -43,10 +43,25 @@ TEST_P(StoreContract, BodiesAreOpaqueBytes) {
   const std::string body =
       std::string("[\"caf\xC3\xA9\",null,{\"k\":\"") + std::string(3000, 'x') + "\"}]";
   NewMessage message{body, 300, 0};
+  must(run(store_->create_queue(queue(), "{}", kT0)));
   std::vector<ShortId> ids =
       must(run(store_->post_messages(queue(), kClientA, {&message, 1}, kT0)));
   ASSERT_EQ(ids.size(), 1u);
   EXPECT_EQ(get_one(queue(), std::string(ids[0].view())).body.view(), body);
+}
+
+TEST_P(StoreContract, APostNeverCreatesItsQueue) {
+  NewMessage message{"1", 300, 0};
+  EXPECT_EQ(error_of(run(store_->post_messages(queue(), kClientA, {&message, 1}, kT0))),
+            Errc::queue_not_found);
+  EXPECT_EQ(must(run(store_->get_queue_metadata(queue()))), std::nullopt);
+  EXPECT_EQ(must(run(store_->count_queues(kProject))), 0);
+  // Nor does a deleted queue come back with a post.
+  post(queue(), 1);
+  must(run(store_->delete_queue(queue())));
+  EXPECT_EQ(error_of(run(store_->post_messages(queue(), kClientA, {&message, 1}, kT0))),
+            Errc::queue_not_found);
+  EXPECT_EQ(must(run(store_->get_queue_metadata(queue()))), std::nullopt);
 }
 
 TEST_P(StoreContract, ListingPagesFollowMarkers) {

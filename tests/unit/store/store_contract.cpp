@@ -22,6 +22,7 @@ std::vector<std::string> StoreContract::post(QueueRef q, int count, const Post& 
   for (const std::string& body : bodies) {
     messages.push_back(NewMessage{body, options.ttl_s, options.delay_s});
   }
+  must(run(store_->create_queue(q, "{}", options.at)));  // a post never creates its queue
   std::vector<ShortId> ids =
       must(run(store_->post_messages(q, options.client, messages, options.at)));
   std::vector<std::string> out;

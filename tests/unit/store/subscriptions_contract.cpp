@@ -19,8 +19,9 @@ TEST_P(StoreContract, ASubscriptionIsCreatedReadAndDeleted) {
   EXPECT_TRUE(created.created);
   ASSERT_FALSE(created.id.empty());
   EXPECT_LE(created.id.view().size(), ShortId::kCapacity);
-  // Creating a subscription creates its queue.
-  EXPECT_EQ(must(run(store_->get_queue_metadata(queue()))), std::optional<std::string>("{}"));
+  // Creating a subscription never creates its queue (the engine does that).
+  EXPECT_EQ(must(run(store_->get_queue_metadata(queue()))), std::nullopt);
+  EXPECT_EQ(must(run(store_->count_queues(kProject))), 0);
 
   Subscription s = must(run(store_->get_subscription(queue(), created.id.view(), kT0 + sec(5))));
   EXPECT_EQ(s.id, created.id);

@@ -42,6 +42,7 @@ TEST(MemoryFootprint, AHundredByteMessageCostsAtMost200BytesResident) {
 
   std::unique_ptr<Store> store = make_memory_store();
   boost::asio::io_context io;
+  ASSERT_TRUE(testing::run_sync(io, store->create_queue(queue, "{}", now)));
   ASSERT_TRUE(testing::run_sync(io, store->post_messages(queue, client, batch, now)));
   malloc_trim(0);
   const long before = resident_bytes();

@@ -111,6 +111,7 @@ class MemoryModelTest : public ::testing::TestWithParam<std::uint32_t> {
     std::vector<NewMessage> batch;
     for (int i = 0; i < count; ++i) bodies.push_back("{\"i\":" + std::to_string(serial_++) + "}");
     for (const std::string& b : bodies) batch.push_back({b, ttl, delay});
+    ASSERT_TRUE(run_sync(store_->create_queue(queue_, "{}", now_)));
     auto ids = run_sync(store_->post_messages(queue_, client, batch, now_));
     ASSERT_TRUE(ids);
     ASSERT_EQ(ids->size(), bodies.size());

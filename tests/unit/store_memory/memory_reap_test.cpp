@@ -21,6 +21,7 @@ class MemoryReap : public ::testing::Test {
  protected:
   void post(QueueRef queue, int count, std::int64_t ttl_s, TimeMs at = kT0) {
     std::vector<NewMessage> batch(static_cast<std::size_t>(count), NewMessage{"1", ttl_s, 0});
+    ASSERT_TRUE(run_sync(io_, store_->create_queue(queue, "{}", at)));
     ASSERT_TRUE(run_sync(io_, store_->post_messages(queue, "c", batch, at)));
   }
   ReapStats reap(TimeMs now, std::size_t budget) {

@@ -128,6 +128,7 @@ class Worker {
     const int count = pick(1, 4);
     std::vector<NewMessage> batch(static_cast<std::size_t>(count),
                                   NewMessage{R"({"x":1})", long_lived ? 1'000'000 : 1500, 0});
+    ASSERT_TRUE(run_sync(store_.create_queue(kQueue, "{}", now)));
     auto ids = run_sync(store_.post_messages(kQueue, "c", batch, now));
     ASSERT_TRUE(ids);
     for (const ShortId& id : *ids) posted_.push_back({std::string(id.view()), long_lived});
@@ -191,8 +192,9 @@ class Worker {
 
   void post_ping_pong(TimeMs now) {
     NewMessage message{R"({"ball":1})", 1'000'000, 0};
-    ASSERT_TRUE(
-        run_sync(store_.post_messages(pick(0, 1) ? kPing : kPong, "c", {&message, 1}, now)));
+    const QueueRef target = pick(0, 1) ? kPing : kPong;
+    ASSERT_TRUE(run_sync(store_.create_queue(target, "{}", now)));
+    ASSERT_TRUE(run_sync(store_.post_messages(target, "c", {&message, 1}, now)));
     ++ping_pong_posted_;
   }
 

@@ -54,6 +54,7 @@ class RedisTest : public ::testing::TestWithParam<std::string> {
     for (int i = 0; i < count; ++i) bodies.push_back(fmt::format(R"({{"n":{}}})", first + i));
     std::vector<NewMessage> messages;
     for (const auto& b : bodies) messages.push_back(NewMessage{b, ttl, delay});
+    must(run(store_->create_queue(q, "{}", at)));  // a post never creates its queue
     auto ids = must(run(store_->post_messages(q, client, messages, at)));
     std::vector<std::string> out;
     for (const auto& id : ids) out.emplace_back(id.view());

@@ -299,12 +299,19 @@ TEST_P(Store, AQueueWhoseIndexingFailedIsIndexedLater) {
   } restore{*this};
   Reply limited = command(*this, {"ACL", "SETUSER", "default", "resetkeys", "~w:{*/*"});
   ASSERT_FALSE(limited.is_error() || limited.is_failed()) << limited.str;
-  post({"p1", "first"}, 1);  // acknowledged: its messages are stored
-  post({"p1", "second"}, 1);
+  NewMessage m{"1", 3600, 0};
+  for (std::string_view name : {"first", "second"}) {
+    // The queue is created but cannot be indexed: create_queue reports the failure...
+    EXPECT_EQ(error_code(run(store_->create_queue({"p1", name}, "{}", kT0))),
+              Errc::storage_unavailable);
+    // ...and the queue takes posts, acknowledged: their messages are stored.
+    must(run(store_->post_messages({"p1", name}, "c", std::span(&m, 1), kT0)));
+  }
   command(*this, {"ACL", "SETUSER", "default", "allkeys"});
   EXPECT_EQ(must(run(store_->count_queues("p1"))), 0);  // not indexed yet
 
-  post({"p1", "first"}, 1);  // its next write indexes it
+  // Its next write indexes it.
+  must(run(store_->post_messages({"p1", "first"}, "c", std::span(&m, 1), kT0)));
   auto page = must(run(store_->list_queues("p1", QueueListOptions{})));
   ASSERT_EQ(page.queues.size(), 1u);
   EXPECT_EQ(page.queues[0].name, "first");

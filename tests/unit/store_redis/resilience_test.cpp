@@ -162,6 +162,9 @@ TEST_P(Trouble, ADroppedConnectionIsReEstablished) {
   // Redis closed the killed sockets before it answered CLIENT KILL: let the loop see them go.
   let_loop_run(milliseconds(20));
   // A connection that had worked is replaced at once: no backoff, no failed operation.
+  // (The killer's fresh store emptied the database: the queue is made again first.)
+  auto recreated = run(store_->create_queue(q, "{}", kT0));
+  EXPECT_TRUE(recreated.has_value()) << recreated.error().description;
   NewMessage m{"1", 60, 0};
   EXPECT_TRUE(run(store_->post_messages(q, "c", std::span(&m, 1), kT0)).has_value());
   EXPECT_TRUE(run(store_->ping()).has_value());

@@ -67,6 +67,7 @@ Figures run_engine(asio::io_context& io, Store& store, int concurrency, double s
   Figures f;
   const QueueRef q{"bench", "q"};
   const std::string body = R"({"event":"bench","payload":")" + std::string(380, 'x') + R"("})";
+  (void)warren::store::redis::testing::run_sync(io, store.create_queue(q, "{}", wall_now()));
   f.post = measure(io, concurrency, seconds, [&](int) -> asio::awaitable<bool> {
     NewMessage m{body, 3600, 0};
     auto r = co_await store.post_messages(q, "bench-client", std::span(&m, 1), wall_now());
@@ -77,6 +78,7 @@ Figures run_engine(asio::io_context& io, Store& store, int concurrency, double s
   const QueueRef gq{"bench", "get"};
   for (int w = 0; w < concurrency; ++w) {
     NewMessage m{body, 3600, 0};
+    (void)warren::store::redis::testing::run_sync(io, store.create_queue(gq, "{}", wall_now()));
     auto r = warren::store::redis::testing::run_sync(
         io, store.post_messages(gq, "bench-client", std::span(&m, 1), wall_now()));
     ids[static_cast<std::size_t>(w)] = std::string(r->at(0).view());

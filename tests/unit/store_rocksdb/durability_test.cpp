@@ -80,12 +80,14 @@ TEST_F(DurabilityTest, AnswersWaitUntilWhatTheyShowIsDurable) {
   fs_->close_gate();
   std::string body = R"({"pending":true})";
   std::vector<NewMessage> message{{body, 3600, 0}};
+  auto created = start(store_->create_queue(queue(), "{}", kT0));
   auto posted = start(store_->post_messages(queue(), kClientA, message, kT0));
   ASSERT_TRUE(held());
   poll_for(20);
+  ASSERT_FALSE(created->done);
   ASSERT_FALSE(posted->done);
 
-  // Whatever shows the pending post (or the queue it created) waits for its sync...
+  // Whatever shows the pending post (or the pending queue it went to) waits for its sync...
   MessageListOptions o;
   o.limit = 10;
   auto listed = start(store_->list_messages(queue(), o, kT0));
@@ -187,6 +189,7 @@ TEST_F(DurabilityTest, AFailedSyncMakesTheStoreReadOnly) {
 TEST_F(DurabilityTest, WritersWaitingOnAFailedGroupAllFail) {
   open();
   post(queue(), 1);
+  must(run(store_->create_queue(queue("other"), "{}", kT0)));
   fs_->close_gate();
   std::string body = R"({"x":1})";
   std::vector<NewMessage> message{{body, 3600, 0}};

@@ -97,6 +97,7 @@ class RocksTest : public ::testing::Test {
     for (int i = 0; i < count; ++i) bodies.push_back(fmt::format(R"({{"n":{}}})", first + i));
     std::vector<NewMessage> messages;
     for (const std::string& body : bodies) messages.push_back({body, ttl_s, delay_s});
+    must(run(store_->create_queue(q, "{}", now)));  // a post never creates its queue
     std::vector<ShortId> ids = must(run(store_->post_messages(q, client, messages, now)));
     std::vector<std::string> out;
     for (const ShortId& id : ids) out.emplace_back(id.view());

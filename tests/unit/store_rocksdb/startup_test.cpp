@@ -21,6 +21,8 @@ TEST_F(StartupTest, LoadsManyMessagesQuickly) {
   std::string body(100, 'x');
   body = "\"" + body + "\"";
   std::vector<NewMessage> batch(kPerPost, NewMessage{body, 3600, 0});
+  must(run(store_->create_queue(queue("even"), "{}", kT0)));
+  must(run(store_->create_queue(queue("odd"), "{}", kT0)));
   for (int i = 0; i < kPosts; ++i) {
     must(run(store_->post_messages(queue(i % 2 == 0 ? "even" : "odd"), kClientA, batch, kT0)));
   }

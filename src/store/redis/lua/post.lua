@@ -1,9 +1,10 @@
--- post: appends messages in order. ARGV: now, client, count, then body, ttl_s, delay_s for each.
+-- post: appends messages in order to an existing queue (a post never creates its queue: the
+-- engine does, with queue_create). ARGV: now, client, count, then body, ttl_s, delay_s for each.
 -- The ids of one call are consecutive. Returns {queue to be indexed (0/1), first sequence
--- number}: a queue this post created, or one whose indexing failed before.
+-- number}: a queue whose indexing failed before is indexed by the caller; {-1, 0}: no queue.
 local client = ARGV[2]
 local n = tonumber(ARGV[3])
-ensure_queue()
+if redis.call('EXISTS', K.q) == 0 then return { -1, 0 } end
 local created = unindexed()
 local last = redis.call('INCRBY', K.seq, n)
 local first = last - n + 1
