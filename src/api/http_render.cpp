@@ -5,6 +5,8 @@
 
 #include <fmt/format.h>
 
+#include "engine/body_json.h"
+
 namespace warren::api {
 
 std::int64_t age_seconds(store::TimeMs created, store::TimeMs now) noexcept {
@@ -35,8 +37,8 @@ void write_message(JsonWriter& json, const store::Message& message, std::string_
   out.push_back('"');
   json.key("ttl").integer(message.ttl_s)
       .key("age").integer(age_seconds(message.created, now))
-      .key("body").raw(message.body.empty() ? std::string_view("null") : message.body.view())
-      .end_object();
+      .key("body");
+  engine::write_body(json, message.body).end_object();
 }
 
 void write_popped_message(JsonWriter& json, const store::Message& message, store::TimeMs now) {
@@ -44,8 +46,8 @@ void write_popped_message(JsonWriter& json, const store::Message& message, store
       .key("id").string(message.id.view())
       .key("age").integer(age_seconds(message.created, now))
       .key("ttl").integer(message.ttl_s)
-      .key("body").raw(message.body.empty() ? std::string_view("null") : message.body.view())
-      .key("claim_id");
+      .key("body");
+  engine::write_body(json, message.body).key("claim_id");
   if (message.claim_id.empty()) {
     json.null();
   } else {

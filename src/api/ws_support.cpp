@@ -7,6 +7,7 @@
 
 #include "api/http_render.h"
 #include "common/loop_local.h"
+#include "engine/body_json.h"
 #include "engine/names.h"
 
 namespace warren::api {
@@ -108,9 +109,8 @@ void write_ws_message(JsonWriter& json, const store::Message& message, store::Ti
       .integer(message.ttl_s)
       .key("age")
       .integer(age_seconds(message.created, now))
-      .key("body")
-      .raw(message.body.empty() ? std::string_view("null") : message.body.view())
-      .end_object();
+      .key("body");
+  engine::write_body(json, message.body).end_object();
 }
 
 }  // namespace warren::api

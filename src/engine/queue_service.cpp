@@ -271,6 +271,7 @@ Async<std::vector<store::ShortId>> QueueService::post_messages(const Scope& scop
   for (const MessageInput& input : messages) {
     store::NewMessage message;
     message.body = input.body;
+    message.encoding = input.encoding;
     message.ttl_s = input.ttl.value_or(plan.default_ttl);
     message.delay_s = plan.default_delay ? input.delay.value_or(*plan.default_delay) : 0;
     if (message.ttl_s < kMinMessageTtl || message.ttl_s > limits_.max_message_ttl) {
@@ -295,8 +296,8 @@ Async<std::vector<store::ShortId>> QueueService::post_messages(const Scope& scop
     boost::container::small_vector<PostedMessage, 4> posted;
     posted.reserve(resolved.size());
     for (std::size_t i = 0; i < resolved.size() && i < ids->size(); ++i) {
-      posted.push_back(
-          PostedMessage{(*ids)[i], resolved[i].body, resolved[i].ttl_s, resolved[i].delay_s});
+      posted.push_back(PostedMessage{(*ids)[i], resolved[i].body, resolved[i].ttl_s,
+                                     resolved[i].delay_s, resolved[i].encoding});
     }
     observer_->messages_posted(scope.project, queue, posted);
   }

@@ -24,9 +24,10 @@ using Async = store::Async<T>;
 // A message as it was posted, for subscribers (push and webhooks).
 struct PostedMessage {
   store::ShortId id;
-  std::string_view body;  // compact JSON
+  std::string_view body;  // compact JSON, or text (see encoding)
   std::int64_t ttl = 0;
   std::int64_t delay = 0;
+  store::BodyEncoding encoding = store::BodyEncoding::json;
 };
 
 // Told of every successful post, after the store acknowledged it, on the poster's loop. Must

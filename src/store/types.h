@@ -96,10 +96,11 @@ struct QueueStats {
 
 // One message to post; the engine has resolved every default.
 struct NewMessage {
-  std::string_view body;   // raw JSON text, validated by the API
+  std::string_view body;   // JSON text validated by the API, or opaque text (see encoding)
   std::int64_t ttl_s = 0;  // > 0
   std::int64_t delay_s = 0;  // >= 0; the message is invisible to listings (unless asked) and
                              // claims until created + delay
+  BodyEncoding encoding = BodyEncoding::json;  // kept with the message (Message::body)
 };
 
 // A stored message as operations return it.
@@ -112,8 +113,11 @@ struct Message {
   ShortId claim_id;        // the last claim that took it, even an expired one; empty if never
                            // claimed or that claim was released
   TimeMs claim_expires = 0;  // when that claim ends (<= now: not claimed any more)
-  std::int32_t claim_count = 0;  // claims that delivered it (advances only with a DLQ policy)
-  Body body;
+  std::int32_t claim_count = 0;  // claims that delivered it while a dead-letter policy was set
+                                 // (Zaqar's counter, which that policy judges)
+  std::int32_t receive_count = 0;  // claims that delivered it, always counted (SQS's
+                                   // ApproximateReceiveCount); kept by a dead-letter move
+  Body body;                       // with its encoding
 
   bool claimed_at(TimeMs now) const noexcept { return !claim_id.empty() && claim_expires > now; }
 };

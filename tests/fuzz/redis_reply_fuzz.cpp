@@ -12,7 +12,7 @@
 //   2. as_int, error_is, parse_redirect and from_cluster_slots agree with oracles written here
 //      from their contracts (cluster_slots.h, reply.h), and every Endpoint they produce holds a
 //      numeric address (the Endpoint contract: the loops connect to it without resolving).
-//   3. decode_messages accepts exactly the 9-field layout and copies every field.
+//   3. decode_messages accepts exactly the 11-field layout and copies every field.
 //   4. A decoded remote batch encodes to a batch that decodes the same.
 //   5. The replies do not depend on how the bytes were split.
 #include <arpa/inet.h>
@@ -220,30 +220,35 @@ void check_readers(const Reply& r, int depth) {
   }
 
   // 3: a message list of the scripts.
+  constexpr std::size_t kF = redis::kMessageFields;
   const std::string_view suffix = "0123456789abcdef";
   const auto messages = redis::decode_messages(r, suffix);
   if (r.is_nil()) {
     check(messages && messages->empty());
-  } else if (r.type != Reply::Type::array || r.elements.size() % 9 != 0) {
+  } else if (r.type != Reply::Type::array || r.elements.size() % kF != 0) {
     check(!messages);
   } else {
     bool well_formed = true;
-    for (std::size_t at = 0; at < r.elements.size(); at += 9) {
+    for (std::size_t at = 0; at < r.elements.size(); at += kF) {
       const std::size_t id_size = r.elements[at].str.size() + suffix.size();
+      const std::int64_t encoding = r.elements[at + 10].as_int();
       well_formed = well_formed && !r.elements[at].str.empty() &&
-                    id_size <= warren::store::ShortId::kCapacity;
+                    id_size <= warren::store::ShortId::kCapacity &&
+                    (encoding == 0 || encoding == 1);
     }
     check(messages.has_value() == well_formed);
     if (messages) {
-      check(messages->size() * 9 == r.elements.size());
+      check(messages->size() * kF == r.elements.size());
       for (std::size_t i = 0; i < messages->size(); ++i) {
         const auto& e = r.elements;
         const warren::store::Message& m = (*messages)[i];
-        check(m.id.view() == e[i * 9].str + std::string(suffix));
-        check(m.body.view() == e[i * 9 + 1].str);
-        check(m.created == e[i * 9 + 2].as_int() && m.ttl_s == e[i * 9 + 3].as_int());
-        check(m.expires == e[i * 9 + 4].as_int() && m.visible_at == e[i * 9 + 5].as_int());
-        check(m.claim_expires == e[i * 9 + 7].as_int());
+        check(m.id.view() == e[i * kF].str + std::string(suffix));
+        check(m.body.view() == e[i * kF + 1].str);
+        check(m.created == e[i * kF + 2].as_int() && m.ttl_s == e[i * kF + 3].as_int());
+        check(m.expires == e[i * kF + 4].as_int() && m.visible_at == e[i * kF + 5].as_int());
+        check(m.claim_expires == e[i * kF + 7].as_int());
+        check(static_cast<int>(m.body.encoding()) == e[i * kF + 10].as_int() ||
+              (m.body.empty() && e[i * kF + 10].as_int() == 0));
       }
     }
   }

@@ -34,7 +34,7 @@ struct Record {
   std::uint32_t client = 0;       // ClientTable index of the poster
   std::uint32_t claim = 0;        // ClaimTable reference of its last claim; 0 = none/released
   std::uint32_t claim_count = 0;  // deliveries by claim counted for the dead-letter policy
-  std::uint32_t reserved = 0;
+  std::uint32_t receive_count = 0;  // deliveries by claim, always counted (saturating)
 
   TimeMs visible_at() const noexcept { return created + TimeMs{delay_s} * 1000; }
 };

@@ -53,6 +53,8 @@ Message Queue::to_message(std::uint64_t seq, const Record& record) const {
     m.claim_expires = claim.expires;
   }
   m.claim_count = static_cast<std::int32_t>(std::min<std::uint32_t>(record.claim_count, INT32_MAX));
+  m.receive_count =
+      static_cast<std::int32_t>(std::min<std::uint32_t>(record.receive_count, INT32_MAX));
   m.body = record.body;
   return m;
 }
@@ -88,7 +90,7 @@ std::vector<ShortId> Queue::post(std::string_view client, std::span<const NewMes
   bool first = true;
   for (const NewMessage& message : messages) {
     Record record;
-    record.body = Body::copy_of(message.body);
+    record.body = Body::copy_of(message.body, message.encoding);
     record.created = now;
     record.expires = add_seconds(now, message.ttl_s);
     record.ttl_s = clamp_u32(message.ttl_s);
@@ -113,6 +115,7 @@ void Queue::append(DeadLetter&& letter) {
   record.expires = letter.expires;
   record.ttl_s = letter.ttl_s;
   record.claim_count = letter.claim_count;
+  record.receive_count = letter.receive_count;
   record.client = clients_.acquire(letter.client);
   note_message(log_.append(std::move(record)));
   changes_.counters = tracking_;
@@ -300,6 +303,7 @@ ClaimResult Queue::claim(const ClaimParams& params, TimeMs now, std::vector<Dead
       letter.body = record.body;
       letter.created = record.created;
       letter.claim_count = record.claim_count;
+      letter.receive_count = record.receive_count;
       letter.client = std::string(clients_.name(record.client));
       if (dead_letter.message_ttl_s) {
         // The dead-letter TTL counts from the move, so the message really is kept that long.
@@ -327,6 +331,7 @@ ClaimResult Queue::claim(const ClaimParams& params, TimeMs now, std::vector<Dead
     record.claim = ref;
     claims_.attach(ref, seq);
     if (dead_letter.active() && record.claim_count < UINT32_MAX) ++record.claim_count;
+    if (record.receive_count < UINT32_MAX) ++record.receive_count;
     stretch(record, claim_end, params.ttl_s, params.grace_s);
     log_.touch(seq, before);
     result.messages.push_back(to_message(seq, record));
@@ -434,6 +439,7 @@ bool Queue::restore_message(std::uint64_t seq, RestoredMessage&& message) {
   record.ttl_s = message.ttl_s;
   record.delay_s = message.delay_s;
   record.claim_count = message.claim_count;
+  record.receive_count = message.receive_count;
   record.client = clients_.acquire(message.client);
   std::uint32_t ref = ClaimTable::kNoClaim;
   if (message.claim != 0) ref = claims_.find(message.claim);

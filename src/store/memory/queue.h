@@ -34,6 +34,7 @@ struct DeadLetter {
   TimeMs expires = 0;
   std::uint32_t ttl_s = 0;
   std::uint32_t claim_count = 0;
+  std::uint32_t receive_count = 0;
   std::string client;
 };
 
@@ -45,6 +46,7 @@ struct RestoredMessage {
   std::uint32_t ttl_s = 0;
   std::uint32_t delay_s = 0;
   std::uint32_t claim_count = 0;
+  std::uint32_t receive_count = 0;
   std::uint64_t claim = 0;  // number of its last claim (0: none or released)
   std::string_view client;
 };

@@ -171,9 +171,11 @@ asio::awaitable<void> RedisStore::retry_unindexed() {
 
 bool decode_message(const std::vector<Reply>& e, std::size_t at, std::string_view id_suffix,
                     Message& out) {
-  if (at + 9 > e.size() || e[at].str.empty()) return false;
+  if (at + kMessageFields > e.size() || e[at].str.empty()) return false;
+  const std::int64_t encoding = e[at + 10].as_int();
+  if (encoding < 0 || encoding > static_cast<std::int64_t>(BodyEncoding::text)) return false;
   out.id = ShortId::from(keys::public_id(e[at].str, id_suffix));
-  out.body = Body::copy_of(e[at + 1].str);
+  out.body = Body::copy_of(e[at + 1].str, static_cast<BodyEncoding>(encoding));
   out.created = e[at + 2].as_int();
   out.ttl_s = e[at + 3].as_int();
   out.expires = e[at + 4].as_int();
@@ -181,18 +183,19 @@ bool decode_message(const std::vector<Reply>& e, std::size_t at, std::string_vie
   out.claim_id = ShortId::from(e[at + 6].str);
   out.claim_expires = e[at + 7].as_int();
   out.claim_count = static_cast<std::int32_t>(e[at + 8].as_int());
+  out.receive_count = static_cast<std::int32_t>(e[at + 9].as_int());
   return !out.id.empty();
 }
 
 Result<std::vector<Message>> decode_messages(const Reply& reply, std::string_view id_suffix) {
   std::vector<Message> out;
   if (reply.is_nil()) return out;
-  if (reply.type != Reply::Type::array || reply.elements.size() % 9 != 0) {
+  if (reply.type != Reply::Type::array || reply.elements.size() % kMessageFields != 0) {
     return make_error(Errc::internal, "Malformed message list from Redis");
   }
-  out.resize(reply.elements.size() / 9);
+  out.resize(reply.elements.size() / kMessageFields);
   for (std::size_t i = 0; i < out.size(); ++i) {
-    if (!decode_message(reply.elements, i * 9, id_suffix, out[i])) {
+    if (!decode_message(reply.elements, i * kMessageFields, id_suffix, out[i])) {
       return make_error(Errc::internal, "Malformed message from Redis");
     }
   }

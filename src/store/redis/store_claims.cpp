@@ -33,19 +33,21 @@ Async<ClaimResult> RedisStore::create_claim(QueueRef queue, const ClaimParams& p
 }
 
 Async<void> RedisStore::move_dead_letters(QueueRef queue, const Reply& entries, TimeMs now) {
-  // Entries: id, dead-letter queue, body, client, created, ttl_s, expires, claim count (see
-  // claim.lua).
+  // Entries: id, dead-letter queue, body, client, created, ttl_s, expires, claim count, receive
+  // count, body encoding (see claim.lua).
+  constexpr std::size_t kFields = 10;
   const auto& e = entries.elements;
   keys::QueueKeys qk(queue);
   auto ack = eval(scripts::dlq_ack, qk);
   ack.num(now).writes();
   bool any = false;
-  for (std::size_t at = 0; at + 8 <= e.size(); at += 8) {
+  for (std::size_t at = 0; at + kFields <= e.size(); at += kFields) {
     QueueRef dlq{queue.project, e[at + 1].str};
     keys::QueueKeys dk(dlq);
     auto in = eval(scripts::dlq_in, dk);
     in.num(now).arg(e[at + 2].str).arg(e[at + 3].str).num(e[at + 4].as_int());
-    in.num(e[at + 5].as_int()).num(e[at + 6].as_int()).num(e[at + 7].as_int()).writes();
+    in.num(e[at + 5].as_int()).num(e[at + 6].as_int()).num(e[at + 7].as_int());
+    in.num(e[at + 8].as_int()).num(e[at + 9].as_int()).writes();
     auto moved = co_await exec(in);
     if (!moved) co_return moved.error();
     if (!moved->elements.empty() && moved->elements[0].as_int() == 1) {

@@ -111,7 +111,10 @@ class RedisStore final : public Store {
   std::string reap_queue_;
 };
 
-// Decodes the 9-field message layout of the scripts (common.lua `emit`) starting at
+// The number of fields a message takes in the scripts' replies (common.lua `emit`).
+inline constexpr std::size_t kMessageFields = 11;
+
+// Decodes the message layout of the scripts (common.lua `emit`) starting at
 // elements[at]; `id_suffix` turns internal ids into the queue's public ids (keys.h). Returns
 // false if the reply is malformed.
 bool decode_message(const std::vector<Reply>& elements, std::size_t at, std::string_view id_suffix,

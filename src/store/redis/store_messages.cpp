@@ -18,7 +18,9 @@ Async<std::vector<ShortId>> RedisStore::post_messages(QueueRef queue, std::strin
   keys::QueueKeys qk(queue);
   auto cmd = eval(scripts::post, qk);
   cmd.num(now).arg(client).num(static_cast<std::int64_t>(messages.size())).writes();
-  for (const NewMessage& m : messages) cmd.arg(m.body).num(m.ttl_s).num(m.delay_s);
+  for (const NewMessage& m : messages) {
+    cmd.arg(m.body).num(m.ttl_s).num(m.delay_s).num(static_cast<std::int64_t>(m.encoding));
+  }
   auto reply = co_await exec(cmd);
   if (!reply) co_return reply.error();
   if (reply->elements.size() != 2) co_return make_error(Errc::internal, "Malformed post reply");
@@ -59,10 +61,10 @@ Async<MessagePage> RedisStore::list_messages(QueueRef queue, const MessageListOp
     auto reply = co_await exec(cmd);
     if (!reply) co_return reply.error();
     const auto& e = reply->elements;
-    if (e.size() < 2 || (e.size() - 2) % 9 != 0) {
+    if (e.size() < 2 || (e.size() - 2) % kMessageFields != 0) {
       co_return make_error(Errc::internal, "Malformed list reply");
     }
-    for (std::size_t at = 2; at < e.size(); at += 9) {
+    for (std::size_t at = 2; at < e.size(); at += kMessageFields) {
       Message m;
       if (!decode_message(e, at, qk.id_suffix(), m)) co_return make_error(Errc::internal, "Malformed message");
       page.messages.push_back(std::move(m));

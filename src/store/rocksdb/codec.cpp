@@ -5,6 +5,8 @@ namespace warren::store::rocks {
 namespace {
 
 constexpr std::uint8_t kVersion = 1;
+// Messages: version 2 adds the receive count and the body encoding after the claim number.
+constexpr std::uint8_t kMessageVersion = 2;
 
 void put_be(std::string& out, std::uint64_t value, int bytes) {
   for (int i = bytes - 1; i >= 0; --i) out.push_back(static_cast<char>((value >> (8 * i)) & 0xFF));
@@ -155,14 +157,16 @@ std::optional<CountersValue> decode_counters(std::string_view value) noexcept {
 
 void encode_message(std::string& out, const memory::Record& record, std::string_view client,
                     std::uint64_t claim) {
-  out.reserve(out.size() + 42 + client.size() + record.body.size());
-  out.push_back(static_cast<char>(kVersion));
+  out.reserve(out.size() + 47 + client.size() + record.body.size());
+  out.push_back(static_cast<char>(kMessageVersion));
   put_le(out, static_cast<std::uint64_t>(record.created), 8);
   put_le(out, static_cast<std::uint64_t>(record.expires), 8);
   put_le(out, record.ttl_s, 4);
   put_le(out, record.delay_s, 4);
   put_le(out, record.claim_count, 4);
   put_le(out, claim, 8);
+  put_le(out, record.receive_count, 4);
+  out.push_back(static_cast<char>(record.body.encoding()));
   put_le(out, client.size(), 4);
   out.append(client);
   out.append(record.body.view());
@@ -170,7 +174,8 @@ void encode_message(std::string& out, const memory::Record& record, std::string_
 
 std::optional<MessageValue> decode_message(std::string_view value) noexcept {
   Reader r(value);
-  if (!r.version_ok()) return std::nullopt;
+  const std::uint8_t version = r.u8();
+  if (version != kVersion && version != kMessageVersion) return std::nullopt;
   MessageValue m;
   m.created = r.i64();
   m.expires = r.i64();
@@ -178,6 +183,14 @@ std::optional<MessageValue> decode_message(std::string_view value) noexcept {
   m.delay_s = r.u32();
   m.claim_count = r.u32();
   m.claim = r.le(8);
+  if (version == kVersion) {
+    m.receive_count = m.claim_count;  // the best that version knew
+  } else {
+    m.receive_count = r.u32();
+    const std::uint8_t encoding = r.u8();
+    if (encoding > static_cast<std::uint8_t>(BodyEncoding::text)) return std::nullopt;
+    m.encoding = static_cast<BodyEncoding>(encoding);
+  }
   m.client = r.bytes(r.u32());
   m.body = r.rest();
   if (!r.ok()) return std::nullopt;

@@ -80,6 +80,8 @@ struct MessageValue {
   std::uint32_t delay_s = 0;
   std::uint32_t claim_count = 0;
   std::uint64_t claim = 0;
+  std::uint32_t receive_count = 0;
+  BodyEncoding encoding = BodyEncoding::json;
   std::string_view client;
   std::string_view body;
 };

@@ -225,12 +225,13 @@ class Loader {
         continue;
       }
       memory::RestoredMessage restored;
-      restored.body = Body::copy_of(m->body);
+      restored.body = Body::copy_of(m->body, m->encoding);
       restored.created = m->created;
       restored.expires = m->expires;
       restored.ttl_s = m->ttl_s;
       restored.delay_s = m->delay_s;
       restored.claim_count = m->claim_count;
+      restored.receive_count = m->receive_count;
       restored.claim = m->claim;
       restored.client = m->client;
       if (!q->queue->restore_message(k->number, std::move(restored))) ++unclaimed;

@@ -218,6 +218,32 @@ TEST_P(StoreContract, ClaimCountDoesNotAdvanceWithoutADeadLetterPolicy) {
   }
 }
 
+TEST_P(StoreContract, EveryClaimCountsAsAReceive) {
+  std::vector<std::string> ids = post(queue(), 2);
+  EXPECT_EQ(get_one(queue(), ids[0]).receive_count, 0);
+  // Claimed after its claim expired, and after a release: each delivery counts.
+  ClaimResult c = claim(queue(), 1, 60, 60);
+  ASSERT_EQ(c.messages.size(), 1u);
+  EXPECT_EQ(c.messages[0].receive_count, 1);
+  c = claim(queue(), 1, 60, 60, kT0 + sec(60));
+  ASSERT_THAT(ids_of(c.messages), ElementsAre(ids[0]));
+  EXPECT_EQ(c.messages[0].receive_count, 2);
+  must(run(store_->release_claim(queue(), c.claim_id.view(), kT0 + sec(61))));
+  c = claim(queue(), 2, 60, 60, kT0 + sec(62));
+  ASSERT_THAT(ids_of(c.messages), ElementsAre(ids[0], ids[1]));
+  EXPECT_EQ(c.messages[0].receive_count, 3);
+  EXPECT_EQ(c.messages[1].receive_count, 1);
+  // Reads show it and do not count; neither does a claim update.
+  must(run(store_->update_claim(queue(), c.claim_id.view(), 120, 60, kT0 + sec(63))));
+  EXPECT_EQ(get_one(queue(), ids[0], kT0 + sec(63)).receive_count, 3);
+  EXPECT_EQ(must(run(store_->get_claim(queue(), c.claim_id.view(), kT0 + sec(63))))
+                .messages[0]
+                .receive_count,
+            3);
+  // Zaqar's claim count is another counter: without a dead-letter policy it stays 0.
+  EXPECT_EQ(c.messages[0].claim_count, 0);
+}
+
 TEST_P(StoreContract, ReclaimingAfterExpiryMovesTheMessageToTheNewClaim) {
   std::vector<std::string> ids = post(queue(), 2);
   ClaimResult first = claim(queue(), 2, 60, 60);

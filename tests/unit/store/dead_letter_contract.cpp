@@ -52,6 +52,7 @@ TEST_P(StoreContract, AMessageIsClaimedAtMostMaxClaimsTimesThenDeadLettered) {
   EXPECT_TRUE(dead[0].claim_id.empty());
   EXPECT_FALSE(dead[0].claimed_at(moved_at));
   EXPECT_EQ(dead[0].claim_count, 2);
+  EXPECT_EQ(dead[0].receive_count, 2);  // the move is not a receive
   // It is an ordinary message there: claimable, and its poster is still its poster (echo).
   EXPECT_THAT(list_ids(queue("dead"), List().echo(kClientA), moved_at), IsEmpty());
   EXPECT_EQ(claim(queue("dead"), 5, 60, 60, moved_at).messages.size(), 1u);

@@ -50,6 +50,37 @@ TEST_P(StoreContract, BodiesAreOpaqueBytes) {
   EXPECT_EQ(get_one(queue(), std::string(ids[0].view())).body.view(), body);
 }
 
+TEST_P(StoreContract, BodiesKeepTheirEncoding) {
+  must(run(store_->create_queue(queue(), "{}", kT0)));
+  // Text that is not JSON (quotes, a backslash, a newline), empty text, and a JSON body.
+  const std::string text = "say \"hi\"\\\n";
+  std::vector<NewMessage> messages{{text, 300, 0, BodyEncoding::text},
+                                   {"", 300, 0, BodyEncoding::text},
+                                   {R"({"k":1})", 300, 0, BodyEncoding::json}};
+  std::vector<ShortId> ids = must(run(store_->post_messages(queue(), kClientA, messages, kT0)));
+  ASSERT_EQ(ids.size(), 3u);
+  const auto check = [&](const std::vector<Message>& got, const char* how) {
+    ASSERT_EQ(got.size(), 3u) << how;
+    EXPECT_EQ(got[0].body.view(), text) << how;
+    EXPECT_EQ(got[0].body.encoding(), BodyEncoding::text) << how;
+    EXPECT_EQ(got[1].body.view(), "") << how;
+    EXPECT_EQ(got[1].body.encoding(), BodyEncoding::text) << how;
+    EXPECT_EQ(got[2].body.view(), R"({"k":1})") << how;
+    EXPECT_EQ(got[2].body.encoding(), BodyEncoding::json) << how;
+  };
+  check(must(run(store_->list_messages(queue(), MessageListOptions{}, kT0))).messages, "list");
+  std::vector<std::string_view> views{ids[0].view(), ids[1].view(), ids[2].view()};
+  check(must(run(store_->get_messages(queue(), views, kT0))), "get");
+  ClaimParams params;
+  params.limit = 3;
+  ClaimResult claimed = must(run(store_->create_claim(queue(), params, kT0)));
+  check(claimed.messages, "claim");
+  check(must(run(store_->get_claim(queue(), claimed.claim_id.view(), kT0))).messages,
+        "get claim");
+  must(run(store_->release_claim(queue(), claimed.claim_id.view(), kT0)));
+  check(must(run(store_->pop_messages(queue(), 3, kT0))), "pop");
+}
+
 TEST_P(StoreContract, APostNeverCreatesItsQueue) {
   NewMessage message{"1", 300, 0};
   EXPECT_EQ(error_of(run(store_->post_messages(queue(), kClientA, {&message, 1}, kT0))),

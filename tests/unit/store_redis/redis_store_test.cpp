@@ -288,6 +288,38 @@ Reply command(RedisTest& t, std::vector<std::string> args, std::string_view rout
   }());
 }
 
+// A message record of the layout before the receive count and the body encoding (8 fields, as
+// written by earlier versions) reads as a JSON body whose receive count is its claim count.
+TEST_P(Store, MessageRecordsOfTheEarlierLayoutStillRead) {
+  auto ids = post(kQ, 1);
+  keys::QueueKeys qk(kQ);
+  const std::string records(qk.key(3));  // P:m
+  const std::string internal = ids[0].substr(0, ids[0].size() - qk.id_suffix().size());
+  Reply rewritten = command(*this,
+                            {"EVAL",
+                             "local r = { cmsgpack.unpack(redis.call('HGET', KEYS[1], ARGV[1])) }\n"
+                             "redis.call('HSET', KEYS[1], ARGV[1], cmsgpack.pack(r[1], r[2], r[3],"
+                             " r[4], r[5], r[6], 7, r[8]))\n"
+                             "return #r",
+                             "1", records, internal},
+                            records);
+  ASSERT_FALSE(rewritten.is_error() || rewritten.is_failed()) << rewritten.str;
+  ASSERT_EQ(rewritten.as_int(), 10);  // what this version writes
+  std::vector<std::string_view> wanted{ids[0]};
+  auto got = must(run(store_->get_messages(kQ, wanted, kT0)));
+  ASSERT_EQ(got.size(), 1u);
+  EXPECT_EQ(got[0].claim_count, 7);
+  EXPECT_EQ(got[0].receive_count, 7);
+  EXPECT_EQ(got[0].body.encoding(), BodyEncoding::json);
+  EXPECT_EQ(got[0].body.view(), R"({"n":0})");
+  // A claim counts on from there, and stores the full layout again.
+  ClaimParams params;
+  params.limit = 1;
+  auto claimed = must(run(store_->create_claim(kQ, params, kT0)));
+  ASSERT_EQ(claimed.messages.size(), 1u);
+  EXPECT_EQ(claimed.messages[0].receive_count, 8);
+}
+
 // A post whose queue Redis would not index (the project index refused the write: here an ACL
 // limits the default user to queues' own keys) is still acknowledged, and the queue is indexed by
 // its next write once Redis accepts again (and by the reaper), not left unlisted and unreaped.

@@ -1,5 +1,5 @@
 // What a restart of the rocksdb engine keeps: queues and metadata, messages in order with their
-// bodies and posters, claims until they expire, delays, deletes, dead-letter moves,
+// bodies (and their encodings), posters and receive counts, claims until they expire, delays, deletes, dead-letter moves,
 // subscriptions; ids, claim ids and markers continue and never repeat.
 #include <gmock/gmock.h>
 
@@ -46,6 +46,27 @@ TEST_F(RestartTest, QueuesMetadataAndMessagesSurvive) {
   EXPECT_EQ(must(run(store_->queue_stats(queue(), kT0))).counts.total, 7);
   EXPECT_EQ(store_->load_stats().queues, 1);
   EXPECT_EQ(store_->load_stats().messages, 7);
+}
+
+TEST_F(RestartTest, BodyEncodingsAndReceiveCountsSurvive) {
+  must(run(store_->create_queue(queue(), "{}", kT0)));
+  std::vector<NewMessage> messages{{"plain \"text\"", 3600, 0, BodyEncoding::text},
+                                   {R"([1])", 3600, 0, BodyEncoding::json}};
+  must(run(store_->post_messages(queue(), kClientA, messages, kT0)));
+  ClaimParams once;
+  once.limit = 1;
+  once.ttl_s = 60;
+  must(run(store_->create_claim(queue(), once, kT0)));
+  must(run(store_->create_claim(queue(), once, kT0 + sec(60))));  // the first one, again
+  reopen();
+
+  std::vector<Message> got = all(queue());
+  ASSERT_EQ(got.size(), 2u);
+  EXPECT_EQ(got[0].body.view(), "plain \"text\"");
+  EXPECT_EQ(got[0].body.encoding(), BodyEncoding::text);
+  EXPECT_EQ(got[0].receive_count, 2);
+  EXPECT_EQ(got[1].body.encoding(), BodyEncoding::json);
+  EXPECT_EQ(got[1].receive_count, 0);
 }
 
 TEST_F(RestartTest, ClaimsHoldUntilTheyExpire) {

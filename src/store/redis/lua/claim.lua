@@ -7,7 +7,8 @@
 -- and acknowledges with dlq_ack; entries whose lease ran out (a node died mid-move) are handed
 -- out again here.
 -- Returns { {claimed messages...}, {outbox entries: id, dlq, body, client, created, ttl_s,
--- expires, claim count...} }; the claim exists only if some message was claimed.
+-- expires, claim count, receive count, encoding...} }; the claim exists only if some message was
+-- claimed. Every claim counts as a receive; the claim count advances only under the policy.
 local cid = ARGV[2]
 local limit = tonumber(ARGV[3])
 local ttl = tonumber(ARGV[4])
@@ -37,7 +38,8 @@ while #held + #moved < limit and examined < limit + 1000 do
       local body = redis.call('HGET', K.b, id) or ''
       local mttl, mexp = r[2], r[3]
       if dlq_ttl > 0 then mttl, mexp = dlq_ttl, now + dlq_ttl * 1000 end
-      redis.call('HSET', K.out, id, cmsgpack.pack(dlq_name, body, r[8], r[1], mttl, mexp, r[7]))
+      redis.call('HSET', K.out, id,
+        cmsgpack.pack(dlq_name, body, r[8], r[1], mttl, mexp, r[7], r[9], r[10]))
       redis.call('ZADD', K.outl, now + LEASE_MS, id)
       drop(id)
       moved[#moved + 1] = id
@@ -45,6 +47,7 @@ while #held + #moved < limit and examined < limit + 1000 do
       redis.call('ZREM', K.free, id)
       r[5] = cid
       if dlq_max >= 0 then r[7] = r[7] + 1 end
+      r[9] = r[9] + 1
       hold(id, r, cexp, floor, ttl, grace)
       held[#held + 1] = id
       emit(out, id, r)
@@ -65,8 +68,9 @@ local entries = {}
 for _, id in ipairs(moved) do
   local s = redis.call('HGET', K.out, id)
   if s then
-    local dlq, body, client, created, mttl, mexp, count = cmsgpack.unpack(s)
-    for _, v in ipairs({ id, dlq, body, client, created, mttl, mexp, count }) do
+    local dlq, body, client, created, mttl, mexp, count, received, encoding = cmsgpack.unpack(s)
+    for _, v in ipairs({ id, dlq, body, client, created, mttl, mexp, count, received or count,
+        encoding or 0 }) do
       entries[#entries + 1] = v
     end
   end

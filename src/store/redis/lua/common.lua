@@ -4,8 +4,10 @@
 -- are all declared, so Redis refuses (TRYAGAIN) a script over a slot caught mid-migration.
 -- ARGV[1] is always `now` (wall-clock ms, from the caller).
 --
--- Messages (P = the prefix): P:b hash id->body; P:m hash id->record (msgpack: created, ttl_s, expires, visible,
--- claim id, claim expires, claim count, client). Indexes (sorted sets of ids):
+-- Messages (P = the prefix): P:b hash id->body; P:m hash id->record (msgpack: created, ttl_s,
+-- expires, visible, claim id, claim expires, claim count, client, receive count, body encoding
+-- (0 JSON, 1 text); records written before the last two existed read as claim count and 0).
+-- Indexes (sorted sets of ids):
 --   P:ids    every message, by sequence number (FIFO order, listings, markers)
 --   P:exp    every message, by expiry time (reaping)
 --   P:free   claimable: visible and unclaimed, by sequence number (claims take the head)
@@ -28,10 +30,14 @@ local function seq_of(id) return tonumber(id, 16) end
 local function load(id)
   local s = redis.call('HGET', K.m, id)
   if not s then return nil end
-  return { cmsgpack.unpack(s) }
+  local r = { cmsgpack.unpack(s) }
+  if r[9] == nil then r[9] = r[7] end
+  if r[10] == nil then r[10] = 0 end
+  return r
 end
 local function store(id, r)
-  redis.call('HSET', K.m, id, cmsgpack.pack(r[1], r[2], r[3], r[4], r[5], r[6], r[7], r[8]))
+  redis.call('HSET', K.m, id,
+    cmsgpack.pack(r[1], r[2], r[3], r[4], r[5], r[6], r[7], r[8], r[9], r[10]))
 end
 
 -- Removes a message from every structure.
@@ -46,17 +52,14 @@ local function drop(id)
   redis.call('ZREM', K.clm, id)
 end
 
--- Appends a message in the reply layout the C++ side decodes (9 fields).
+-- Appends a message in the reply layout the C++ side decodes (11 fields: id, body, created,
+-- ttl, expires, visible, claim id, claim expires, claim count, receive count, encoding).
 local function emit(out, id, r, body)
   out[#out + 1] = id
   out[#out + 1] = body or redis.call('HGET', K.b, id) or ''
-  out[#out + 1] = r[1]
-  out[#out + 1] = r[2]
-  out[#out + 1] = r[3]
-  out[#out + 1] = r[4]
-  out[#out + 1] = r[5]
-  out[#out + 1] = r[6]
-  out[#out + 1] = r[7]
+  for i = 1, 7 do out[#out + 1] = r[i] end
+  out[#out + 1] = r[9]
+  out[#out + 1] = r[10]
 end
 
 -- Delayed messages now visible and claimed messages whose claim ended become claimable, at most
