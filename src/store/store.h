@@ -144,6 +144,22 @@ class Store {
   // claim is cleared from its messages the same way. Unknown: success.
   virtual Async<void> release_claim(QueueRef queue, std::string_view claim_id, TimeMs now) = 0;
 
+  // ---- per-message visibility (receipts) ----
+
+  // Moves the end of one delivered message's hold, whatever the rest of its claim does: it
+  // becomes claimable at `visible_at` (at once if that is <= now, its claim then cleared as by a
+  // release), unless deleted first. Otherwise the message leaves its claim for a claim of its
+  // own ending at `visible_at` (its claim_id changes; the claim it left keeps its other
+  // messages), and it lives at least until then. message_not_found if missing or expired;
+  // receipt_stale if a later claim delivered it again; message_not_in_flight if that delivery's
+  // hold already ended.
+  virtual Async<void> change_visibility(QueueRef queue, Receipt receipt, TimeMs visible_at,
+                                        TimeMs now) = 0;
+
+  // Deletes the message if `receipt` names its latest delivery, held or not any more; returns
+  // whether it did. A stale receipt or a missing message deletes nothing (false).
+  virtual Async<bool> delete_received(QueueRef queue, Receipt receipt, TimeMs now) = 0;
+
   // ---- subscriptions ----
 
   // Creates a subscription of the queue. The queue need not exist and is never created here

@@ -154,6 +154,14 @@ struct ClaimParams {
   DeadLetterPolicy dead_letter;
 };
 
+// One delivery of a message: its id and the receive count that delivery gave it (a later
+// claim counts on, so it names this delivery only). SQS receipt handles carry one; a claim is
+// the set of the receipts it delivered.
+struct Receipt {
+  std::string_view id;
+  std::int32_t receive_count = 0;
+};
+
 struct ClaimResult {
   ShortId claim_id;               // empty if nothing was claimable (then no claim exists)
   std::vector<Message> messages;  // oldest first

@@ -39,7 +39,8 @@ void in_coroutine(F body) {
 
 awaitable<void> post(Store& store, QueueRef queue, int count) {
   std::vector<NewMessage> batch(1000, NewMessage{kBody, 1'209'600, 0});
-  if (!co_await store.create_queue(queue, "{}", kNow)) throw std::runtime_error("create failed");
+  auto created = co_await store.create_queue(queue, "{}", kNow);
+  if (!created) throw std::runtime_error("create failed");
   for (int done = 0; done < count; done += 1000) {
     const int n = std::min(1000, count - done);
     auto ids = co_await store.post_messages(queue, kClient,

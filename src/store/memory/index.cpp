@@ -378,6 +378,26 @@ Result<void> Index::release_claim(QueueRef queue, std::string_view claim_id, Tim
       });
 }
 
+// ---- per-message visibility ----
+
+Result<void> Index::change_visibility(QueueRef queue, Receipt receipt, TimeMs visible_at,
+                                      TimeMs now, Journal* journal) {
+  return with_queue(
+      queue, journal, Journal::Use::write,
+      [&] {
+        return Result<void>(
+            make_error(Errc::message_not_found, receipt.id, queue.name, queue.project));
+      },
+      [&](Queue& q) { return q.change_visibility(queue, receipt, visible_at, now); });
+}
+
+Result<bool> Index::delete_received(QueueRef queue, Receipt receipt, TimeMs now,
+                                    Journal* journal) {
+  return with_queue(
+      queue, journal, Journal::Use::write, [] { return Result<bool>(false); },
+      [&](Queue& q) { return Result<bool>(q.delete_received(receipt, now)); });
+}
+
 // ---- subscriptions ----
 
 Result<SubscriptionCreated> Index::create_subscription(QueueRef queue,

@@ -73,6 +73,10 @@ class Index {
   Result<void> release_claim(QueueRef queue, std::string_view claim_id, TimeMs now,
                              Journal* journal);
 
+  Result<void> change_visibility(QueueRef queue, Receipt receipt, TimeMs visible_at, TimeMs now,
+                                 Journal* journal);
+  Result<bool> delete_received(QueueRef queue, Receipt receipt, TimeMs now, Journal* journal);
+
   Result<SubscriptionCreated> create_subscription(QueueRef queue,
                                                   const NewSubscription& subscription, TimeMs now,
                                                   Journal* journal);

@@ -77,6 +77,14 @@ class MemoryStore final : public Store {
     co_return index_.release_claim(queue, claim_id, now, nullptr);
   }
 
+  Async<void> change_visibility(QueueRef queue, Receipt receipt, TimeMs visible_at,
+                                TimeMs now) override {
+    co_return index_.change_visibility(queue, receipt, visible_at, now, nullptr);
+  }
+  Async<bool> delete_received(QueueRef queue, Receipt receipt, TimeMs now) override {
+    co_return index_.delete_received(queue, receipt, now, nullptr);
+  }
+
   Async<SubscriptionCreated> create_subscription(QueueRef queue,
                                                  const NewSubscription& subscription,
                                                  TimeMs now) override {

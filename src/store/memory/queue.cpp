@@ -404,6 +404,52 @@ void Queue::release_claim(std::string_view claim_id) {
   claims_.free(ref);
 }
 
+// ---- per-message visibility ----
+
+Result<void> Queue::change_visibility(QueueRef ref, Receipt receipt, TimeMs visible_at,
+                                      TimeMs now) {
+  FlushOnExit flush(log_);
+  const std::optional<std::uint64_t> seq = own_seq(receipt.id);
+  Record* record = seq ? log_.find(*seq) : nullptr;
+  if (record == nullptr || record->expires <= now) {
+    return make_error(Errc::message_not_found, receipt.id, ref.name, ref.project);
+  }
+  if (static_cast<std::int64_t>(record->receive_count) != receipt.receive_count) {
+    return make_error(Errc::receipt_stale, receipt.id);
+  }
+  const std::uint32_t old = record->claim;
+  if (old == ClaimTable::kNoClaim || claims_.at(old).expires <= now) {
+    return make_error(Errc::message_not_in_flight, receipt.id);
+  }
+  const Summary before = log_.keys_of(*record);
+  note_message(*seq);
+  note_claim(claims_.at(old).seq);
+  claims_.detach(old, *seq);  // frees the claim if this was its last message
+  record->claim = ClaimTable::kNoClaim;
+  if (visible_at > now) {
+    // A claim of its own: the hold's length in whole seconds, rounded up, as its TTL.
+    const std::int64_t ttl_s = (visible_at - now + 999) / 1000;
+    const std::uint32_t own = claims_.create(++last_claim_seq_, now, visible_at, ttl_s);
+    note_claim(last_claim_seq_);
+    changes_.counters = tracking_;
+    record->claim = own;
+    claims_.attach(own, *seq);
+    stretch(*record, visible_at, ttl_s, 0);
+  }
+  log_.touch(*seq, before);
+  return {};
+}
+
+bool Queue::delete_received(Receipt receipt, TimeMs now) {
+  FlushOnExit flush(log_);
+  const std::optional<std::uint64_t> seq = own_seq(receipt.id);
+  const Record* record = seq ? log_.find(*seq) : nullptr;
+  if (record == nullptr || record->expires <= now) return false;
+  if (static_cast<std::int64_t>(record->receive_count) != receipt.receive_count) return false;
+  remove(*seq);
+  return true;
+}
+
 // ---- maintenance ----
 
 QueueReap Queue::reap(TimeMs now, std::size_t budget) {

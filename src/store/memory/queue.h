@@ -124,6 +124,10 @@ class Queue {
                             std::int64_t grace_s, TimeMs now);
   void release_claim(std::string_view claim_id);
 
+  // ---- per-message visibility ----
+  Result<void> change_visibility(QueueRef ref, Receipt receipt, TimeMs visible_at, TimeMs now);
+  bool delete_received(Receipt receipt, TimeMs now);
+
   // ---- maintenance ----
   // Removes expired messages (and claims left with none), at most `budget` of them.
   QueueReap reap(TimeMs now, std::size_t budget);

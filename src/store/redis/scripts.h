@@ -31,6 +31,8 @@ extern const Script claim;
 extern const Script claim_get;
 extern const Script claim_update;
 extern const Script claim_release;
+extern const Script visibility;
+extern const Script delete_received;
 extern const Script dlq_in;
 extern const Script dlq_ack;
 // Subscriptions

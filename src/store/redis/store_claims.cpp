@@ -110,4 +110,41 @@ Async<void> RedisStore::release_claim(QueueRef queue, std::string_view claim_id,
   co_return Result<void>();
 }
 
+// ---- per-message visibility ----
+
+Async<void> RedisStore::change_visibility(QueueRef queue, Receipt receipt, TimeMs visible_at,
+                                          TimeMs now) {
+  keys::QueueKeys qk(queue);
+  if (!keys::parse_message_id(receipt.id, qk.id_suffix())) {
+    co_return make_error(Errc::message_not_found, receipt.id, queue.name, queue.project);
+  }
+  const std::int64_t ttl_s = visible_at > now ? (visible_at - now + 999) / 1000 : 0;
+  const std::string own_claim = keys::random_id();  // (arg() keeps a view: it must outlive cmd)
+  auto cmd = eval(scripts::visibility, qk);
+  cmd.num(now).arg(receipt.id.substr(0, 16)).num(receipt.receive_count).num(visible_at);
+  cmd.arg(own_claim).num(ttl_s).writes();
+  auto reply = co_await exec(cmd);
+  if (!reply) co_return reply.error();
+  switch (reply->as_int()) {
+    case 1:
+      co_return Result<void>();
+    case -2:
+      co_return make_error(Errc::receipt_stale, receipt.id);
+    case -3:
+      co_return make_error(Errc::message_not_in_flight, receipt.id);
+    default:
+      co_return make_error(Errc::message_not_found, receipt.id, queue.name, queue.project);
+  }
+}
+
+Async<bool> RedisStore::delete_received(QueueRef queue, Receipt receipt, TimeMs now) {
+  keys::QueueKeys qk(queue);
+  if (!keys::parse_message_id(receipt.id, qk.id_suffix())) co_return false;
+  auto cmd = eval(scripts::delete_received, qk);
+  cmd.num(now).arg(receipt.id.substr(0, 16)).num(receipt.receive_count).writes();
+  auto reply = co_await exec(cmd);
+  if (!reply) co_return reply.error();
+  co_return reply->as_int() == 1;
+}
+
 }  // namespace warren::store::redis

@@ -54,6 +54,10 @@ class RedisStore final : public Store {
                            std::int64_t grace_s, TimeMs now) override;
   Async<void> release_claim(QueueRef queue, std::string_view claim_id, TimeMs now) override;
 
+  Async<void> change_visibility(QueueRef queue, Receipt receipt, TimeMs visible_at,
+                                TimeMs now) override;
+  Async<bool> delete_received(QueueRef queue, Receipt receipt, TimeMs now) override;
+
   Async<SubscriptionCreated> create_subscription(QueueRef queue,
                                                  const NewSubscription& subscription,
                                                  TimeMs now) override;

@@ -171,6 +171,20 @@ class Engine final : public RocksStore {
     });
   }
 
+  // ---- per-message visibility ----
+
+  Async<void> change_visibility(QueueRef queue, Receipt receipt, TimeMs visible_at,
+                                TimeMs now) override {
+    return run<void>(Kind::write, [=, this](memory::Journal* j) {
+      return index_.change_visibility(queue, receipt, visible_at, now, j);
+    });
+  }
+  Async<bool> delete_received(QueueRef queue, Receipt receipt, TimeMs now) override {
+    return run<bool>(Kind::write, [=, this](memory::Journal* j) {
+      return index_.delete_received(queue, receipt, now, j);
+    });
+  }
+
   // ---- subscriptions ----
 
   Async<SubscriptionCreated> create_subscription(QueueRef queue,

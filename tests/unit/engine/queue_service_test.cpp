@@ -152,7 +152,8 @@ class RacingStore : public store::testing::ForwardingStore {
     auto created = co_await inner_.create_queue(q, m, n);
     if (deletes_to_race > 0) {
       --deletes_to_race;
-      must(co_await inner_.delete_queue(q));
+      auto deleted = co_await inner_.delete_queue(q);
+      must(deleted);
     }
     co_return created;
   }

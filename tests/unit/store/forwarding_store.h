@@ -50,6 +50,14 @@ class ForwardingStore : public store::Store {
                                                  store::TimeMs n) override {
     return inner_.list_messages(q, o, n);
   }
+  store::Async<void> change_visibility(store::QueueRef q, store::Receipt r, store::TimeMs v,
+                                       store::TimeMs n) override {
+    return inner_.change_visibility(q, r, v, n);
+  }
+  store::Async<bool> delete_received(store::QueueRef q, store::Receipt r,
+                                     store::TimeMs n) override {
+    return inner_.delete_received(q, r, n);
+  }
   store::Async<std::vector<store::Message>> get_messages(store::QueueRef q,
                                                          std::span<const std::string_view> i,
                                                          store::TimeMs n) override {

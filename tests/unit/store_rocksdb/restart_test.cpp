@@ -69,6 +69,27 @@ TEST_F(RestartTest, BodyEncodingsAndReceiveCountsSurvive) {
   EXPECT_EQ(got[1].receive_count, 0);
 }
 
+TEST_F(RestartTest, APerMessageHoldSurvives) {
+  std::vector<std::string> ids = post(queue(), 2);
+  ClaimParams both;
+  both.limit = 2;
+  both.ttl_s = 60;
+  ClaimResult c = must(run(store_->create_claim(queue(), both, kT0)));
+  ASSERT_EQ(c.messages.size(), 2u);
+  must(run(store_->change_visibility(queue(), Receipt{ids[0], 1}, kT0 + sec(600), kT0)));
+  reopen();
+
+  ClaimParams any;
+  any.limit = 2;
+  any.ttl_s = 1000;
+  EXPECT_THAT(ids_of(must(run(store_->create_claim(queue(), any, kT0 + sec(60)))).messages),
+              ElementsAre(ids[1]));
+  EXPECT_TRUE(must(run(store_->create_claim(queue(), any, kT0 + sec(599)))).messages.empty());
+  ClaimResult late = must(run(store_->create_claim(queue(), any, kT0 + sec(600))));
+  ASSERT_THAT(ids_of(late.messages), ElementsAre(ids[0]));
+  EXPECT_EQ(late.messages[0].receive_count, 2);
+}
+
 TEST_F(RestartTest, ClaimsHoldUntilTheyExpire) {
   std::vector<std::string> posted = post(queue(), 4);
   ClaimResult first = claim(queue(), 2, kT0, 60, 60);
