@@ -292,14 +292,16 @@ Async<std::vector<store::ShortId>> QueueService::post_messages(const Scope& scop
     if (!created) co_return created.error();
     ids = co_await store_.post_messages(target, scope.client, resolved, now());
   }
-  if (ids && observer_ != nullptr) {
+  if (ids && !observers_.empty()) {
     boost::container::small_vector<PostedMessage, 4> posted;
     posted.reserve(resolved.size());
     for (std::size_t i = 0; i < resolved.size() && i < ids->size(); ++i) {
       posted.push_back(PostedMessage{(*ids)[i], resolved[i].body, resolved[i].ttl_s,
                                      resolved[i].delay_s, resolved[i].encoding});
     }
-    observer_->messages_posted(scope.project, queue, posted);
+    for (MessageObserver* observer : observers_) {
+      observer->messages_posted(scope.project, queue, posted);
+    }
   }
   co_return ids;
 }
@@ -388,7 +390,12 @@ Async<store::ClaimResult> QueueService::create_claim(const Scope& scope, std::st
   params.ttl_s = ttl;
   params.grace_s = grace;
   params.dead_letter = std::move(policy->dead_letter);
-  co_return co_await store_.create_claim(ref(scope, queue), params, now());
+  const store::TimeMs at = now();
+  auto claimed = co_await store_.create_claim(ref(scope, queue), params, at);
+  if (claimed && !claimed->messages.empty()) {
+    announce_visible(scope, queue, at + params.ttl_s * 1000);
+  }
+  co_return claimed;
 }
 
 Async<store::ClaimInfo> QueueService::get_claim(const Scope& scope, std::string_view queue,
@@ -410,12 +417,18 @@ Async<void> QueueService::update_claim(const Scope& scope, std::string_view queu
   if (grace > limits_.max_claim_grace) {
     co_return make_error(Errc::claim_grace_range, limits_.max_claim_grace, kMinClaimGrace);
   }
-  co_return co_await store_.update_claim(ref(scope, queue), claim_id, ttl, grace, now());
+  const store::TimeMs at = now();
+  auto updated = co_await store_.update_claim(ref(scope, queue), claim_id, ttl, grace, at);
+  if (updated) announce_visible(scope, queue, at + ttl * 1000);
+  co_return updated;
 }
 
 Async<void> QueueService::delete_claim(const Scope& scope, std::string_view queue,
                                        std::string_view claim_id) {
-  co_return co_await store_.release_claim(ref(scope, queue), claim_id, now());
+  const store::TimeMs at = now();
+  auto released = co_await store_.release_claim(ref(scope, queue), claim_id, at);
+  if (released) announce_visible(scope, queue, at);
+  co_return released;
 }
 
 // ---- subscriptions ----

@@ -30,13 +30,23 @@ struct PostedMessage {
   store::BodyEncoding encoding = store::BodyEncoding::json;
 };
 
-// Told of every successful post, after the store acknowledged it, on the poster's loop. Must
-// not block; it may not keep the views past the call.
-class PostObserver {
+// The engine's event source: told of what makes a queue's messages available, after the store
+// acknowledged it, on the loop that made the change. WebSocket pushes and webhooks
+// (notify/post_fanout.h) listen to posts; a long poll would listen to both events. Must not
+// block; it may not keep the views past the call.
+class MessageObserver {
  public:
-  virtual ~PostObserver() = default;
+  virtual ~MessageObserver() = default;
+  // Messages were posted (visible at once, or after their delay).
   virtual void messages_posted(std::string_view project, std::string_view queue,
                                std::span<const PostedMessage> messages) = 0;
+  // Claimed messages of the queue become claimable again at `at` unless deleted first: now,
+  // when a claim was released; later, when a claim was made or restarted (its end). Events for
+  // a time still to come are announced once, when it is set.
+  virtual void messages_visible(std::string_view project, std::string_view queue,
+                                store::TimeMs at) {
+    (void)project, (void)queue, (void)at;
+  }
 };
 
 // Checks a subscriber URI beyond its scheme before a subscription is created with it or changed
@@ -56,7 +66,13 @@ class QueueService {
   const Limits& limits() const noexcept { return limits_; }
   store::TimeMs now() const noexcept { return clock_.now(); }
   store::Store& store() noexcept { return store_; }
-  void set_post_observer(PostObserver* observer) noexcept { observer_ = observer; }
+  // Adds a listener to the event source (MessageObserver). Observers are added and removed
+  // only while no request is being served (the list is read by every loop without a lock);
+  // each must outlive its registration.
+  void add_observer(MessageObserver* observer) { observers_.push_back(observer); }
+  void remove_observer(MessageObserver* observer) {
+    std::erase(observers_, observer);
+  }
   // `check` (may be null: none) must outlive the service.
   void set_subscriber_check(SubscriberCheck* check) noexcept { subscriber_check_ = check; }
 
@@ -169,7 +185,12 @@ class QueueService {
   store::Store& store_;
   const Clock& clock_;
   Limits limits_;
-  PostObserver* observer_ = nullptr;
+  // Tells the observers that claimed messages of `queue` become claimable at `at`.
+  void announce_visible(const Scope& scope, std::string_view queue, store::TimeMs at) const {
+    for (MessageObserver* observer : observers_) observer->messages_visible(scope.project, queue, at);
+  }
+
+  std::vector<MessageObserver*> observers_;
   SubscriberCheck* subscriber_check_ = nullptr;
 };
 

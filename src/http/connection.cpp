@@ -1,7 +1,9 @@
 // HttpConnection: the read / parse / answer / write loop of one connection.
 #include "http/connection.h"
 
+#include <cerrno>
 #include <cstring>
+#include <sys/socket.h>
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/use_awaitable.hpp>
@@ -195,7 +197,9 @@ asio::awaitable<bool> HttpConnection::answer_buffered() {
     writer_.set_close(!request.keep_alive || shutdown_requested_);
     writer_.set_keep_alive_header(request.version == 10 && request.keep_alive);
     phase_ = Phase::handling;
+    request.scope = this;
     co_await handler_.handle(request, writer_);
+    end_peer_watch();
     if (writer_.closing()) closing_ = true;
 
     parser_.reset();
@@ -334,6 +338,8 @@ void HttpConnection::check_deadline(net::SteadyTime now) {
 void HttpConnection::begin_shutdown() {
   shutdown_requested_ = true;
   if (phase_ == Phase::idle) close_socket();
+  // A request being handled answers now with what it has (a long wait ends).
+  if (phase_ == Phase::handling) cancel_.emit(asio::cancellation_type::total);
 }
 
 void HttpConnection::force_close() { close_socket(); }
@@ -341,7 +347,44 @@ void HttpConnection::force_close() { close_socket(); }
 void HttpConnection::close_socket() noexcept {
   if (closed_) return;
   closed_ = true;
+  end_peer_watch();
   stream_.close();
+  if (phase_ == Phase::handling) cancel_.emit(asio::cancellation_type::terminal);
+}
+
+void HttpConnection::watch_peer() {
+  asio::ip::tcp::socket* plain = stream_.plain_socket();
+  if (watch_ || closed_ || plain == nullptr || phase_ != Phase::handling) return;
+  watch_ = std::make_shared<HttpConnection*>(this);
+  plain->async_wait(asio::ip::tcp::socket::wait_read,
+                    [watch = watch_](const boost::system::error_code& ec) {
+                      if (*watch != nullptr) (*watch)->peer_readable(ec);
+                    });
+}
+
+void HttpConnection::end_peer_watch() noexcept {
+  if (!watch_) return;
+  *watch_ = nullptr;
+  watch_.reset();
+  if (asio::ip::tcp::socket* plain = stream_.plain_socket(); plain != nullptr && !closed_) {
+    boost::system::error_code ignored;
+    plain->cancel(ignored);  // nothing else waits on the socket while a request is handled
+  }
+}
+
+void HttpConnection::peer_readable(const boost::system::error_code& ec) {
+  *watch_ = nullptr;
+  watch_.reset();
+  if (phase_ != Phase::handling) return;
+  bool gone = static_cast<bool>(ec);
+  if (!gone) {
+    // Readable: the end of the stream (the peer left), an error, or the bytes of a next request.
+    char byte = 0;
+    const ssize_t n = ::recv(stream_.plain_socket()->native_handle(), &byte, 1,
+                             MSG_PEEK | MSG_DONTWAIT);
+    gone = n == 0 || (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR);
+  }
+  if (gone) cancel_.emit(asio::cancellation_type::terminal);
 }
 
 }  // namespace warren::http

@@ -13,6 +13,7 @@
 
 #include "http/connection_options.h"
 #include "http/handler.h"
+#include "http/request_scope.h"
 #include "http/request_parser.h"
 #include "http/response_writer.h"
 #include "http/upgrade.h"
@@ -25,7 +26,7 @@
 
 namespace warren::http {
 
-class HttpConnection final : public net::Connection {
+class HttpConnection final : public net::Connection, private RequestScope {
  public:
   // Serves `stream` on `loop` until it closes; the connection owns itself. `options`,
   // `handler` and `upgrade` must outlive every connection (they belong to the server).
@@ -77,6 +78,14 @@ class HttpConnection final : public net::Connection {
   // Gives the stream, the slot, the upgrade request and the bytes after it to upgrade_.
   void hand_over();
 
+  // RequestScope, for the request being handled.
+  boost::asio::cancellation_slot cancellation_slot() noexcept override { return cancel_.slot(); }
+  void watch_peer() override;
+  // Ends the peer watch of the request just handled (its completion then does nothing).
+  void end_peer_watch() noexcept;
+  // What the peer watch saw when the socket became readable.
+  void peer_readable(const boost::system::error_code& ec);
+
   net::EventLoop& loop_;
   net::Stream stream_;
   net::ConnectionLimit::Slot slot_;
@@ -107,6 +116,10 @@ class HttpConnection final : public net::Connection {
   bool shutdown_requested_ = false;
   bool upgrading_ = false;        // the request parsed last switches protocols
   bool closed_ = false;
+
+  boost::asio::cancellation_signal cancel_;  // emitted while a request is handled
+  // The peer watch in progress: its completion holds this and does nothing once it is null.
+  std::shared_ptr<HttpConnection*> watch_;
 };
 
 }  // namespace warren::http

@@ -12,6 +12,8 @@
 
 namespace warren::http {
 
+class RequestScope;
+
 struct Header {
   std::string_view name;
   std::string_view value;
@@ -30,6 +32,9 @@ struct Request {
   std::optional<std::uint64_t> content_length;
   std::string_view body;
   std::vector<Header> headers;  // in arrival order
+  // Set by the connection for the handler: cancellation of this request (request_scope.h).
+  // Null where nothing can cancel it (requests built by tests).
+  RequestScope* scope = nullptr;
 
   // The first header named `name` (ASCII case-insensitive), or nullopt.
   std::optional<std::string_view> header(std::string_view name) const noexcept;

@@ -1,4 +1,4 @@
-// PostFanout: the engine's PostObserver that tells subscribers of every successful post, over
+// PostFanout: the engine's MessageObserver (its posts) that tells subscribers of every successful post, over
 // either transport: WebSocket subscribers through the PushHub at once, webhook subscribers
 // through the WebhookSender. Finding a queue's webhook subscriptions needs the store, so that
 // part runs as a separate coroutine on the poster's loop after the post has been answered; the
@@ -19,7 +19,7 @@
 
 namespace warren::notify {
 
-class PostFanout final : public engine::PostObserver {
+class PostFanout final : public engine::MessageObserver {
  public:
   // Everything must outlive the fan-out. `webhooks` may be null (webhook delivery off).
   PostFanout(engine::QueueService& service, net::LoopGroup& loops, PushHub& hub,

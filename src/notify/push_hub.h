@@ -98,7 +98,7 @@ class PushHub {
 
   // ---- publishing: any thread ----
 
-  // The notifications of messages just posted (the PostObserver path).
+  // The notifications of messages just posted (the MessageObserver path).
   void publish(std::string_view project, std::string_view queue,
                std::span<const engine::PostedMessage> messages);
   // A batch posted on another node: routed like a local one, not sent to the remote again.

@@ -108,7 +108,7 @@ int run_serve_command(int argc, char** argv) {
     log::error("{}", remote_push.error().description);
     return 1;
   }
-  service.set_post_observer(&fanout);
+  service.add_observer(&fanout);
   api::WsApi ws_api(service, hub, identity, admission,
                     api::WsApiOptions{options.api, options.ws_min_subscription_ttl,
                                       options.ws_max_subscriptions});
@@ -164,7 +164,7 @@ int run_serve_command(int argc, char** argv) {
               ws_bound->port());
   }
   loops.run();
-  service.set_post_observer(nullptr);
+  service.remove_observer(&fanout);
   log::info("stopped");
   return 0;
 }

@@ -190,6 +190,59 @@ TEST_F(QueueServiceTest, QueuesAPostOrSubscriptionImpliesAreCreatedByTheServiceO
   EXPECT_TRUE(must(run(service.queue_exists(scope_, "subs"))));
 }
 
+// Records what the engine's event source announces.
+struct RecordingObserver : MessageObserver {
+  struct Event {
+    std::string kind, queue;
+    store::TimeMs at = 0;      // visible events
+    std::int64_t delay = -1;   // posted events: the first message's delay
+    std::size_t messages = 0;  // posted events
+  };
+  std::vector<Event> events;
+  void messages_posted(std::string_view, std::string_view queue,
+                       std::span<const PostedMessage> messages) override {
+    events.push_back({"posted", std::string(queue), 0, messages.front().delay, messages.size()});
+  }
+  void messages_visible(std::string_view, std::string_view queue, store::TimeMs at) override {
+    events.push_back({"visible", std::string(queue), at, -1, 0});
+  }
+};
+
+TEST_F(QueueServiceTest, TheEventSourceAnnouncesPostsAndWhenClaimedMessagesComeBack) {
+  RecordingObserver first, second;
+  service_.add_observer(&first);
+  service_.add_observer(&second);
+  clock_.set(1'000'000);
+  post("q", 2);
+  auto claim = must(run(service_.create_claim(scope_, "q", ClaimCreateRequest{1, {60, 60}})));
+  clock_.set(1'010'000);
+  must(run(service_.update_claim(scope_, "q", claim.claim_id.view(), ClaimOptions{120, 60})));
+  clock_.set(1'020'000);
+  must(run(service_.delete_claim(scope_, "q", claim.claim_id.view())));
+  // Nothing claimed, nothing announced; a refused operation announces nothing either.
+  must(run(service_.create_claim(scope_, "empty", ClaimCreateRequest{1, {60, 60}})));
+  EXPECT_FALSE(run(service_.update_claim(scope_, "q", claim.claim_id.view(), ClaimOptions{})));
+
+  ASSERT_EQ(first.events.size(), 4u);
+  EXPECT_EQ(first.events[0].kind, "posted");
+  EXPECT_EQ(first.events[0].messages, 2u);
+  EXPECT_EQ(first.events[1].kind, "visible");  // the claim's end
+  EXPECT_EQ(first.events[1].at, 1'060'000);
+  EXPECT_EQ(first.events[2].at, 1'130'000);  // restarted: 120 s from its update
+  EXPECT_EQ(first.events[3].at, 1'020'000);  // released: now
+  EXPECT_EQ(second.events.size(), first.events.size());
+
+  // A removed observer hears nothing more; delayed posts say so.
+  service_.remove_observer(&second);
+  must(run(service_.create_queue(scope_, "slow", R"({"_default_message_delay":30})")));
+  RecordingDecoder decoder;
+  must(run(service_.post(scope_, "slow", 10, PostRules{}, decoder.function())));
+  ASSERT_EQ(first.events.size(), 5u);
+  EXPECT_EQ(first.events[4].delay, 30);
+  EXPECT_EQ(second.events.size(), 4u);
+  service_.remove_observer(&first);
+}
+
 TEST_F(QueueServiceTest, ABulkDeleteNamingClaimsRefusesAMessageOfAnotherClaim) {
   std::vector<std::string> ids = post("q", 2);
   auto mine = must(run(service_.create_claim(scope_, "q", ClaimCreateRequest{1, {60, 60}})));
