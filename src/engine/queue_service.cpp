@@ -431,6 +431,25 @@ Async<void> QueueService::delete_claim(const Scope& scope, std::string_view queu
   co_return released;
 }
 
+// ---- deliveries ----
+
+Async<void> QueueService::change_visibility(const Scope& scope, std::string_view queue,
+                                            store::Receipt receipt, std::int64_t timeout_s) {
+  if (timeout_s < 0 || timeout_s > limits_.max_claim_ttl) {
+    co_return make_error(Errc::visibility_timeout_range, limits_.max_claim_ttl);
+  }
+  const store::TimeMs at = now();
+  const store::TimeMs visible_at = at + timeout_s * 1000;
+  auto changed = co_await store_.change_visibility(ref(scope, queue), receipt, visible_at, at);
+  if (changed) announce_visible(scope, queue, visible_at);
+  co_return changed;
+}
+
+Async<bool> QueueService::delete_received(const Scope& scope, std::string_view queue,
+                                          store::Receipt receipt) {
+  co_return co_await store_.delete_received(ref(scope, queue), receipt, now());
+}
+
 // ---- subscriptions ----
 
 Result<void> QueueService::check_subscriber(std::string_view subscriber) const {

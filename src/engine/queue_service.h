@@ -144,6 +144,17 @@ class QueueService {
                            const ClaimOptions& options);
   Async<void> delete_claim(const Scope& scope, std::string_view queue, std::string_view claim_id);
 
+  // ---- deliveries (receipts: storage contract v2) ----
+  // Ends one delivered message's hold `timeout_s` from now (0: claimable at once), whatever the
+  // rest of its claim does; 0 <= timeout_s <= the claim TTL limit (visibility_timeout_range).
+  // Otherwise as store::Store::change_visibility (receipt_stale, message_not_in_flight,
+  // message_not_found). Announced to the event source.
+  Async<void> change_visibility(const Scope& scope, std::string_view queue,
+                                store::Receipt receipt, std::int64_t timeout_s);
+  // Deletes the message if `receipt` is its latest delivery; false (nothing deleted) if stale
+  // or missing.
+  Async<bool> delete_received(const Scope& scope, std::string_view queue, store::Receipt receipt);
+
   // ---- subscriptions ----
   Result<void> check_subscriber(std::string_view subscriber) const;
   // Creates the queue if it is missing, first and even when `decoded` is an error (Zaqar's

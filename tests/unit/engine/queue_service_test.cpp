@@ -243,6 +243,36 @@ TEST_F(QueueServiceTest, TheEventSourceAnnouncesPostsAndWhenClaimedMessagesComeB
   service_.remove_observer(&first);
 }
 
+TEST_F(QueueServiceTest, ADeliveryCanBeHeldLongerLetGoOrDeletedByItsReceipt) {
+  RecordingObserver observer;
+  service_.add_observer(&observer);
+  clock_.set(2'000'000);
+  std::vector<std::string> ids = post("q", 2);
+  auto claim = must(run(service_.create_claim(scope_, "q", ClaimCreateRequest{2, {60, 60}})));
+  ASSERT_EQ(claim.messages.size(), 2u);
+  const store::Receipt first{claim.messages[0].id.view(), claim.messages[0].receive_count};
+  const store::Receipt second{claim.messages[1].id.view(), claim.messages[1].receive_count};
+  // Out of range: refused before the store is asked.
+  EXPECT_EQ(error_of(run(service_.change_visibility(scope_, "q", first, -1))),
+            Errc::visibility_timeout_range);
+  EXPECT_EQ(error_of(run(service_.change_visibility(scope_, "q", first,
+                                                    service_.limits().max_claim_ttl + 1))),
+            Errc::visibility_timeout_range);
+  // Held 600 s: announced for then. Let go: announced for now, and claimable at once.
+  must(run(service_.change_visibility(scope_, "q", first, 600)));
+  EXPECT_EQ(observer.events.back().at, 2'600'000);
+  must(run(service_.change_visibility(scope_, "q", second, 0)));
+  EXPECT_EQ(observer.events.back().at, 2'000'000);
+  auto again = must(run(service_.create_claim(scope_, "q", ClaimCreateRequest{2, {60, 60}})));
+  ASSERT_EQ(again.messages.size(), 1u);
+  EXPECT_EQ(again.messages[0].id.view(), ids[1]);
+  // The first receipt still deletes its message; the second is stale now.
+  EXPECT_FALSE(must(run(service_.delete_received(scope_, "q", second))));
+  EXPECT_TRUE(must(run(service_.delete_received(scope_, "q", first))));
+  EXPECT_EQ(must(run(service_.queue_stats(scope_, "q"))).counts.total, 1);
+  service_.remove_observer(&observer);
+}
+
 TEST_F(QueueServiceTest, ABulkDeleteNamingClaimsRefusesAMessageOfAnotherClaim) {
   std::vector<std::string> ids = post("q", 2);
   auto mine = must(run(service_.create_claim(scope_, "q", ClaimCreateRequest{1, {60, 60}})));
