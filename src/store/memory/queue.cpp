@@ -109,15 +109,9 @@ std::vector<ShortId> Queue::post(std::string_view client, std::span<const NewMes
 }
 
 void Queue::append(DeadLetter&& letter) {
-  Record record;
-  record.body = std::move(letter.body);
-  record.created = letter.created;
-  record.expires = letter.expires;
-  record.ttl_s = letter.ttl_s;
-  record.claim_count = letter.claim_count;
-  record.receive_count = letter.receive_count;
-  record.client = clients_.acquire(letter.client);
-  note_message(log_.append(std::move(record)));
+  letter.record.client = clients_.acquire(letter.client);
+  letter.record.claim = ClaimTable::kNoClaim;
+  note_message(log_.append(std::move(letter.record)));
   changes_.counters = tracking_;
 }
 
@@ -299,19 +293,12 @@ ClaimResult Queue::claim(const ClaimParams& params, TimeMs now, std::vector<Dead
     Record& record = *log_.find(seq);
     if (dead_letter.active() &&
         static_cast<std::int64_t>(record.claim_count) >= *dead_letter.max_claims) {
-      DeadLetter letter;
-      letter.body = record.body;
-      letter.created = record.created;
-      letter.claim_count = record.claim_count;
-      letter.receive_count = record.receive_count;
-      letter.client = std::string(clients_.name(record.client));
+      DeadLetter letter{record, std::string(clients_.name(record.client))};
+      letter.record.delay_s = 0;  // visible there at once
       if (dead_letter.message_ttl_s) {
         // The dead-letter TTL counts from the move, so the message really is kept that long.
-        letter.ttl_s = clamp_u32(*dead_letter.message_ttl_s);
-        letter.expires = add_seconds(now, *dead_letter.message_ttl_s);
-      } else {
-        letter.ttl_s = record.ttl_s;
-        letter.expires = record.expires;
+        letter.record.ttl_s = clamp_u32(*dead_letter.message_ttl_s);
+        letter.record.expires = add_seconds(now, *dead_letter.message_ttl_s);
       }
       moved.push_back(std::move(letter));
       remove(seq);
@@ -478,14 +465,7 @@ void Queue::restore_claim(std::uint64_t seq, TimeMs started, TimeMs expires, std
 bool Queue::restore_message(std::uint64_t seq, RestoredMessage&& message) {
   if (seq < log_.next_seq()) return true;  // out of order or repeated: nothing to restore
   log_.skip_to(seq);
-  Record record;
-  record.body = std::move(message.body);
-  record.created = message.created;
-  record.expires = message.expires;
-  record.ttl_s = message.ttl_s;
-  record.delay_s = message.delay_s;
-  record.claim_count = message.claim_count;
-  record.receive_count = message.receive_count;
+  Record& record = message.record;
   record.client = clients_.acquire(message.client);
   std::uint32_t ref = ClaimTable::kNoClaim;
   if (message.claim != 0) ref = claims_.find(message.claim);

@@ -26,29 +26,21 @@
 
 namespace warren::store::memory {
 
-// A message leaving its queue for the dead-letter queue, with the TTL and expiry it will have
-// there and the claim left behind.
+// A message leaving its queue for the dead-letter queue: its record as it will be there (the
+// TTL and expiry it gets there; the claim left behind) and its poster. The record's client and
+// claim references are its old queue's and are replaced on arrival.
 struct DeadLetter {
-  Body body;
-  TimeMs created = 0;
-  TimeMs expires = 0;
-  std::uint32_t ttl_s = 0;
-  std::uint32_t claim_count = 0;
-  std::uint32_t receive_count = 0;
+  Record record;
   std::string client;
 };
 
-// A message as a durable engine stored it, handed back to restore_message() at start-up.
+// A message as a durable engine stored it, handed back to restore_message() at start-up: its
+// record (client and claim references are set on arrival), its poster and the number of its
+// last claim (0: none or released).
 struct RestoredMessage {
-  Body body;
-  TimeMs created = 0;
-  TimeMs expires = 0;
-  std::uint32_t ttl_s = 0;
-  std::uint32_t delay_s = 0;
-  std::uint32_t claim_count = 0;
-  std::uint32_t receive_count = 0;
-  std::uint64_t claim = 0;  // number of its last claim (0: none or released)
+  Record record;
   std::string_view client;
+  std::uint64_t claim = 0;
 };
 
 // What changed in a queue since its journal last drained the list (only while tracking).

@@ -225,13 +225,14 @@ class Loader {
         continue;
       }
       memory::RestoredMessage restored;
-      restored.body = Body::copy_of(m->body, m->encoding);
-      restored.created = m->created;
-      restored.expires = m->expires;
-      restored.ttl_s = m->ttl_s;
-      restored.delay_s = m->delay_s;
-      restored.claim_count = m->claim_count;
-      restored.receive_count = m->receive_count;
+      memory::Record& record = restored.record;
+      record.body = Body::copy_of(m->body, m->encoding);
+      record.created = m->created;
+      record.expires = m->expires;
+      record.ttl_s = m->ttl_s;
+      record.delay_s = m->delay_s;
+      record.claim_count = m->claim_count;
+      record.receive_count = m->receive_count;
       restored.claim = m->claim;
       restored.client = m->client;
       if (!q->queue->restore_message(k->number, std::move(restored))) ++unclaimed;
