@@ -99,6 +99,21 @@ Async<bool> QueueService::create_queue(const Scope& scope, std::string_view queu
   co_return co_await store_.create_queue(ref(scope, queue), parsed->to_json(), now());
 }
 
+Async<std::vector<store::ShortId>> QueueService::post_creating(
+    QueueRef queue, std::string_view client, std::span<const store::NewMessage> messages) {
+  // A post to a missing queue creates it (Zaqar's rule), here and not in the store. Retried
+  // because a concurrent delete can remove the queue again between the two steps.
+  Result<std::vector<store::ShortId>> ids = make_error(Errc::queue_not_found, queue.name,
+                                                       queue.project);
+  for (int attempt = 0; attempt < 3 && !ids && ids.error().code == Errc::queue_not_found;
+       ++attempt) {
+    auto created = co_await create_implied(queue);
+    if (!created) co_return created.error();
+    ids = co_await store_.post_messages(queue, client, messages, now());
+  }
+  co_return ids;
+}
+
 Async<void> QueueService::create_implied(QueueRef queue) {
   auto created = co_await store_.create_queue(queue, kImpliedMetadata, now());
   if (!created) co_return created.error();
@@ -282,28 +297,27 @@ Async<std::vector<store::ShortId>> QueueService::post_messages(const Scope& scop
     }
     resolved.push_back(message);
   }
-  const QueueRef target = ref(scope, queue);
-  auto ids = co_await store_.post_messages(target, scope.client, resolved, now());
-  // A post to a missing queue creates it (Zaqar's rule), here and not in the store. Retried
-  // because a concurrent delete can remove the queue again between the two steps.
-  for (int attempt = 0; !ids && ids.error().code == Errc::queue_not_found && attempt < 3;
-       ++attempt) {
-    auto created = co_await create_implied(target);
-    if (!created) co_return created.error();
-    ids = co_await store_.post_messages(target, scope.client, resolved, now());
+  auto ids = co_await store_.post_messages(ref(scope, queue), scope.client, resolved, now());
+  if (!ids && ids.error().code == Errc::queue_not_found) {
+    // (A coroutine of its own: its state would make every post's frame bigger.)
+    ids = co_await post_creating(ref(scope, queue), scope.client, resolved);
   }
-  if (ids && !observers_.empty()) {
-    boost::container::small_vector<PostedMessage, 4> posted;
-    posted.reserve(resolved.size());
-    for (std::size_t i = 0; i < resolved.size() && i < ids->size(); ++i) {
-      posted.push_back(PostedMessage{(*ids)[i], resolved[i].body, resolved[i].ttl_s,
-                                     resolved[i].delay_s, resolved[i].encoding});
-    }
-    for (MessageObserver* observer : observers_) {
-      observer->messages_posted(scope.project, queue, posted);
-    }
-  }
+  if (ids && !observers_.empty()) announce_posted(scope, queue, resolved, *ids);
   co_return ids;
+}
+
+void QueueService::announce_posted(const Scope& scope, std::string_view queue,
+                                   std::span<const store::NewMessage> messages,
+                                   const std::vector<store::ShortId>& ids) const {
+  boost::container::small_vector<PostedMessage, 4> posted;
+  posted.reserve(messages.size());
+  for (std::size_t i = 0; i < messages.size() && i < ids.size(); ++i) {
+    posted.push_back(PostedMessage{ids[i], messages[i].body, messages[i].ttl_s,
+                                   messages[i].delay_s, messages[i].encoding});
+  }
+  for (MessageObserver* observer : observers_) {
+    observer->messages_posted(scope.project, queue, posted);
+  }
 }
 
 Async<MessageListResult> QueueService::list_messages(const Scope& scope, std::string_view queue,

@@ -187,6 +187,10 @@ class QueueService {
   // empty metadata): the one place, with create_queue, where the service makes queues, and so
   // where admission of new queues (quotas) belongs. An existing queue is left as it is.
   Async<void> create_implied(store::QueueRef queue);
+  // Stores a post whose queue was missing: creates it, then posts, a few times if a concurrent
+  // delete removes it in between.
+  Async<std::vector<store::ShortId>> post_creating(store::QueueRef queue, std::string_view client,
+                                                   std::span<const store::NewMessage> messages);
   Async<QueuePolicy> policy_of(store::QueueRef queue);
   // The defaults of a post of `size` bytes to a queue of `policy`, its size checked against
   // the configured and the queue's limit.
@@ -196,6 +200,11 @@ class QueueService {
   store::Store& store_;
   const Clock& clock_;
   Limits limits_;
+  // Tells the observers of a post. (Not in post_messages itself: its state would make every
+  // post's coroutine frame bigger than Asio recycles, and cost an allocation per post.)
+  void announce_posted(const Scope& scope, std::string_view queue,
+                       std::span<const store::NewMessage> messages,
+                       const std::vector<store::ShortId>& ids) const;
   // Tells the observers that claimed messages of `queue` become claimable at `at`.
   void announce_visible(const Scope& scope, std::string_view queue, store::TimeMs at) const {
     for (MessageObserver* observer : observers_) observer->messages_visible(scope.project, queue, at);

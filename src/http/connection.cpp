@@ -199,7 +199,7 @@ asio::awaitable<bool> HttpConnection::answer_buffered() {
     phase_ = Phase::handling;
     request.scope = this;
     co_await handler_.handle(request, writer_);
-    end_peer_watch();
+    if (watch_) end_peer_watch();
     if (writer_.closing()) closing_ = true;
 
     parser_.reset();
