@@ -28,7 +28,7 @@ fuzz: deps
 # ThreadSanitizer with clang: gcc 12's libtsan crashes in its own reporting code (RestoreStack)
 # when the server exits, where clang 14's runs clean. -O1 -g1: TSan's usual optimisation, with
 # line tables for its reports. Only what tests/tsan/run.sh runs is built.
-TSAN_TARGETS ?= warren warren_common_test notify_unit_tests webhook_unit_tests warren_net_test store_memory_test \
+TSAN_TARGETS ?= warren warren_common_test warren_http_test notify_unit_tests webhook_unit_tests warren_net_test store_memory_test \
   store_rocksdb_test warren_store_redis_test
 tsan: deps
 	@scripts/install-deps.sh test

@@ -20,7 +20,8 @@ export TSAN_OPTIONS="halt_on_error=1 exitcode=66 second_deadlock_stack=1 log_pat
 failed=()
 
 # Test binaries of tests/unit, each with a gtest filter (the memory engine's: its stress test).
-for unit in common/warren_common_test:Counter.* ws/notify_unit_tests:* notify/webhook_unit_tests:* \
+for unit in common/warren_common_test:Counter.* http/warren_http_test:Cancellation* \
+            ws/notify_unit_tests:* notify/webhook_unit_tests:* \
             net/warren_net_test:* \
             store_memory/store_memory_test:MemoryStress.* store_rocksdb/store_rocksdb_test:* \
             store_redis/warren_store_redis_test:*; do
