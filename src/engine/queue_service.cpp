@@ -96,26 +96,49 @@ Async<bool> QueueService::create_queue(const Scope& scope, std::string_view queu
   auto parsed = QueueMetadata::parse(metadata);
   if (!parsed) co_return parsed.error();
   if (auto valid = parsed->validate(limits_); !valid) co_return valid.error();
+  if (quotas_ != nullptr) {
+    auto admitted = co_await admit_new_queue(scope, queue);
+    if (!admitted) co_return admitted.error();
+  }
   co_return co_await store_.create_queue(ref(scope, queue), parsed->to_json(), now());
 }
 
+Async<void> QueueService::admit_new_queue(const Scope& scope, std::string_view queue) {
+  auto metadata = co_await store_.get_queue_metadata(ref(scope, queue));
+  if (!metadata) co_return metadata.error();
+  if (*metadata) co_return Result<void>{};  // exists: nothing grows
+  co_return co_await quotas_->admit_queue(scope, queue);
+}
+
+Async<void> QueueService::admit_messages(const Scope& scope, std::string_view queue,
+                                         std::span<const store::NewMessage> messages) {
+  std::size_t bytes = 0;
+  for (const store::NewMessage& message : messages) bytes += message.body.size();
+  co_return co_await quotas_->admit_messages(scope, queue, messages.size(), bytes);
+}
+
 Async<std::vector<store::ShortId>> QueueService::post_creating(
-    QueueRef queue, std::string_view client, std::span<const store::NewMessage> messages) {
+    const Scope& scope, std::string_view queue_name, std::span<const store::NewMessage> messages) {
+  const QueueRef queue = ref(scope, queue_name);
   // A post to a missing queue creates it (Zaqar's rule), here and not in the store. Retried
   // because a concurrent delete can remove the queue again between the two steps.
   Result<std::vector<store::ShortId>> ids = make_error(Errc::queue_not_found, queue.name,
                                                        queue.project);
   for (int attempt = 0; attempt < 3 && !ids && ids.error().code == Errc::queue_not_found;
        ++attempt) {
-    auto created = co_await create_implied(queue);
+    auto created = co_await create_implied(scope, queue_name);
     if (!created) co_return created.error();
-    ids = co_await store_.post_messages(queue, client, messages, now());
+    ids = co_await store_.post_messages(queue, scope.client, messages, now());
   }
   co_return ids;
 }
 
-Async<void> QueueService::create_implied(QueueRef queue) {
-  auto created = co_await store_.create_queue(queue, kImpliedMetadata, now());
+Async<void> QueueService::create_implied(const Scope& scope, std::string_view queue) {
+  if (quotas_ != nullptr) {
+    auto admitted = co_await admit_new_queue(scope, queue);
+    if (!admitted) co_return admitted.error();
+  }
+  auto created = co_await store_.create_queue(ref(scope, queue), kImpliedMetadata, now());
   if (!created) co_return created.error();
   co_return Result<void>{};
 }
@@ -297,10 +320,14 @@ Async<std::vector<store::ShortId>> QueueService::post_messages(const Scope& scop
     }
     resolved.push_back(message);
   }
+  if (quotas_ != nullptr) {
+    auto admitted = co_await admit_messages(scope, queue, resolved);
+    if (!admitted) co_return admitted.error();
+  }
   auto ids = co_await store_.post_messages(ref(scope, queue), scope.client, resolved, now());
   if (!ids && ids.error().code == Errc::queue_not_found) {
     // (A coroutine of its own: its state would make every post's frame bigger.)
-    ids = co_await post_creating(ref(scope, queue), scope.client, resolved);
+    ids = co_await post_creating(scope, queue, resolved);
   }
   if (ids && !observers_.empty()) announce_posted(scope, queue, resolved, *ids);
   co_return ids;
@@ -477,7 +504,7 @@ Result<void> QueueService::check_subscriber(std::string_view subscriber) const {
 
 Async<store::SubscriptionCreated> QueueService::create_subscription(
     const Scope& scope, std::string_view queue, const Result<SubscriptionCreateRequest>& decoded) {
-  auto created = co_await create_implied(ref(scope, queue));
+  auto created = co_await create_implied(scope, queue);
   if (!created) co_return created.error();
   if (!decoded) co_return decoded.error();
   const SubscriptionCreateRequest& request = *decoded;

@@ -13,6 +13,7 @@
 #include "engine/clock.h"
 #include "engine/limits.h"
 #include "engine/queue_metadata.h"
+#include "engine/quota_check.h"
 #include "engine/requests.h"
 #include "store/store.h"
 
@@ -75,6 +76,8 @@ class QueueService {
   }
   // `check` (may be null: none) must outlive the service.
   void set_subscriber_check(SubscriberCheck* check) noexcept { subscriber_check_ = check; }
+  // `quotas` (may be null: no quotas) must outlive the service.
+  void set_quota_check(QuotaCheck* quotas) noexcept { quotas_ = quotas; }
 
   // ---- checks a transport makes before decoding a body ----
   Result<void> check_queue_metadata_size(std::size_t bytes) const;
@@ -186,10 +189,15 @@ class QueueService {
   // Creates a queue that a post or a subscription names before it exists (Zaqar creates it with
   // empty metadata): the one place, with create_queue, where the service makes queues, and so
   // where admission of new queues (quotas) belongs. An existing queue is left as it is.
-  Async<void> create_implied(store::QueueRef queue);
+  Async<void> create_implied(const Scope& scope, std::string_view queue);
+  // With a quota check: asks it before a queue that does not exist yet is created.
+  Async<void> admit_new_queue(const Scope& scope, std::string_view queue);
+  // With a quota check: asks it before the messages are stored.
+  Async<void> admit_messages(const Scope& scope, std::string_view queue,
+                             std::span<const store::NewMessage> messages);
   // Stores a post whose queue was missing: creates it, then posts, a few times if a concurrent
   // delete removes it in between.
-  Async<std::vector<store::ShortId>> post_creating(store::QueueRef queue, std::string_view client,
+  Async<std::vector<store::ShortId>> post_creating(const Scope& scope, std::string_view queue,
                                                    std::span<const store::NewMessage> messages);
   Async<QueuePolicy> policy_of(store::QueueRef queue);
   // The defaults of a post of `size` bytes to a queue of `policy`, its size checked against
@@ -212,6 +220,7 @@ class QueueService {
 
   std::vector<MessageObserver*> observers_;
   SubscriberCheck* subscriber_check_ = nullptr;
+  QuotaCheck* quotas_ = nullptr;
 };
 
 }  // namespace warren::engine

@@ -273,6 +273,58 @@ TEST_F(QueueServiceTest, ADeliveryCanBeHeldLongerLetGoOrDeletedByItsReceipt) {
   service_.remove_observer(&observer);
 }
 
+// A quota check that allows `queues` more queues and posts of at most `bytes` bytes of bodies,
+// and lists what it was asked.
+struct CountingQuotas : QuotaCheck {
+  int queues = 0;
+  std::size_t bytes = 0;
+  std::vector<std::string> asked;
+  store::Async<void> admit_queue(const Scope&, std::string_view queue) override {
+    asked.push_back("queue " + std::string(queue));
+    if (queues == 0) co_return make_error(Errc::internal, "queue quota");
+    --queues;
+    co_return Result<void>{};
+  }
+  store::Async<void> admit_messages(const Scope&, std::string_view queue, std::size_t count,
+                                    std::size_t size) override {
+    asked.push_back(fmt::format("messages {} {} {}", queue, count, size));
+    if (size > bytes) co_return make_error(Errc::internal, "message quota");
+    co_return Result<void>{};
+  }
+};
+
+TEST_F(QueueServiceTest, QuotasAreAskedWhereverAQueueOrAMessageComesIntoBeing) {
+  CountingQuotas quotas;
+  quotas.queues = 1;
+  quotas.bytes = 2;
+  service_.set_quota_check(&quotas);
+  must(run(service_.create_queue(scope_, "made", "")));
+  must(run(service_.create_queue(scope_, "made", "")));  // exists: not asked again
+  // No queue left in the quota: an explicit creation, a post's and a subscription's are refused
+  // and leave nothing behind.
+  EXPECT_EQ(error_of(run(service_.create_queue(scope_, "second", ""))), Errc::internal);
+  RecordingDecoder decoder;  // posts one message whose body is "{}" (2 bytes)
+  EXPECT_EQ(error_of(run(service_.post(scope_, "implied", 10, PostRules{}, decoder.function()))),
+            Errc::internal);
+  SubscriptionCreateRequest request;
+  request.subscriber = "http://example.com/hook";
+  EXPECT_EQ(error_of(run(service_.create_subscription(scope_, "subs", request))),
+            Errc::internal);
+  EXPECT_EQ(must(run(service_.list_queues(scope_, QueueListRequest{}))).queues.size(), 1u);
+  // Messages: posts within the quota are stored; once it is spent, a post stores nothing.
+  must(run(service_.post(scope_, "made", 10, PostRules{}, decoder.function())));
+  must(run(service_.post(scope_, "made", 10, PostRules{}, decoder.function())));
+  quotas.bytes = 1;
+  EXPECT_EQ(error_of(run(service_.post(scope_, "made", 10, PostRules{}, decoder.function()))),
+            Errc::internal);
+  EXPECT_EQ(must(run(service_.queue_stats(scope_, "made"))).counts.total, 2);
+  EXPECT_EQ(quotas.asked,
+            (std::vector<std::string>{"queue made", "queue second", "messages implied 1 2",
+                                      "queue implied", "queue subs", "messages made 1 2",
+                                      "messages made 1 2", "messages made 1 2"}));
+  service_.set_quota_check(nullptr);
+}
+
 TEST_F(QueueServiceTest, ABulkDeleteNamingClaimsRefusesAMessageOfAnotherClaim) {
   std::vector<std::string> ids = post("q", 2);
   auto mine = must(run(service_.create_claim(scope_, "q", ClaimCreateRequest{1, {60, 60}})));
