@@ -120,17 +120,14 @@ Async<void> QueueService::admit_messages(const Scope& scope, std::string_view qu
 Async<std::vector<store::ShortId>> QueueService::post_creating(
     const Scope& scope, std::string_view queue_name, std::span<const store::NewMessage> messages) {
   const QueueRef queue = ref(scope, queue_name);
-  // A post to a missing queue creates it (Zaqar's rule), here and not in the store. Retried
-  // because a concurrent delete can remove the queue again between the two steps.
-  Result<std::vector<store::ShortId>> ids = make_error(Errc::queue_not_found, queue.name,
-                                                       queue.project);
-  for (int attempt = 0; attempt < 3 && !ids && ids.error().code == Errc::queue_not_found;
-       ++attempt) {
+  // A post to a missing queue creates it (Zaqar's rule), here and not in the store. Tried
+  // again (twice at most) when a concurrent delete removes the queue between the two steps.
+  for (int attempt = 1;; ++attempt) {
     auto created = co_await create_implied(scope, queue_name);
     if (!created) co_return created.error();
-    ids = co_await store_.post_messages(queue, scope.client, messages, now());
+    auto ids = co_await store_.post_messages(queue, scope.client, messages, now());
+    if (ids || ids.error().code != Errc::queue_not_found || attempt == 3) co_return ids;
   }
-  co_return ids;
 }
 
 Async<void> QueueService::create_implied(const Scope& scope, std::string_view queue) {
@@ -339,8 +336,8 @@ void QueueService::announce_posted(const Scope& scope, std::string_view queue,
   boost::container::small_vector<PostedMessage, 4> posted;
   posted.reserve(messages.size());
   for (std::size_t i = 0; i < messages.size() && i < ids.size(); ++i) {
-    posted.push_back(PostedMessage{ids[i], messages[i].body, messages[i].ttl_s,
-                                   messages[i].delay_s, messages[i].encoding});
+    posted.push_back(PostedMessage{ids[i], messages[i].body, messages[i].ttl_s, messages[i].delay_s,
+                                   messages[i].encoding});
   }
   for (MessageObserver* observer : observers_) {
     observer->messages_posted(scope.project, queue, posted);

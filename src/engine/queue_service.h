@@ -71,9 +71,7 @@ class QueueService {
   // only while no request is being served (the list is read by every loop without a lock);
   // each must outlive its registration.
   void add_observer(MessageObserver* observer) { observers_.push_back(observer); }
-  void remove_observer(MessageObserver* observer) {
-    std::erase(observers_, observer);
-  }
+  void remove_observer(MessageObserver* observer) { std::erase(observers_, observer); }
   // `check` (may be null: none) must outlive the service.
   void set_subscriber_check(SubscriberCheck* check) noexcept { subscriber_check_ = check; }
   // `quotas` (may be null: no quotas) must outlive the service.
@@ -152,8 +150,8 @@ class QueueService {
   // rest of its claim does; 0 <= timeout_s <= the claim TTL limit (visibility_timeout_range).
   // Otherwise as store::Store::change_visibility (receipt_stale, message_not_in_flight,
   // message_not_found). Announced to the event source.
-  Async<void> change_visibility(const Scope& scope, std::string_view queue,
-                                store::Receipt receipt, std::int64_t timeout_s);
+  Async<void> change_visibility(const Scope& scope, std::string_view queue, store::Receipt receipt,
+                                std::int64_t timeout_s);
   // Deletes the message if `receipt` is its latest delivery; false (nothing deleted) if stale
   // or missing.
   Async<bool> delete_received(const Scope& scope, std::string_view queue, store::Receipt receipt);
@@ -215,7 +213,9 @@ class QueueService {
                        const std::vector<store::ShortId>& ids) const;
   // Tells the observers that claimed messages of `queue` become claimable at `at`.
   void announce_visible(const Scope& scope, std::string_view queue, store::TimeMs at) const {
-    for (MessageObserver* observer : observers_) observer->messages_visible(scope.project, queue, at);
+    for (MessageObserver* observer : observers_) {
+      observer->messages_visible(scope.project, queue, at);
+    }
   }
 
   std::vector<MessageObserver*> observers_;

@@ -39,9 +39,10 @@ struct QueueListResult {
 // One message of a POST, as decoded from the request.
 struct MessageInput {
   std::string body;                   // compact JSON text of "body", or text (see encoding)
-  store::BodyEncoding encoding = store::BodyEncoding::json;  // Zaqar's APIs post JSON only
   std::optional<std::int64_t> ttl;    // absent: the queue's or the configured default
   std::optional<std::int64_t> delay;  // absent: the queue's default; dropped on non-delay queues
+  // Zaqar's APIs post JSON only (text bodies are SQS's).
+  store::BodyEncoding encoding = store::BodyEncoding::json;
 };
 
 // What a producer must know before its messages are decoded: the queue's defaults.

@@ -380,8 +380,8 @@ void HttpConnection::peer_readable(const boost::system::error_code& ec) {
   if (!gone) {
     // Readable: the end of the stream (the peer left), an error, or the bytes of a next request.
     char byte = 0;
-    const ssize_t n = ::recv(stream_.plain_socket()->native_handle(), &byte, 1,
-                             MSG_PEEK | MSG_DONTWAIT);
+    const ssize_t n =
+        ::recv(stream_.plain_socket()->native_handle(), &byte, 1, MSG_PEEK | MSG_DONTWAIT);
     gone = n == 0 || (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR);
   }
   if (gone) cancel_.emit(asio::cancellation_type::terminal);

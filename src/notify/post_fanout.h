@@ -1,8 +1,8 @@
-// PostFanout: the engine's MessageObserver (its posts) that tells subscribers of every successful post, over
-// either transport: WebSocket subscribers through the PushHub at once, webhook subscribers
-// through the WebhookSender. Finding a queue's webhook subscriptions needs the store, so that
-// part runs as a separate coroutine on the poster's loop after the post has been answered; the
-// deliveries themselves run on the sender's thread.
+// PostFanout: a MessageObserver of the engine's event source (its posts) that tells subscribers
+// of every successful post, over either transport: WebSocket subscribers through the PushHub at
+// once, webhook subscribers through the WebhookSender. Finding a queue's webhook subscriptions
+// needs the store, so that part runs as a separate coroutine on the poster's loop after the post
+// has been answered; the deliveries themselves run on the sender's thread.
 #pragma once
 
 #include <optional>

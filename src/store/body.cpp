@@ -14,8 +14,8 @@ Body Body::copy_of(std::string_view text, BodyEncoding encoding) {
   if (text.size() > std::numeric_limits<std::int32_t>::max()) throw std::bad_alloc();
   void* memory = std::malloc(sizeof(Block) + text.size());
   if (memory == nullptr) throw std::bad_alloc();
-  auto* block = new (memory) Block{{1}, static_cast<std::uint32_t>(text.size()),
-                                   static_cast<std::uint32_t>(encoding)};
+  auto* block = new (memory)
+      Block{{1}, static_cast<std::uint32_t>(text.size()), static_cast<std::uint32_t>(encoding)};
   std::memcpy(reinterpret_cast<char*>(block + 1), text.data(), text.size());
   body.block_ = block;
   return body;

@@ -100,7 +100,8 @@ struct NewMessage {
   std::int64_t ttl_s = 0;  // > 0
   std::int64_t delay_s = 0;  // >= 0; the message is invisible to listings (unless asked) and
                              // claims until created + delay
-  BodyEncoding encoding = BodyEncoding::json;  // kept with the message (Message::body)
+  // Kept with the message (Message::body).
+  BodyEncoding encoding = BodyEncoding::json;
 };
 
 // A stored message as operations return it.
@@ -115,9 +116,10 @@ struct Message {
   TimeMs claim_expires = 0;  // when that claim ends (<= now: not claimed any more)
   std::int32_t claim_count = 0;  // claims that delivered it while a dead-letter policy was set
                                  // (Zaqar's counter, which that policy judges)
-  std::int32_t receive_count = 0;  // claims that delivered it, always counted (SQS's
-                                   // ApproximateReceiveCount); kept by a dead-letter move
-  Body body;                       // with its encoding
+  // Claims that delivered it, always counted (SQS's ApproximateReceiveCount); kept by a
+  // dead-letter move.
+  std::int32_t receive_count = 0;
+  Body body;  // with its encoding
 
   bool claimed_at(TimeMs now) const noexcept { return !claim_id.empty() && claim_expires > now; }
 };

@@ -65,8 +65,7 @@ void decode_raw(std::string_view bytes) {
     } else {  // version 1 is read, never written: it comes back as version 2, same fields
       const auto m2 = rocks::decode_message(again);
       check(m2 && m2->created == m->created && m2->claim == m->claim &&
-            m2->receive_count == m->claim_count && m2->client == m->client &&
-            m2->body == m->body);
+            m2->receive_count == m->claim_count && m2->client == m->client && m2->body == m->body);
     }
   }
   if (const auto c = rocks::decode_claim(bytes)) {
@@ -129,17 +128,16 @@ void round_trip(FuzzedDataProvider& in) {
   m.claim_count = in.ConsumeIntegral<std::uint32_t>();
   m.claim = in.ConsumeIntegral<std::uint64_t>();
   m.receive_count = in.ConsumeIntegral<std::uint32_t>();
-  m.encoding = in.ConsumeBool() ? warren::store::BodyEncoding::text
-                                : warren::store::BodyEncoding::json;
+  m.encoding =
+      in.ConsumeBool() ? warren::store::BodyEncoding::text : warren::store::BodyEncoding::json;
   m.client = client;
   m.body = body;
   const std::string m_bytes = message_bytes(m);
   const auto m2 = rocks::decode_message(m_bytes);
   check(m2 && m2->created == m.created && m2->expires == m.expires && m2->ttl_s == m.ttl_s &&
         m2->delay_s == m.delay_s && m2->claim_count == m.claim_count && m2->claim == m.claim &&
-        m2->receive_count == m.receive_count &&
-        m2->encoding == m.encoding && m2->client == client &&
-        m2->body == body);
+        m2->receive_count == m.receive_count && m2->encoding == m.encoding &&
+        m2->client == client && m2->body == body);
   // A record cut short is refused, whatever the cut (the body is the rest: any cut inside it
   // still decodes, as a shorter body).
   const std::size_t fixed = m_bytes.size() - body.size();

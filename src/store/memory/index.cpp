@@ -391,8 +391,7 @@ Result<void> Index::change_visibility(QueueRef queue, Receipt receipt, TimeMs vi
       [&](Queue& q) { return q.change_visibility(queue, receipt, visible_at, now); });
 }
 
-Result<bool> Index::delete_received(QueueRef queue, Receipt receipt, TimeMs now,
-                                    Journal* journal) {
+Result<bool> Index::delete_received(QueueRef queue, Receipt receipt, TimeMs now, Journal* journal) {
   return with_queue(
       queue, journal, Journal::Use::write, [] { return Result<bool>(false); },
       [&](Queue& q) { return Result<bool>(q.delete_received(receipt, now)); });

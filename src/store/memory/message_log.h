@@ -28,12 +28,12 @@ namespace warren::store::memory {
 struct Record {
   Body body;
   TimeMs created = 0;
-  TimeMs expires = 0;             // created + ttl, or stretched by a claim
-  std::uint32_t ttl_s = 0;        // the TTL shown to clients (saturated at 2^32 - 1)
-  std::uint32_t delay_s = 0;      // visible from created + delay_s seconds
-  std::uint32_t client = 0;       // ClientTable index of the poster
-  std::uint32_t claim = 0;        // ClaimTable reference of its last claim; 0 = none/released
-  std::uint32_t claim_count = 0;  // deliveries by claim counted for the dead-letter policy
+  TimeMs expires = 0;               // created + ttl, or stretched by a claim
+  std::uint32_t ttl_s = 0;          // the TTL shown to clients (saturated at 2^32 - 1)
+  std::uint32_t delay_s = 0;        // visible from created + delay_s seconds
+  std::uint32_t client = 0;         // ClientTable index of the poster
+  std::uint32_t claim = 0;          // ClaimTable reference of its last claim; 0 = none/released
+  std::uint32_t claim_count = 0;    // deliveries by claim counted for the dead-letter policy
   std::uint32_t receive_count = 0;  // deliveries by claim, always counted (saturating)
 
   TimeMs visible_at() const noexcept { return created + TimeMs{delay_s} * 1000; }

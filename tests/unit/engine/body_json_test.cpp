@@ -33,7 +33,8 @@ TEST(BodyJson, JsonBodiesGoInVerbatimAndNoBodyIsNull) {
 }
 
 TEST(BodyJson, TextBodiesBecomeJsonStringsThatReadBackExactly) {
-  const std::string text = "not JSON: \"quoted\", back\\slash, tab\t, newline\n, \x01, caf\xC3\xA9 }";
+  const std::string text =
+      "not JSON: \"quoted\", back\\slash, tab\t, newline\n, \x01, caf\xC3\xA9 }";
   const std::string out = rendered(store::Body::copy_of(text, store::BodyEncoding::text));
   auto [type, value] = parsed_body(out);
   EXPECT_EQ(type, simdjson::dom::element_type::STRING);

@@ -308,8 +308,7 @@ TEST_F(QueueServiceTest, QuotasAreAskedWhereverAQueueOrAMessageComesIntoBeing) {
             Errc::internal);
   SubscriptionCreateRequest request;
   request.subscriber = "http://example.com/hook";
-  EXPECT_EQ(error_of(run(service_.create_subscription(scope_, "subs", request))),
-            Errc::internal);
+  EXPECT_EQ(error_of(run(service_.create_subscription(scope_, "subs", request))), Errc::internal);
   EXPECT_EQ(must(run(service_.list_queues(scope_, QueueListRequest{}))).queues.size(), 1u);
   // Messages: posts within the quota are stored; once it is spent, a post stores nothing.
   must(run(service_.post(scope_, "made", 10, PostRules{}, decoder.function())));

@@ -2,14 +2,13 @@
 // handler parked on a long wait ends when the server begins shutting down (and still answers),
 // or when the peer leaves while it watches the peer; a pipelined next request does not cancel.
 #include <arpa/inet.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
-#include <unistd.h>
-
 #include <atomic>
 #include <chrono>
+#include <netinet/in.h>
 #include <string>
+#include <sys/socket.h>
 #include <thread>
+#include <unistd.h>
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -100,7 +99,8 @@ class CancellationTest : public ::testing::Test {
     return out;
   }
   void wait_until_started(int count) {
-    for (int i = 0; i < 500 && handler_.started.load() < count; ++i) std::this_thread::sleep_for(2ms);
+    for (int i = 0; i < 500 && handler_.started.load() < count; ++i)
+      std::this_thread::sleep_for(2ms);
     ASSERT_EQ(handler_.started.load(), count);
   }
 

@@ -75,8 +75,7 @@ TEST_P(StoreContract, BodiesKeepTheirEncoding) {
   params.limit = 3;
   ClaimResult claimed = must(run(store_->create_claim(queue(), params, kT0)));
   check(claimed.messages, "claim");
-  check(must(run(store_->get_claim(queue(), claimed.claim_id.view(), kT0))).messages,
-        "get claim");
+  check(must(run(store_->get_claim(queue(), claimed.claim_id.view(), kT0))).messages, "get claim");
   must(run(store_->release_claim(queue(), claimed.claim_id.view(), kT0)));
   check(must(run(store_->pop_messages(queue(), 3, kT0))), "pop");
 }

@@ -9,7 +9,9 @@ namespace {
 using ::testing::ElementsAre;
 using ::testing::IsEmpty;
 
-Receipt receipt_of(const Message& m) { return Receipt{m.id.view(), m.receive_count}; }
+Receipt receipt_of(const Message& m) {
+  return Receipt{m.id.view(), m.receive_count};
+}
 
 TEST_P(StoreContract, OneMessageOfAClaimCanBeHeldLongerOrLetGoAlone) {
   std::vector<std::string> ids = post(queue(), 3);
@@ -18,8 +20,8 @@ TEST_P(StoreContract, OneMessageOfAClaimCanBeHeldLongerOrLetGoAlone) {
   // The first is held for 300 s from kT0 + 10 s, the second is let go at once.
   must(run(store_->change_visibility(queue(), receipt_of(c.messages[0]), kT0 + sec(310),
                                      kT0 + sec(10))));
-  must(run(store_->change_visibility(queue(), receipt_of(c.messages[1]), kT0 + sec(10),
-                                     kT0 + sec(10))));
+  must(run(
+      store_->change_visibility(queue(), receipt_of(c.messages[1]), kT0 + sec(10), kT0 + sec(10))));
   EXPECT_EQ(stats(queue(), kT0 + sec(10)).counts.claimed, 2);
   EXPECT_EQ(stats(queue(), kT0 + sec(10)).counts.free, 1);
   Message held = get_one(queue(), ids[0], kT0 + sec(10));
@@ -81,14 +83,14 @@ TEST_P(StoreContract, AReceiptNamesOnlyTheLatestDelivery) {
 TEST_P(StoreContract, AReceiptOfANeverDeliveredMessageOrAMissingQueueFindsNothing) {
   std::vector<std::string> ids = post(queue(), 1);
   // Never claimed: receive count 0 is its "delivery", which holds nothing.
-  EXPECT_EQ(error_of(run(store_->change_visibility(queue(), Receipt{ids[0], 0}, kT0 + sec(60),
-                                                   kT0))),
-            Errc::message_not_in_flight);
-  EXPECT_EQ(error_of(run(store_->change_visibility(queue("none"), Receipt{ids[0], 1},
-                                                   kT0 + sec(60), kT0))),
+  EXPECT_EQ(
+      error_of(run(store_->change_visibility(queue(), Receipt{ids[0], 0}, kT0 + sec(60), kT0))),
+      Errc::message_not_in_flight);
+  EXPECT_EQ(error_of(run(
+                store_->change_visibility(queue("none"), Receipt{ids[0], 1}, kT0 + sec(60), kT0))),
             Errc::message_not_found);
-  EXPECT_EQ(error_of(run(store_->change_visibility(queue(), Receipt{"not-an-id", 1},
-                                                   kT0 + sec(60), kT0))),
+  EXPECT_EQ(error_of(run(
+                store_->change_visibility(queue(), Receipt{"not-an-id", 1}, kT0 + sec(60), kT0))),
             Errc::message_not_found);
   EXPECT_FALSE(must(run(store_->delete_received(queue("none"), Receipt{ids[0], 0}, kT0))));
 }

@@ -1,6 +1,6 @@
 // What a restart of the rocksdb engine keeps: queues and metadata, messages in order with their
-// bodies (and their encodings), posters and receive counts, claims until they expire, delays, deletes, dead-letter moves,
-// subscriptions; ids, claim ids and markers continue and never repeat.
+// bodies (and their encodings), posters and receive counts, claims until they expire, delays,
+// deletes, dead-letter moves, subscriptions; ids, claim ids and markers continue and never repeat.
 #include <gmock/gmock.h>
 
 #include "fixture.h"
