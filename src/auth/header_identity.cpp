@@ -19,7 +19,7 @@ Identity::Decision HeaderIdentity::decide(const Credentials& credentials, Princi
     return Decision::refused;
   }
   if (auto valid = check_project_id(*credentials.project); !valid) {
-    error = std::move(valid.error());
+    error = valid.error();
     return Decision::refused;
   }
   principal.project = *credentials.project;
