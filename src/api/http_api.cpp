@@ -1,8 +1,11 @@
 // HttpApi: routing and Zaqar's request checks.
 #include "api/http_api.h"
 
+#include "auth/header_identity.h"
+#include "auth/refusal_log.h"
 #include "auth/signed_url.h"
 #include "engine/names.h"
+#include "http/request_scope.h"
 
 #include <cstring>
 #include <ostream>  // Boost 1.81 core/string_view.hpp needs it complete
@@ -18,6 +21,7 @@ struct IdentityHeaders {
   auth::Credentials credentials;  // X-Project-ID, X-Roles, X-Auth-Token
   std::optional<std::string_view> client;
   std::string_view repeated;
+  bool signed_url = false;  // a valid pre-signature (URL-* headers) came with the request
 };
 
 namespace {
@@ -179,7 +183,7 @@ void HttpApi::add(verb method, std::string_view pattern, Resource resource, ApiV
 
 void HttpApi::write_error(HttpCall& call, const Error& error) { call.response.error(error); }
 
-bool HttpApi::check_headers(HttpCall& call, const IdentityHeaders& identity) {
+bool HttpApi::check_headers(HttpCall& call, IdentityHeaders& identity) {
   const http::Request& request = call.request;
   const std::string_view path = request.path;
   if (!identity.repeated.empty()) {
@@ -197,6 +201,7 @@ bool HttpApi::check_headers(HttpCall& call, const IdentityHeaders& identity) {
       write_error(call, make_error(Errc::signed_url_rejected));
       return false;
     }
+    identity.signed_url = true;
   }
   if (request.content_length) {
     if (const auto type = request.header("Content-Type");
@@ -237,10 +242,11 @@ HttpApi::Front HttpApi::run_front(HttpCall& call, const Route* route) {
   read_identity_headers(call.request, identity);
   if (!check_headers(call, identity)) return Front::refused;
   if (call.request.path == "/") return check_target(call, route) ? Front::ok : Front::refused;
+  if (identity.signed_url) return admit_signed(call, identity, route);
   std::optional<Error> refused;
   switch (identity_.decide(identity.credentials, call.principal, refused)) {
     case auth::Identity::Decision::refused:
-      write_error(call, *refused);
+      refuse_identity(call, identity.credentials, *refused);
       return Front::refused;
     case auth::Identity::Decision::later:
       return Front::identity_later;
@@ -255,11 +261,35 @@ boost::asio::awaitable<bool> HttpApi::identify_later(HttpCall& call) {
   read_identity_headers(call.request, identity);
   auto principal = co_await identity_.authenticate(identity.credentials);
   if (!principal) {
-    write_error(call, principal.error());
+    refuse_identity(call, identity.credentials, principal.error());
     co_return false;
   }
   call.principal = *principal;
   co_return true;
+}
+
+HttpApi::Front HttpApi::admit_signed(HttpCall& call, const IdentityHeaders& identity,
+                                     const Route* route) {
+  // A valid pre-signature stands for authentication, whatever the scheme (as in Zaqar): the
+  // caller acts for the project the URL was signed for, on the paths and methods it names
+  // only (checked with the signature), with no roles.
+  const std::string_view project = identity.credentials.project.value_or("");
+  if (auto valid = auth::check_project_id(project); !valid) {
+    write_error(call, valid.error());
+    return Front::refused;
+  }
+  call.principal.project = project;
+  call.principal.source = auth::Principal::Source::signed_url;
+  return admit_and_check_target(call, route);
+}
+
+void HttpApi::refuse_identity(HttpCall& call, const auth::Credentials& credentials,
+                              const Error& error) {
+  if (error.status() == 401) {
+    auth::log_refusal(error, credentials.token.value_or(""),
+                      call.request.scope != nullptr ? call.request.scope->peer_address() : "");
+  }
+  write_error(call, error);
 }
 
 HttpApi::Front HttpApi::admit_and_check_target(HttpCall& call, const Route* route) {

@@ -81,7 +81,12 @@ class HttpApi final : public http::Handler {
   Front admit_and_check_target(HttpCall& call, const Route* route);
   // Zaqar's before-hooks, before and after the identity stage. False: an error response was
   // written.
-  bool check_headers(HttpCall& call, const IdentityHeaders& identity);
+  bool check_headers(HttpCall& call, IdentityHeaders& identity);
+  // The principal of a request with a valid pre-signature (identity.signed_url), then
+  // admission and the target.
+  Front admit_signed(HttpCall& call, const IdentityHeaders& identity, const Route* route);
+  // Writes the identity stage's refusal; a 401 is also logged (auth/refusal_log.h).
+  void refuse_identity(HttpCall& call, const auth::Credentials& credentials, const Error& error);
   bool check_target(HttpCall& call, const Route* route);
   void write_error(HttpCall& call, const Error& error);
 

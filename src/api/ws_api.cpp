@@ -6,6 +6,7 @@
 
 #include "api/ws_schema.h"
 #include "api/ws_support.h"
+#include "auth/refusal_log.h"
 #include "common/log.h"
 #include "ws/msgpack_json.h"
 
@@ -64,12 +65,14 @@ WsApi::WsApi(engine::QueueService& service, notify::PushHub& hub, auth::Identity
       options_(std::move(options)) {}
 
 std::unique_ptr<ws::SessionHandler> WsApi::make_handler(ws::Session& session) {
-  return std::make_unique<WsConnection>(*this, session);
+  return std::make_unique<WsConnection>(*this, session,
+                                        std::string(session.upgrade_header("X-Auth-Token")));
 }
 
-WsConnection::WsConnection(WsApi& api, ws::Session& session)
+WsConnection::WsConnection(WsApi& api, ws::Session& session, std::string upgrade_token)
     : api_(api),
       session_(session),
+      upgrade_token_(std::move(upgrade_token)),
       service_(api.service()),
       subscriptions_(api.options().max_socket_subscriptions) {}
 
@@ -86,6 +89,44 @@ void WsConnection::on_close() noexcept {
   subscriptions_.clear();
 }
 
+boost::asio::awaitable<Result<void>> WsConnection::authenticate_session(std::string token) {
+  auth::Credentials credentials;
+  credentials.token = token;
+  auth::Principal principal;
+  std::optional<Error> refused;
+  const auto decision = api_.identity().decide(credentials, principal, refused);
+  if (decision == auth::Identity::Decision::refused) co_return std::move(*refused);
+  if (decision == auth::Identity::Decision::later) {
+    auto waited = co_await api_.identity().authenticate(credentials);
+    if (!waited) co_return waited.error();
+    principal = std::move(*waited);
+  }
+  // The principal's views point into the table its `hold` keeps, or into the token kept here.
+  session_token_ = std::move(token);
+  session_principal_ = std::move(principal);
+  co_return Result<void>();
+}
+
+bool WsConnection::recheck_session() {
+  auth::Credentials credentials;
+  credentials.token = *session_token_;
+  auth::Principal principal;
+  std::optional<Error> refused;
+  if (api_.identity().decide(credentials, principal, refused) !=
+      auth::Identity::Decision::decided) {
+    // Revoked, expired, or only an authority far away can say: authenticate again.
+    session_token_.reset();
+    session_principal_ = auth::Principal();
+    return false;
+  }
+  session_principal_ = std::move(principal);
+  return true;
+}
+
+void WsConnection::log_ws_refusal(const Error& error) {
+  if (error.status() == 401) auth::log_refusal(error, "", fmt::format("ws {}", session_.id()));
+}
+
 void WsConnection::push(const ws::SharedBytesPtr& frames) noexcept {
   if (!closed_) session_.push(frames);
 }
@@ -100,7 +141,7 @@ boost::asio::awaitable<void> WsConnection::on_message(std::string_view payload, 
   } catch (const std::exception& e) {
     log::error("ws {}: action failed: {}", session_.id(), e.what());
     if (call.request_echo.empty()) call.request_echo = kEmptyEcho;
-    ws_reply_exception(call, Error{Errc::ws_unexpected, e.what(), std::nullopt},
+    ws_reply_exception(call, Error{Errc::ws_unexpected, e.what(), std::nullopt, std::nullopt},
                        error_info(Errc::ws_unexpected).description);
   }
   reply_binary = binary;
@@ -157,9 +198,46 @@ boost::asio::awaitable<void> WsConnection::dispatch(std::string_view payload, Ws
       ws_reply_error(call, make_error(Errc::ws_schema_failed));
       co_return;
     }
+    if (api_.identity().per_message()) {
+      call.request_echo = kAuthenticateEcho;
+      ws_reply_error(call, make_error(Errc::ws_auth_not_enabled));
+      co_return;
+    }
+    simdjson::dom::element token;
+    const simdjson::dom::object headers =
+        json::member(envelope, "headers")->get_object().value_unsafe();
+    std::string sent;
+    if (json::get_member(headers, "X-Auth-Token", token) && token.is_string()) {
+      sent = json::string_of(token);
+    }
     call.request_echo = kAuthenticateEcho;
-    ws_reply_error(call, make_error(Errc::ws_auth_not_enabled));
+    auto verified = co_await authenticate_session(std::move(sent));
+    if (!verified) {
+      log_ws_refusal(verified.error());
+      ws_reply_error(call, make_error(Errc::auth_ws_failed));
+      co_return;
+    }
+    ws_reply(call, 200, R"({"message":"Authentified."})");
     co_return;
+  }
+  if (!api_.identity().per_message()) {
+    // A session-authenticated scheme: every action but `authenticate` needs the session's
+    // token (from `authenticate` or the upgrade request), still valid now (a token revoked by
+    // a reload, or expired, ends the session's authentication: Zaqar's "Authentication
+    // expired").
+    if (!session_token_) {
+      std::string upgrade = std::move(upgrade_token_);
+      upgrade_token_.clear();
+      if (!upgrade.empty()) {
+        auto verified = co_await authenticate_session(std::move(upgrade));
+        if (!verified) log_ws_refusal(verified.error());
+      }
+    }
+    const bool still = session_token_ && recheck_session();
+    if (!still) {
+      ws_reply_error(call, make_error(Errc::auth_ws_not_authenticated));
+      co_return;
+    }
   }
   if (rule->run == nullptr) {
     ws_reply_error(call, make_error(Errc::ws_action_not_implemented, rule->name));
@@ -185,19 +263,30 @@ boost::asio::awaitable<void> WsConnection::dispatch(std::string_view payload, Ws
                           ? std::optional<std::string_view>(json::string_of(roles))
                           : std::nullopt,
         std::nullopt};
-    std::optional<Error> refused;
-    const auto decision = api_.identity().decide(credentials, call.principal, refused);
-    if (decision == auth::Identity::Decision::refused) {
-      ws_reply_exception(call, *refused);
-      co_return;
-    }
-    if (decision == auth::Identity::Decision::later) {
-      auto waited = co_await api_.identity().authenticate(credentials);
-      if (!waited) {
-        ws_reply_exception(call, waited.error());
+    if (api_.identity().per_message()) {
+      std::optional<Error> refused;
+      const auto decision = api_.identity().decide(credentials, call.principal, refused);
+      if (decision == auth::Identity::Decision::refused) {
+        ws_reply_exception(call, *refused);
         co_return;
       }
-      call.principal = *waited;
+      if (decision == auth::Identity::Decision::later) {
+        auto waited = co_await api_.identity().authenticate(credentials);
+        if (!waited) {
+          ws_reply_exception(call, waited.error());
+          co_return;
+        }
+        call.principal = *waited;
+      }
+    } else {
+      // The session's principal; a message naming another project is refused (Zaqar's
+      // "Not authenticated.").
+      if (call.project.data() != nullptr && call.project != session_principal_.project) {
+        ws_reply_error(call, make_error(Errc::auth_project_mismatch));
+        co_return;
+      }
+      call.principal = session_principal_;
+      call.project = call.principal.project;
     }
     call.scope.project = call.principal.project;
     if (auth::Admission* admission = api_.admission()) {

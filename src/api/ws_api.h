@@ -63,7 +63,8 @@ struct WsCall {
 
 class WsConnection final : public ws::SessionHandler, public notify::Subscriber {
  public:
-  WsConnection(WsApi& api, ws::Session& session);
+  // `upgrade_token`: the upgrade request's X-Auth-Token ("" for none).
+  WsConnection(WsApi& api, ws::Session& session, std::string upgrade_token);
   ~WsConnection() override;
 
   boost::asio::awaitable<void> on_message(std::string_view payload, bool binary, std::string& reply,
@@ -116,8 +117,21 @@ class WsConnection final : public ws::SessionHandler, public notify::Subscriber 
                                  store::TimeMs now) const;
   void drop_socket_subscriptions(std::string_view project, std::string_view queue);
 
+  // Session authentication (schemes that are not per message, auth/identity.h): verifies
+  // `token` and makes its principal the session's. Errors: the identity stage's.
+  boost::asio::awaitable<Result<void>> authenticate_session(std::string token);
+  // Whether the session's token is still good (a reload may have revoked it, or it expired):
+  // refreshes the session's principal, or forgets both.
+  bool recheck_session();
+  void log_ws_refusal(const Error& error);
+
   WsApi& api_;
   ws::Session& session_;
+  // The upgrade request's X-Auth-Token, tried at the first action if `authenticate` did not
+  // come first; then the session's verified token and principal.
+  std::string upgrade_token_;
+  std::optional<std::string> session_token_;
+  auth::Principal session_principal_;
   engine::QueueService& service_;
   SocketSubscriptions subscriptions_;  // this socket's own (subscription_create, no subscriber)
   bool notify_binary_ = false;

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <string_view>
 
 namespace warren::auth {
@@ -23,6 +24,9 @@ struct Principal {
   std::string_view roles;    // comma-separated, as issued ("" for none)
   bool admin = false;        // holds the admin role
   Source source = Source::header;
+  // Keeps what the views point into alive where that is not the request (a credentials table
+  // that a reload may replace while the request waits); null for a header identity.
+  std::shared_ptr<const void> hold;
 
   // Whether `roles` names `role` (ASCII case-insensitive, spaces around names ignored).
   bool has_role(std::string_view role) const noexcept;

@@ -38,6 +38,9 @@ struct Error {
   // as "Invalid request body", a PUT as "Invalid API request"): the title then comes from this
   // other row of the table. Status and description stay the code's.
   std::optional<Errc> titled_as;
+  // Seconds after which a refused request may be tried again (HTTP's Retry-After), where the
+  // refusal says so (rate limits).
+  std::optional<std::uint32_t> retry_after;
 
   int status() const noexcept { return error_info(code).status; }
   std::string_view title() const noexcept {
@@ -60,9 +63,9 @@ template <class... Args>
 Error make_error(Errc code, const Args&... args) {
   const ErrorInfo& info = error_info(code);
   if constexpr (sizeof...(Args) == 0) {
-    return Error{code, std::string(info.description), std::nullopt};
+    return Error{code, std::string(info.description), std::nullopt, std::nullopt};
   } else {
-    return Error{code, fmt::format(fmt::runtime(info.description), args...), std::nullopt};
+    return Error{code, fmt::format(fmt::runtime(info.description), args...), std::nullopt, std::nullopt};
   }
 }
 

@@ -6,6 +6,7 @@
 #include <sys/socket.h>
 
 #include <boost/asio/as_tuple.hpp>
+#include <fmt/format.h>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
 
@@ -350,6 +351,15 @@ void HttpConnection::close_socket() noexcept {
   end_peer_watch();
   stream_.close();
   if (phase_ == Phase::handling) cancel_.emit(asio::cancellation_type::terminal);
+}
+
+std::string HttpConnection::peer_address() const {
+  boost::system::error_code ec;
+  const auto endpoint = stream_.remote_endpoint(ec);
+  if (ec) return {};
+  const auto address = endpoint.address();
+  return address.is_v6() ? fmt::format("[{}]:{}", address.to_string(), endpoint.port())
+                         : fmt::format("{}:{}", address.to_string(), endpoint.port());
 }
 
 void HttpConnection::watch_peer() {

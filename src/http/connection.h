@@ -81,6 +81,7 @@ class HttpConnection final : public net::Connection, private RequestScope {
   // RequestScope, for the request being handled.
   boost::asio::cancellation_slot cancellation_slot() noexcept override { return cancel_.slot(); }
   void watch_peer() override;
+  std::string peer_address() const override;
   // Ends the peer watch of the request just handled (its completion then does nothing).
   void end_peer_watch() noexcept;
   // What the peer watch saw when the socket became readable.

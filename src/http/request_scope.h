@@ -4,6 +4,8 @@
 // stops or the client leaves).
 #pragma once
 
+#include <string>
+
 #include <boost/asio/cancellation_signal.hpp>
 
 namespace warren::http {
@@ -26,6 +28,10 @@ class RequestScope {
   // request. Bytes of a pipelined next request end the watch without cancelling anything.
   // Does nothing on a stream that cannot be watched without reading it (TLS, later).
   virtual void watch_peer() = 0;
+
+  // The client's address ("203.0.113.5:41000"), for logs; "" when unknown. Not free (a system
+  // call): for refusals and errors, not every request.
+  virtual std::string peer_address() const { return {}; }
 };
 
 }  // namespace warren::http

@@ -1,6 +1,8 @@
 // ResponseWriter: status lines, headers, patched Content-Length, Zaqar error bodies.
 #include "http/response_writer.h"
 
+#include <fmt/format.h>
+
 #include <charconv>
 #include <cstring>
 #include <ctime>
@@ -131,6 +133,10 @@ void ResponseWriter::finish_body() {
 
 void ResponseWriter::error(const Error& error) {
   begin(error.status());
+  // RFC 9110: a 401 names the scheme that would be accepted (the token of X-Auth-Token, as
+  // keystonemiddleware's "Keystone" does), and a refusal may say when to come back.
+  if (error.status() == 401) header("WWW-Authenticate", "Token realm=\"warren\"");
+  if (error.retry_after) header("Retry-After", fmt::format("{}", *error.retry_after));
   std::string& body = begin_body("application/json");
   JsonWriter json(body);
   json.begin_object().key("title").string(error.title());

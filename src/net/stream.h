@@ -99,6 +99,11 @@ class Stream {
     socket_.shutdown(boost::asio::ip::tcp::socket::shutdown_both, ignored);
   }
 
+  // The peer's address and port (`ec` set when the socket has none).
+  boost::asio::ip::tcp::endpoint remote_endpoint(error_code& ec) const {
+    return socket_.remote_endpoint(ec);
+  }
+
   // The TCP socket of a stream whose reads go straight to it (a plain stream), for
   // net/read_readiness.h's trick; nullptr for a stream that buffers bytes of its own (TLS),
   // whose socket must never be marked drained.

@@ -6,6 +6,7 @@
 
 #include <csignal>
 #include <cstdio>
+#include <functional>
 #include <memory>
 #include <optional>
 
@@ -13,7 +14,10 @@
 
 #include "api/http_api.h"
 #include "api/ws_api.h"
+#include "auth/credential_store.h"
 #include "auth/header_identity.h"
+#include "auth/project_limits.h"
+#include "auth/token_identity.h"
 #include "common/log.h"
 #include "common/version.h"
 #include "engine/clock.h"
@@ -25,6 +29,7 @@
 #include "notify/push_hub.h"
 #include "notify/subscriber_check.h"
 #include "notify/webhook_sender.h"
+#include "server/project_quotas.h"
 #include "server/remote_push.h"
 #include "server/serve_options.h"
 #include "server/store_factory.h"
@@ -74,11 +79,30 @@ int run_serve_command(int argc, char** argv) {
   }
   engine::SystemClock clock;
   engine::QueueService service(**store, clock, options.limits);
-  // Who calls (the identity stage): --auth none, as Zaqar without keystonemiddleware: the
-  // project is the one X-Project-ID names. No admission policy is configured (yet).
-  auth::HeaderIdentity identity;
-  auth::Admission* const admission = nullptr;
-  api::HttpApi api(service, identity, admission, options.api);
+  // Who calls (the identity stage): --auth none, as Zaqar without keystonemiddleware (the
+  // project is the one X-Project-ID names), or --auth tokens (the credentials file's grants).
+  std::unique_ptr<auth::CredentialStore> credentials;
+  if (!options.credentials_file.empty()) {
+    auto opened = auth::CredentialStore::open(options.credentials_file);
+    if (!opened) {
+      log::error("{}", opened.error().description);
+      return 1;
+    }
+    credentials = std::move(*opened);
+  }
+  std::unique_ptr<auth::Identity> identity;
+  if (options.auth == AuthMode::tokens) {
+    identity = std::make_unique<auth::TokenIdentity>(*credentials, options.roles);
+  } else {
+    identity = std::make_unique<auth::HeaderIdentity>();
+  }
+  // What each project may use: the admission stage (request rate) and the engine's quota hook
+  // (queues, messages, post rate), installed only where a limit can apply.
+  auth::ProjectLimits limits(options.project_limits, credentials.get());
+  auth::Admission* const admission = limits.may_limit() ? &limits : nullptr;
+  ProjectQuotas quotas(limits, **store, clock);
+  if (limits.may_limit()) service.set_quota_check(&quotas);
+  api::HttpApi api(service, *identity, admission, options.api);
   // Webhook subscribers are checked (URL, address policy) when subscribed, over either
   // transport, whether or not webhooks are delivered now.
   notify::WebhookSubscriberCheck subscriber_check(
@@ -109,7 +133,7 @@ int run_serve_command(int argc, char** argv) {
     return 1;
   }
   service.add_observer(&fanout);
-  api::WsApi ws_api(service, hub, identity, admission,
+  api::WsApi ws_api(service, hub, *identity, admission,
                     api::WsApiOptions{options.api, options.ws_min_subscription_ttl,
                                       options.ws_max_subscriptions});
   ws::WsOptions ws_options = options.ws;
@@ -152,6 +176,28 @@ int run_serve_command(int argc, char** argv) {
     loops.shutdown(options.shutdown_grace);
   });
   loops.loop(0).add_shutdown_hook([&signals] { signals.cancel(); });
+  // SIGHUP: the credentials file is read again (a bad file keeps the one in force).
+  boost::asio::signal_set reload(loops.loop(0).context(), SIGHUP);
+  std::function<void()> wait_reload = [&] {
+    reload.async_wait([&](const boost::system::error_code& ec, int) {
+      if (ec) return;
+      if (credentials) {
+        if (auto reloaded = credentials->reload(); reloaded) {
+          log::info("SIGHUP: reloaded {}", credentials->path());
+        } else {
+          log::error("SIGHUP: {} (the credentials in force stay)", reloaded.error().description);
+        }
+      }
+      wait_reload();
+    });
+  };
+  wait_reload();
+  loops.loop(0).add_shutdown_hook([&reload] { reload.cancel(); });
+  if (options.auth == AuthMode::none && !bound->address().is_loopback()) {
+    log::warn("--auth none on {}: anyone who reaches this port can act as any project; use "
+              "--auth tokens (docs/security.md)",
+              bound->address().to_string());
+  }
 
   server.start();
   log::info("warren {} listening on {}:{} ({} threads, storage {})", kVersion,

@@ -11,6 +11,8 @@
 #include <boost/asio/ip/tcp.hpp>
 
 #include "api/api_options.h"
+#include "auth/project_limits.h"
+#include "auth/token_identity.h"
 #include "common/errors.h"
 #include "common/log.h"
 #include "engine/limits.h"
@@ -24,6 +26,9 @@
 namespace warren::server {
 
 enum class Engine { memory, rocksdb, redis };
+
+// Who may call (--auth): anyone naming a project (none), or holders of a token (tokens).
+enum class AuthMode { none, tokens };
 
 // The engine chosen and the options of each (only the chosen one's are used).
 struct StorageOptions {
@@ -56,6 +61,11 @@ struct ServeOptions {
   std::size_t ws_max_subscriptions = 1000;  // socket subscriptions one socket may hold
   bool webhooks = true;
   notify::WebhookOptions webhook;
+  // Security (options_security.cpp; docs/security.md)
+  AuthMode auth = AuthMode::none;
+  std::string credentials_file;  // --credentials: tokens, per-project limits ("": none)
+  auth::RolePolicy roles;
+  auth::Limits project_limits;  // the defaults of every project
 };
 
 // What parsing decided: run with these options, or exit now (after --help, --version or an

@@ -84,14 +84,22 @@ bool Session::open() const noexcept {
   return phase_ == Phase::open && !closing_ && ws_.is_open();
 }
 
+std::string_view Session::upgrade_header(std::string_view name) const {
+  if (!request_) return {};
+  const auto found = request_->find(boost::beast::string_view(name.data(), name.size()));
+  if (found == request_->end()) return {};
+  const auto value = found->value();
+  return std::string_view(value.data(), value.size());
+}
+
 void Session::begin() {
   if (loop_.shutting_down()) {
     end();
     return;
   }
   ws_.async_accept(*request_, [self = shared_from_this()](const boost::system::error_code& ec) {
-    self->request_.reset();
     if (ec) {
+      self->request_.reset();
       log::debug("ws {}: handshake failed: {}", self->id_, ec.message());
       self->end();
       return;
@@ -99,6 +107,7 @@ void Session::begin() {
     self->phase_ = Phase::open;
     self->deadline_ = net::SteadyTime::max();
     self->handler_ = self->factory_.make_handler(*self);
+    self->request_.reset();
     self->read_next();
   });
 }

@@ -91,6 +91,10 @@ class Session final : public net::Connection, public std::enable_shared_from_thi
   // close_timeout. Does nothing if it is already closing.
   void close(std::uint16_t code, std::string_view reason);
 
+  // A header of the upgrade request ("" if absent): only while HandlerFactory::make_handler
+  // runs (the request is dropped after it).
+  std::string_view upgrade_header(std::string_view name) const;
+
   std::uint64_t id() const noexcept { return id_; }
   net::EventLoop& loop() noexcept { return loop_; }
   bool open() const noexcept;

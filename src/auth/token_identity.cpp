@@ -1,0 +1,56 @@
+// TokenIdentity: tokens of the credentials file, and the role policy.
+#include "auth/token_identity.h"
+
+#include <chrono>
+
+namespace warren::auth {
+namespace {
+
+std::int64_t now_ms() noexcept {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+}  // namespace
+
+Result<void> RolePolicy::apply(Principal& principal) const {
+  principal.admin = principal.has_role(admin);
+  if (!principal.admin && !principal.has_role(required)) {
+    return make_error(Errc::auth_role_missing, required);
+  }
+  return {};
+}
+
+Identity::Decision TokenIdentity::decide(const Credentials& credentials, Principal& principal,
+                                         std::optional<Error>& error) {
+  if (!credentials.token || credentials.token->empty()) {
+    error = make_error(Errc::auth_token_missing);
+    return Decision::refused;
+  }
+  const std::shared_ptr<const CredentialTable>& table = store_.current();
+  const TokenGrant* grant = table->find_token(*credentials.token);
+  if (grant == nullptr || (grant->expires_ms && *grant->expires_ms <= now_ms())) {
+    error = make_error(Errc::auth_token_invalid);
+    return Decision::refused;
+  }
+  principal.project = grant->project;
+  principal.user = grant->user;
+  principal.roles = grant->roles;
+  principal.source = Principal::Source::token;
+  if (auto allowed = roles_.apply(principal); !allowed) {
+    error = allowed.error();
+    return Decision::refused;
+  }
+  principal.hold = table;
+  return Decision::decided;
+}
+
+Async<Principal> TokenIdentity::authenticate(const Credentials& credentials) {
+  Principal principal;
+  std::optional<Error> error;
+  if (decide(credentials, principal, error) == Decision::refused) co_return std::move(*error);
+  co_return principal;
+}
+
+}  // namespace warren::auth
