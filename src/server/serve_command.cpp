@@ -16,6 +16,7 @@
 #include "api/ws_api.h"
 #include "auth/credential_store.h"
 #include "auth/header_identity.h"
+#include "auth/keystone_identity.h"
 #include "auth/project_limits.h"
 #include "auth/token_identity.h"
 #include "common/log.h"
@@ -91,8 +92,18 @@ int run_serve_command(int argc, char** argv) {
     credentials = std::move(*opened);
   }
   std::unique_ptr<auth::Identity> identity;
+  std::unique_ptr<auth::KeystoneClient> keystone;
   if (options.auth == AuthMode::tokens) {
     identity = std::make_unique<auth::TokenIdentity>(*credentials, options.roles);
+  } else if (options.auth == AuthMode::keystone) {
+    auto client = auth::KeystoneClient::make(options.keystone);
+    if (!client) {
+      log::error("{}", client.error().description);
+      return 1;
+    }
+    keystone = std::move(*client);
+    identity = std::make_unique<auth::KeystoneIdentity>(*keystone, options.roles,
+                                                        options.keystone_cache);
   } else {
     identity = std::make_unique<auth::HeaderIdentity>();
   }

@@ -11,6 +11,8 @@
 #include <boost/asio/ip/tcp.hpp>
 
 #include "api/api_options.h"
+#include "auth/keystone_client.h"
+#include "auth/keystone_identity.h"
 #include "auth/project_limits.h"
 #include "auth/token_identity.h"
 #include "common/errors.h"
@@ -27,8 +29,9 @@ namespace warren::server {
 
 enum class Engine { memory, rocksdb, redis };
 
-// Who may call (--auth): anyone naming a project (none), or holders of a token (tokens).
-enum class AuthMode { none, tokens };
+// Who may call (--auth): anyone naming a project (none), holders of a token the credentials
+// file grants (tokens), or of a token Keystone validates (keystone).
+enum class AuthMode { none, tokens, keystone };
 
 // The engine chosen and the options of each (only the chosen one's are used).
 struct StorageOptions {
@@ -65,6 +68,8 @@ struct ServeOptions {
   AuthMode auth = AuthMode::none;
   std::string credentials_file;  // --credentials: tokens, per-project limits ("": none)
   auth::RolePolicy roles;
+  auth::KeystoneOptions keystone;  // --auth keystone (password from --keystone-password-file)
+  auth::KeystoneCacheOptions keystone_cache;
   auth::Limits project_limits;  // the defaults of every project
 };
 

@@ -1,0 +1,81 @@
+// KeystoneClient: asks Keystone (the identity API v3) who a token belongs to, as
+// keystonemiddleware does for Zaqar: with a service token of its own (password authentication of
+// the configured service user, scoped to its project), `GET /v3/auth/tokens` with the caller's
+// token in X-Subject-Token. Runs on the calling event loop (Beast over Asio, one connection per
+// exchange: Keystone's WSGI server closes each one), never blocking it; every exchange is bounded
+// by `timeout`. The service token is shared by the loops and fetched again when Keystone says it
+// is no longer good, or shortly before it expires.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include <boost/asio/awaitable.hpp>
+
+#include "common/errors.h"
+
+namespace warren::auth {
+
+struct KeystoneOptions {
+  std::string url;             // the identity endpoint, e.g. http://127.0.0.1:5000/v3
+  std::string user;            // the service user
+  std::string password;        // read from --keystone-password-file, never the command line
+  std::string project;         // the service user's project
+  std::string domain = "Default";  // the user's and the project's domain (by name)
+  std::chrono::milliseconds timeout{std::chrono::seconds(5)};  // one exchange, connect to end
+  std::size_t max_response_bytes = 1 << 20;
+};
+
+// What Keystone says of a valid token.
+struct KeystoneToken {
+  std::string project_id;
+  std::string user_id;
+  std::string roles;  // role names, comma-separated
+  std::int64_t expires_ms = 0;
+};
+
+// The parts of an http:// URL. Errors: bad_option.
+struct HttpUrl {
+  std::string host;
+  std::string port;
+  std::string path;  // without a trailing '/'
+};
+Result<HttpUrl> parse_http_url(std::string_view url);
+
+// Reads Keystone's token document (the body of GET /v3/auth/tokens or POST /v3/auth/tokens).
+// Errors: auth_unavailable (a document Keystone would not send).
+Result<KeystoneToken> parse_keystone_token(std::string_view body);
+
+class KeystoneClient {
+ public:
+  // Errors of the URL: bad_option.
+  static Result<std::unique_ptr<KeystoneClient>> make(KeystoneOptions options);
+
+  enum class Verdict { valid, invalid };
+  struct Answer {
+    Verdict verdict = Verdict::invalid;
+    KeystoneToken token;  // when valid
+  };
+  // Whether `token` is valid now, and whose. Errors: auth_unavailable (Keystone cannot be
+  // reached or does not answer in time, or refuses the service user).
+  boost::asio::awaitable<Result<Answer>> validate(std::string token);
+
+ private:
+  explicit KeystoneClient(KeystoneOptions options, HttpUrl url)
+      : options_(std::move(options)), url_(std::move(url)) {}
+
+  // A service token, fetched if there is none good for another minute.
+  boost::asio::awaitable<Result<std::string>> service_token(bool renew);
+
+  const KeystoneOptions options_;
+  const HttpUrl url_;
+  std::mutex mutex_;                 // guards the two below (loops share them)
+  std::string service_token_;
+  std::int64_t service_expires_ms_ = 0;
+};
+
+}  // namespace warren::auth
