@@ -29,7 +29,7 @@ fuzz: deps
 # when the server exits, where clang 14's runs clean. -O1 -g1: TSan's usual optimisation, with
 # line tables for its reports. Only what tests/tsan/run.sh runs is built.
 TSAN_TARGETS ?= warren warren_common_test warren_http_test notify_unit_tests webhook_unit_tests warren_net_test store_memory_test \
-  store_rocksdb_test warren_store_redis_test
+  store_rocksdb_test warren_store_redis_test warren_auth_test
 tsan: deps
 	@scripts/install-deps.sh test
 	@CXX=clang++ cmake -S . -B $(BUILD)/tsan -G $(GENERATOR) -DCMAKE_BUILD_TYPE=RelWithDebInfo \

@@ -2,7 +2,8 @@
 # Installs the Debian packages Warren needs, only when some are missing.
 # Usage: scripts/install-deps.sh [build|test|bench]...   (default: build)
 #   build — compilers and libraries for `warren` itself
-#   test  — what the test suite starts or drives (redis, Zaqar's clients and tests, fuzzing)
+#   test  — what the test suite starts or drives (redis, Keystone, Zaqar's clients and tests,
+#           the openstack CLI, fuzzing)
 #   bench — the peers the benchmarks compare against (nginx, Node.js, Zaqar's server)
 #
 # msgpack-cxx (MessagePack frames of the WebSocket API; header-only) is Debian's
@@ -23,6 +24,7 @@ test_pkgs=(
   clang libclang-rt-14-dev python3 python3-pytest python3-zaqarclient python3-zaqar python3-websocket
   python3-msgpack python3-requests python3-testtools python3-ddt python3-fixtures
   python3-stestr redis-server redis-tools procps nodejs
+  python3-keystone python3-keystoneclient python3-keystoneauth1 python3-openstackclient curl openssl
 )
 bench_pkgs=(nginx-light nodejs node-ws python3-matplotlib util-linux zaqar-server python3-redis
             redis-server redis-tools valgrind wrk)

@@ -35,6 +35,17 @@ cleanup() {
 trap cleanup EXIT
 export WARREN_TEST_REDIS_URL=$REDIS_URL WARREN_TEST_REDIS_CLUSTER_URL=$REDIS_CLUSTER_URL
 echo "redis: $REDIS_URL  cluster: $REDIS_CLUSTER_URL"
+# A real Keystone on loopback for --auth keystone (tests/keystone/start-keystone.sh).
+step "keystone"
+keystone=$(tests/keystone/start-keystone.sh)
+read -r KEYSTONE_URL KEYSTONE_STATE <<<"$keystone"
+cleanup() {
+  tests/redis/stop-redis.sh "$REDIS_URL" >/dev/null 2>&1 || true
+  tests/redis/stop-redis.sh "$REDIS_CLUSTER_URL" >/dev/null 2>&1 || true
+  tests/keystone/stop-keystone.sh "$KEYSTONE_STATE" >/dev/null 2>&1 || true
+}
+export WARREN_TEST_KEYSTONE_URL=$KEYSTONE_URL
+echo "keystone: $KEYSTONE_URL"
 
 for mode in release debug; do
   step "unit tests ($mode)"

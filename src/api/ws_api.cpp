@@ -2,12 +2,16 @@
 // the reply; the socket's lifetime as a push subscriber.
 #include "api/ws_api.h"
 
+#include <chrono>
+
+#include <boost/asio/post.hpp>
 #include <simdjson.h>
 
 #include "api/ws_schema.h"
 #include "api/ws_support.h"
 #include "auth/refusal_log.h"
 #include "common/log.h"
+#include "common/spawn.h"
 #include "ws/msgpack_json.h"
 
 namespace warren::api {
@@ -83,6 +87,11 @@ WsConnection::~WsConnection() {
 void WsConnection::on_close() noexcept {
   if (closed_) return;
   closed_ = true;
+  *alive_ = false;
+  drop_all_socket_subscriptions();
+}
+
+void WsConnection::drop_all_socket_subscriptions() noexcept {
   subscriptions_.for_each([this](const SocketSubscription& s) {
     api_.hub().remove_route(session_.loop().index(), *this, s.project, s.queue);
   });
@@ -101,26 +110,109 @@ boost::asio::awaitable<Result<void>> WsConnection::authenticate_session(std::str
     if (!waited) co_return waited.error();
     principal = std::move(*waited);
   }
-  // The principal's views point into the table its `hold` keeps, or into the token kept here.
+  // Another project's token: the subscriptions made for the last one end (they would push
+  // that project's messages to a session that no longer speaks for it).
+  if (session_token_ && session_principal_.project != principal.project) {
+    drop_all_socket_subscriptions();
+  }
+  // The principal's views point into what its `hold` keeps alive (a table, a cache entry).
   session_token_ = std::move(token);
   session_principal_ = std::move(principal);
+  session_checked_ms_ = steady_ms();
   co_return Result<void>();
 }
 
-bool WsConnection::recheck_session() {
+std::int64_t WsConnection::steady_ms() noexcept {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::steady_clock::now().time_since_epoch())
+      .count();
+}
+
+void WsConnection::forget_session(bool from_push) {
+  session_token_.reset();
+  session_principal_ = auth::Principal();
+  if (!from_push) {
+    drop_all_socket_subscriptions();
+    return;
+  }
+  // The hub is walking its routes to push: they are removed once it is done.
+  boost::asio::post(session_.loop().context(), [this, alive = alive_] {
+    if (*alive && !session_token_) drop_all_socket_subscriptions();
+  });
+}
+
+boost::asio::awaitable<std::optional<Error>> WsConnection::recheck_session() {
+  auth::Credentials credentials;
+  const std::string token = *session_token_;
+  credentials.token = token;
+  auth::Principal principal;
+  std::optional<Error> refused;
+  auto decision = api_.identity().decide(credentials, principal, refused);
+  if (decision == auth::Identity::Decision::later) {
+    auto waited = co_await api_.identity().authenticate(credentials);
+    if (waited) {
+      principal = std::move(*waited);
+      decision = auth::Identity::Decision::decided;
+    } else {
+      refused = waited.error();
+      decision = auth::Identity::Decision::refused;
+    }
+  }
+  if (!session_token_ || *session_token_ != token) co_return std::nullopt;  // re-authenticated
+  if (decision != auth::Identity::Decision::decided) {
+    if (refused && refused->code == Errc::auth_unavailable) co_return refused;
+    // Revoked or expired: authenticate again.
+    forget_session();
+    co_return refused;
+  }
+  session_principal_ = std::move(principal);
+  session_checked_ms_ = steady_ms();
+  co_return std::nullopt;
+}
+
+bool WsConnection::session_may_receive() noexcept {
+  if (!session_token_) return false;
+  const std::int64_t now = steady_ms();
+  if (now - session_checked_ms_ < kPushRecheckMs) return true;
   auth::Credentials credentials;
   credentials.token = *session_token_;
   auth::Principal principal;
   std::optional<Error> refused;
-  if (api_.identity().decide(credentials, principal, refused) !=
-      auth::Identity::Decision::decided) {
-    // Revoked, expired, or only an authority far away can say: authenticate again.
-    session_token_.reset();
-    session_principal_ = auth::Principal();
-    return false;
+  switch (api_.identity().decide(credentials, principal, refused)) {
+    case auth::Identity::Decision::decided:
+      session_principal_ = std::move(principal);
+      session_checked_ms_ = now;
+      return true;
+    case auth::Identity::Decision::refused:
+      forget_session(true);
+      return false;
+    case auth::Identity::Decision::later:
+      // The cache no longer vouches for it: ask the authority, pushing meanwhile (the token
+      // was good a moment ago); a refusal ends the session's subscriptions.
+      if (!revalidating_) {
+        revalidating_ = true;
+        session_checked_ms_ = now;
+        spawn(session_.loop().context(), revalidate(alive_), "ws session revalidation");
+      }
+      return true;
   }
-  session_principal_ = std::move(principal);
-  return true;
+  return false;
+}
+
+boost::asio::awaitable<void> WsConnection::revalidate(std::shared_ptr<bool> alive) {
+  auth::Credentials credentials;
+  const std::string token = *session_token_;
+  credentials.token = token;
+  auto verified = co_await api_.identity().authenticate(credentials);
+  if (!*alive) co_return;
+  revalidating_ = false;
+  if (!session_token_ || *session_token_ != token) co_return;
+  if (verified) {
+    session_principal_ = std::move(*verified);
+    session_checked_ms_ = steady_ms();
+  } else if (verified.error().code != Errc::auth_unavailable) {
+    forget_session();
+  }
 }
 
 void WsConnection::log_ws_refusal(const Error& error) {
@@ -128,7 +220,10 @@ void WsConnection::log_ws_refusal(const Error& error) {
 }
 
 void WsConnection::push(const ws::SharedBytesPtr& frames) noexcept {
-  if (!closed_) session_.push(frames);
+  if (closed_) return;
+  // A session-authenticated scheme pushes only while the session's token is good.
+  if (!api_.identity().per_message() && !session_may_receive()) return;
+  session_.push(frames);
 }
 
 boost::asio::awaitable<void> WsConnection::on_message(std::string_view payload, bool binary,
@@ -233,9 +328,18 @@ boost::asio::awaitable<void> WsConnection::dispatch(std::string_view payload, Ws
         if (!verified) log_ws_refusal(verified.error());
       }
     }
-    const bool still = session_token_ && recheck_session();
-    if (!still) {
-      ws_reply_error(call, make_error(Errc::auth_ws_not_authenticated));
+    std::optional<Error> lost;
+    if (session_token_) {
+      lost = co_await recheck_session();
+    } else {
+      lost = make_error(Errc::auth_ws_not_authenticated);
+    }
+    if (lost) {
+      // Keystone out of reach: 503, and the session stays authenticated; else authenticate
+      // again (Zaqar's "Not authentified.").
+      ws_reply_error(call, lost->code == Errc::auth_unavailable
+                               ? *lost
+                               : make_error(Errc::auth_ws_not_authenticated));
       co_return;
     }
   }

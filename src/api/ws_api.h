@@ -120,10 +120,22 @@ class WsConnection final : public ws::SessionHandler, public notify::Subscriber 
   // Session authentication (schemes that are not per message, auth/identity.h): verifies
   // `token` and makes its principal the session's. Errors: the identity stage's.
   boost::asio::awaitable<Result<void>> authenticate_session(std::string token);
-  // Whether the session's token is still good (a reload may have revoked it, or it expired):
-  // refreshes the session's principal, or forgets both.
-  bool recheck_session();
+  // Whether the session's token is still good (a reload may have revoked it, it expired, or
+  // Keystone no longer validates it): refreshes the session's principal, or forgets the session's
+  // authentication (and its subscriptions) and says why. auth_unavailable keeps it.
+  boost::asio::awaitable<std::optional<Error>> recheck_session();
+  // At a push: whether the session may still receive it (checked at most every
+  // kPushRecheckMs; a token the cache no longer vouches for is revalidated in the background).
+  bool session_may_receive() noexcept;
+  boost::asio::awaitable<void> revalidate(std::shared_ptr<bool> alive);
+  // Forgets the session's authentication and ends its subscriptions (after the push in
+  // progress when `from_push`).
+  void forget_session(bool from_push = false);
+  void drop_all_socket_subscriptions() noexcept;
+  static std::int64_t steady_ms() noexcept;
   void log_ws_refusal(const Error& error);
+
+  static constexpr std::int64_t kPushRecheckMs = 1000;
 
   WsApi& api_;
   ws::Session& session_;
@@ -132,6 +144,9 @@ class WsConnection final : public ws::SessionHandler, public notify::Subscriber 
   std::string upgrade_token_;
   std::optional<std::string> session_token_;
   auth::Principal session_principal_;
+  std::int64_t session_checked_ms_ = 0;  // when the token was last found good (steady clock)
+  bool revalidating_ = false;
+  std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);  // false once closed
   engine::QueueService& service_;
   SocketSubscriptions subscriptions_;  // this socket's own (subscription_create, no subscriber)
   bool notify_binary_ = false;

@@ -415,6 +415,26 @@ def test_a_socket_authenticates_once_and_until_its_token_is_revoked(server_facto
     assert status(ws.request("queue_list", {})) == 403
 
 
+def test_a_subscription_stops_pushing_once_its_token_is_revoked(server_factory, tokens):
+    alice = tokens.grant("alice", "pa")
+    s = start(server_factory, tokens, "--storage", "memory", "--threads", "1")
+    ws = Client(s, project="pa")
+    assert status(ws.request("authenticate", {}, {"X-Auth-Token": alice,
+                                                  "X-Project-ID": "pa"})) == 200
+    assert status(ws.request("subscription_create", {"queue_name": "news", "ttl": 600})) == 201
+    api = TokenApi(s, alice)
+    api.post_messages("news", ["first"])
+    assert "first" in json.dumps(ws.recv())
+    tokens.revoke("alice")
+    tokens.grant("poster", "pa")
+    reload(s, tokens)
+    time.sleep(1.2)  # pushes recheck the session's token at most once a second
+    TokenApi(s, tokens.token("poster")).post_messages("news", ["second"])
+    ws.settimeout(1)
+    with pytest.raises(websocket.WebSocketTimeoutException):
+        ws.recv()
+
+
 def test_the_upgrade_requests_token_authenticates_the_socket(server_factory, tokens):
     alice = tokens.grant("alice", "pa")
     s = start(server_factory, tokens, "--storage", "memory")

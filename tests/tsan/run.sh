@@ -2,7 +2,7 @@
 # The ThreadSanitizer step of scripts/test.sh: against the TSan build (`make tsan`), runs the
 # unit tests of the multi-thread paths (the push hub across loops, the webhook sender's thread,
 # the event loops, the memory engine under concurrent threads, the rocksdb engine's commit
-# thread, the redis engine's per-loop clients) and the integration tests that run several event
+# thread, the redis engine's per-loop clients, the rate limits and credentials shared by loops) and the integration tests that run several event
 # loops beside the server's other threads (fan-out across loops, webhooks, redis nodes,
 # tests/tsan/test_loops.py). Any TSan report fails the step and is printed.
 #   tests/tsan/run.sh [BUILD]     BUILD: the TSan build tree (default build/tsan)
@@ -24,7 +24,8 @@ for unit in common/warren_common_test:Counter.* http/warren_http_test:Cancellati
             ws/notify_unit_tests:* notify/webhook_unit_tests:* \
             net/warren_net_test:* \
             store_memory/store_memory_test:MemoryStress.* store_rocksdb/store_rocksdb_test:* \
-            store_redis/warren_store_redis_test:*; do
+            store_redis/warren_store_redis_test:* \
+            auth/warren_auth_test:RateBuckets.*:TokenIdentityTest.*; do
   path=${unit%%:*}
   name=${path#*/}
   echo "== unit: $name"
@@ -36,7 +37,8 @@ done
 echo "== integration, several loops"
 if ! WARREN_BIN="$build/warren" WARREN_SANITIZED=1 /usr/bin/python3 -m pytest -q \
      -p no:cacheprovider tests/integration/test_ws_push.py tests/integration/test_ws_webhook.py \
-     tests/integration/test_redis_multinode.py tests/tsan/test_loops.py; then
+     tests/integration/test_redis_multinode.py tests/integration/test_auth_tokens.py \
+     tests/tsan/test_loops.py; then
   failed+=("integration")
 fi
 
