@@ -2,9 +2,10 @@
 # The ThreadSanitizer step of scripts/test.sh: against the TSan build (`make tsan`), runs the
 # unit tests of the multi-thread paths (the push hub across loops, the webhook sender's thread,
 # the event loops, the memory engine under concurrent threads, the rocksdb engine's commit
-# thread, the redis engine's per-loop clients, the rate limits and credentials shared by loops) and the integration tests that run several event
-# loops beside the server's other threads (fan-out across loops, webhooks, redis nodes,
-# tests/tsan/test_loops.py). Any TSan report fails the step and is printed.
+# thread, the redis engine's per-loop clients, the rate limits and credentials the loops share)
+# and the integration tests that run several event loops beside the server's other threads
+# (fan-out across loops, webhooks, redis nodes, authentication, tests/tsan/test_loops.py).
+# Any TSan report fails the step and is printed.
 #   tests/tsan/run.sh [BUILD]     BUILD: the TSan build tree (default build/tsan)
 # The redis parts need $WARREN_TEST_REDIS_URL and $WARREN_TEST_REDIS_CLUSTER_URL, as
 # scripts/test.sh sets them; without them they are skipped.
