@@ -189,3 +189,38 @@ def test_python_zaqarclient_with_keystone_works_unchanged(server_factory, tmp_pa
         message.delete()
     assert queue.stats["messages"]["total"] == 0
     queue.delete()
+
+
+def test_the_openstack_cli_finds_warren_in_the_catalog(server_factory, tmp_path, keystone):
+    import subprocess
+    s = warren(server_factory, tmp_path)
+    admin = keystone.admin
+    services = [x for x in admin.services.list() if x.type == "messaging"]
+    service = services[0] if services else admin.services.create("zaqar", "messaging")
+    for old in admin.endpoints.list(service=service):
+        admin.endpoints.delete(old)
+    endpoint = admin.endpoints.create(service, s.url, interface="public", region="RegionOne")
+    env = dict(os.environ, OS_AUTH_URL=KEYSTONE, OS_USERNAME=keystone.alice.name,
+               OS_PASSWORD=keystone.password, OS_PROJECT_NAME=keystone.pa.name,
+               OS_USER_DOMAIN_NAME="Default", OS_PROJECT_DOMAIN_NAME="Default",
+               OS_IDENTITY_API_VERSION="3", OS_REGION_NAME="RegionOne",
+               OS_MESSAGE_CLIENT_ID=CLIENT_ID)
+    queue = "cli-" + uuid.uuid4().hex[:6]
+
+    def openstack(*args):
+        done = subprocess.run(["openstack", *args], env=env, capture_output=True, text=True,
+                              timeout=120)
+        assert done.returncode == 0, (args, done.stdout, done.stderr)
+        return done.stdout
+
+    try:
+        # (The "messaging" commands: zaqarclient's deprecated "queue list" misreads v2 listings.)
+        openstack("messaging", "queue", "create", queue)
+        listed = openstack("messaging", "queue", "list", "-f", "json")
+        assert queue in listed, listed
+        openstack("messaging", "message", "post", queue, json.dumps([{"body": "via-cli", "ttl": 300}]))
+        assert "via-cli" in openstack("messaging", "message", "list", queue, "--echo")
+        openstack("messaging", "queue", "delete", queue)
+        assert queue not in openstack("messaging", "queue", "list", "-f", "json")
+    finally:
+        admin.endpoints.delete(endpoint)
