@@ -27,8 +27,12 @@ namespace warren::auth {
 
 using TokenDigest = std::array<unsigned char, 32>;  // SHA-256
 
-// SHA-256 of `token`.
+// SHA-256 of `token`. Each loop remembers the digests of the last tokens it saw (at most 256,
+// of up to 512 bytes each), so that a token sent again costs no SHA-256.
 TokenDigest digest_token(std::string_view token) noexcept;
+
+// Whether `a` and `b` are equal, in a time that depends on their length only (secrets).
+bool equal_in_constant_time(std::string_view a, std::string_view b) noexcept;
 
 // One token's grant.
 struct TokenGrant {

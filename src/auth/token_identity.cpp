@@ -38,10 +38,21 @@ Identity::Decision TokenIdentity::decide(const Credentials& credentials, Princip
   principal.user = grant->user;
   principal.roles = grant->roles;
   principal.source = Principal::Source::token;
-  if (auto allowed = roles_.apply(principal); !allowed) {
-    error = allowed.error();
+  // What the roles allow, remembered for the last grant this loop decided (a client sends the
+  // same token request after request; a reload makes new grants, so no stale answer survives
+  // while the table that held the grant lives, and the memo holds that table).
+  RoleMemo& memo = role_memo_.get();
+  if (memo.grant != grant || memo.table != table) {
+    memo.table = table;
+    memo.grant = grant;
+    memo.allowed = roles_.apply(principal).has_value();
+    memo.admin = principal.has_role(roles_.admin);
+  }
+  if (!memo.allowed) {
+    error = make_error(Errc::auth_role_missing, roles_.required);
     return Decision::refused;
   }
+  principal.admin = memo.admin;
   principal.hold = table;
   return Decision::decided;
 }

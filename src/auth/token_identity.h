@@ -37,6 +37,13 @@ class TokenIdentity final : public Identity {
  private:
   CredentialStore& store_;
   const RolePolicy roles_;
+  struct RoleMemo {
+    std::shared_ptr<const CredentialTable> table;  // keeps `grant` valid
+    const TokenGrant* grant = nullptr;
+    bool allowed = false;
+    bool admin = false;
+  };
+  LoopLocal<RoleMemo> role_memo_;
 };
 
 }  // namespace warren::auth
