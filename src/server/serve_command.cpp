@@ -90,6 +90,10 @@ int run_serve_command(int argc, char** argv) {
       return 1;
     }
     credentials = std::move(*opened);
+    if (options.auth != AuthMode::tokens && credentials->current()->token_count() > 0) {
+      log::warn("{}: its tokens grant nothing under --auth {} (only its project limits apply)",
+                options.credentials_file, options.auth == AuthMode::none ? "none" : "keystone");
+    }
   }
   std::unique_ptr<auth::Identity> identity;
   std::unique_ptr<auth::KeystoneClient> keystone;
