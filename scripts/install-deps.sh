@@ -22,7 +22,7 @@ build_pkgs=(
 test_pkgs=(
   clang libclang-rt-14-dev python3 python3-pytest python3-zaqarclient python3-zaqar python3-websocket
   python3-msgpack python3-requests python3-testtools python3-ddt python3-fixtures
-  python3-stestr redis-server redis-tools procps nodejs
+  python3-stestr redis-server redis-tools procps nodejs sslscan
 )
 bench_pkgs=(nginx-light nodejs node-ws python3-matplotlib util-linux zaqar-server python3-redis
             redis-server redis-tools valgrind wrk)

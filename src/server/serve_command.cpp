@@ -28,6 +28,7 @@
 #include "server/remote_push.h"
 #include "server/serve_options.h"
 #include "server/store_factory.h"
+#include "server/tls_serving.h"
 #include "ws/acceptor.h"
 
 namespace warren::server {
@@ -134,6 +135,16 @@ int run_serve_command(int argc, char** argv) {
     }
     ws_bound = *opened;
   }
+  // TLS listeners (https, wss) and their reload on SIGHUP (server/tls_serving.h).
+  std::unique_ptr<TlsServing> tls;
+  if (options.tls_listen || options.ws_tls_listen) {
+    auto opened = TlsServing::open(options, loops, limit, connection, api, ws_only, ws_acceptor);
+    if (!opened) {
+      log::error("{}", opened.error().description);
+      return 1;
+    }
+    tls = std::move(*opened);
+  }
 
   // Once a loop has no connection left, the engine closes what it keeps open there.
   for (unsigned i = 0; i < loops.size(); ++i) {
@@ -153,6 +164,7 @@ int run_serve_command(int argc, char** argv) {
   });
   loops.loop(0).add_shutdown_hook([&signals] { signals.cancel(); });
 
+  if (tls) tls->start();  // (before the line below, which scripts wait for)
   server.start();
   log::info("warren {} listening on {}:{} ({} threads, storage {})", kVersion,
             bound->address().to_string(), bound->port(), options.threads,

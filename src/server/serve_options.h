@@ -15,6 +15,7 @@
 #include "common/log.h"
 #include "engine/limits.h"
 #include "http/connection_options.h"
+#include "net/tls_context.h"
 #include "notify/webhook_sender.h"
 #include "store/memory/memory_store.h"
 #include "store/redis/redis_store.h"
@@ -56,6 +57,10 @@ struct ServeOptions {
   std::size_t ws_max_subscriptions = 1000;  // socket subscriptions one socket may hold
   bool webhooks = true;
   notify::WebhookOptions webhook;
+  // TLS (options_tls.cpp): https on tls_listen, wss alone on ws_tls_listen, with these files.
+  std::optional<boost::asio::ip::tcp::endpoint> tls_listen;
+  std::optional<boost::asio::ip::tcp::endpoint> ws_tls_listen;
+  net::TlsConfig tls;
 };
 
 // What parsing decided: run with these options, or exit now (after --help, --version or an
