@@ -17,6 +17,7 @@ OptionSection tls_options(ServeOptions& o) {
       ("tls-cert", po::value(&t.cert_file), "PEM file: the server certificate, then its chain (re-read on SIGHUP)")
       ("tls-key", po::value(&t.key_file), "PEM file: the certificate's private key (re-read on SIGHUP)")
       ("tls-client-ca", po::value(&t.client_ca_file), "PEM file of CAs: clients must present a certificate one of them issued (mutual TLS; re-read on SIGHUP)")
+      ("tls-only", po::bool_switch(&o.tls_only), "serve HTTPS instead of plain HTTP: --listen is not opened (needs --tls-listen; not with --ws-listen)")
       ("tls-handshake-timeout", seconds(t.handshake_timeout), "seconds a TLS handshake may take from accept; a slower or stalled one is closed");
   section.check = [&o, &t]() -> Result<void> {
     const bool listening = o.tls_listen || o.ws_tls_listen;
@@ -30,6 +31,9 @@ OptionSection tls_options(ServeOptions& o) {
         (!t.cert_file.empty() || !t.key_file.empty() || !t.client_ca_file.empty())) {
       return option_error(
           "--tls-cert, --tls-key and --tls-client-ca need --tls-listen or --ws-tls-listen");
+    }
+    if (o.tls_only && (!o.tls_listen || o.ws_listen)) {
+      return option_error("--tls-only needs --tls-listen, and serves no plain --ws-listen");
     }
     return {};
   };

@@ -118,7 +118,9 @@ int run_serve_command(int argc, char** argv) {
   ws::WsAcceptor ws_acceptor(loops, ws_options, ws_api);
 
   http::HttpServer server(loops, limit, api, connection, &ws_acceptor);
-  auto bound = server.listen(options.listen, options.backlog);
+  // (--tls-only: no plain listener; the log's "listening on" names the https one.)
+  auto bound = options.tls_only ? Result<boost::asio::ip::tcp::endpoint>()
+                                : server.listen(options.listen, options.backlog);
   if (!bound) {
     log::error("{}", bound.error().description);
     return 1;
@@ -144,6 +146,7 @@ int run_serve_command(int argc, char** argv) {
       return 1;
     }
     tls = std::move(*opened);
+    if (options.tls_only) bound = tls->https_endpoint();
   }
 
   // Once a loop has no connection left, the engine closes what it keeps open there.

@@ -61,6 +61,7 @@ struct ServeOptions {
   std::optional<boost::asio::ip::tcp::endpoint> tls_listen;
   std::optional<boost::asio::ip::tcp::endpoint> ws_tls_listen;
   net::TlsConfig tls;
+  bool tls_only = false;  // no plain --listen port
 };
 
 // What parsing decided: run with these options, or exit now (after --help, --version or an

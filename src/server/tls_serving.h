@@ -31,6 +31,9 @@ class TlsServing {
   // on every SIGHUP (on loop 0) until shutdown.
   void start();
 
+  // The address the https listener is bound to (--tls-listen; unspecified without it).
+  const boost::asio::ip::tcp::endpoint& https_endpoint() const noexcept { return https_bound_; }
+
  private:
   TlsServing(net::LoopGroup& loops, const net::TlsConfig& config, net::TlsContextPtr context)
       : loops_(loops),

@@ -451,3 +451,13 @@ def test_sslscan_finds_nothing_below_policy(server_factory, pki, tmp_path):
             assert cipher.startswith("ECDHE-"), cipher
         assert "GCM" in cipher or "CHACHA20" in cipher, cipher  # AEAD only
     assert '<renegotiation supported="1"' not in xml
+
+
+def test_tls_only_serves_https_instead_of_plain_http(server_factory, pki):
+    server = start_tls(server_factory, pki, "--tls-only")
+    assert server.port == server.tls_port  # the "listening on" line names the https port
+    with tls_connect(server, client_context(pki)) as sock:
+        assert ping(sock)
+    out = run_serve("--tls-only", "--ws-listen", "127.0.0.1:0", "--tls-cert", pki.server[0],
+                    "--tls-key", pki.server[1])
+    assert out.returncode == 2 and "--tls-only" in out.stderr
