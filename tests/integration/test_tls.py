@@ -410,6 +410,10 @@ def test_websocket_over_tls(server_factory, pki, port_kind):
                             "--ws-tls-listen", "127.0.0.1:0", "--tls-cert", pki.server[0],
                             "--tls-key", pki.server[1])
     port = tls_ports(server)[port_kind]
+    if port_kind == "wss":  # the WebSocket-only port answers plain HTTPS requests 426
+        server.tls_port = port
+        with tls_connect(server, client_context(pki)) as sock:
+            assert exchange(sock, "GET", "/v2/ping", {}).status == 426
     ws = websocket.create_connection(f"wss://localhost:{port}/", timeout=10,
                                      sslopt={"ca_certs": pki.ca})
     try:
@@ -461,3 +465,25 @@ def test_tls_only_serves_https_instead_of_plain_http(server_factory, pki):
     out = run_serve("--tls-only", "--ws-listen", "127.0.0.1:0", "--tls-cert", pki.server[0],
                     "--tls-key", pki.server[1])
     assert out.returncode == 2 and "--tls-only" in out.stderr
+
+
+def test_pushes_reach_a_wss_subscriber_whole_and_in_order(server_factory, pki, zaqar_headers):
+    server = start_tls(server_factory, pki)
+    ws = websocket.create_connection(f"wss://localhost:{server.tls_port}/", timeout=10,
+                                     sslopt={"ca_certs": pki.ca})
+    try:
+        headers = {"Client-ID": CLIENT_ID, "X-Project-ID": zaqar_headers["X-Project-ID"]}
+        ws.send(json.dumps({"action": "subscription_create", "headers": headers,
+                            "body": {"queue_name": "pushq", "ttl": 3600}}))
+        assert json.loads(ws.recv())["headers"]["status"] == 201
+        # 10 posts of 20 messages of ~2 KB: pushes span many TLS records and write batches.
+        with tls_connect(server, client_context(pki)) as sock:
+            for post in range(10):
+                batch = {"messages": [{"body": {"n": post * 20 + i, "pad": "p" * 2000}}
+                                      for i in range(20)]}
+                assert exchange(sock, "POST", "/v2/queues/pushq/messages", zaqar_headers,
+                                batch).status == 201
+        seen = [json.loads(ws.recv())["body"]["n"] for _ in range(200)]
+        assert seen == list(range(200))
+    finally:
+        ws.close()
