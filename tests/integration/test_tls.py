@@ -487,3 +487,23 @@ def test_pushes_reach_a_wss_subscriber_whole_and_in_order(server_factory, pki, z
         assert seen == list(range(200))
     finally:
         ws.close()
+
+
+def test_sigterm_with_tls_connections_open_exits_cleanly(server_factory, pki):
+    server = server_factory("--storage", "memory", "--tls-listen", "127.0.0.1:0",
+                            "--tls-cert", pki.server[0], "--tls-key", pki.server[1],
+                            "--shutdown-grace", "2")
+    server.tls_port = tls_ports(server)["https"]
+    stalled = socket.create_connection(("127.0.0.1", server.tls_port), timeout=10)
+    idle = tls_connect(server, client_context(pki))
+    assert ping(idle)
+    ws = websocket.create_connection(f"wss://localhost:{server.tls_port}/", timeout=10,
+                                     sslopt={"ca_certs": pki.ca})
+    try:
+        started = time.monotonic()
+        assert server.stop(timeout=10) == 0, "".join(server.log)
+        assert time.monotonic() - started < 8
+    finally:
+        for s in (stalled, idle):
+            s.close()
+        ws.shutdown()
