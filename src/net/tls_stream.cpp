@@ -38,7 +38,7 @@ std::size_t TlsStream::write_gathered(std::span<const iovec> pieces, error_code&
 void TlsStream::write_done(const error_code& ec) {
   writing_ = false;
   if (ec && !write_error_) write_error_ = ec;
-  if (batch_.capacity() > kMaxBatch) std::string().swap(batch_);
+  if (batch_.capacity() > kKeptBatch) std::string().swap(batch_);
   if (shutdown_after_write_) {
     shutdown_after_write_ = false;
     error_code ignored;

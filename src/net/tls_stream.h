@@ -31,6 +31,9 @@ class TlsStream : public std::enable_shared_from_this<TlsStream> {
 
   // Bytes one gathered write takes at most (the copy a TLS connection holds while writing).
   static constexpr std::size_t kMaxBatch = 64 * 1024;
+  // A batch's buffer is kept between writes up to this capacity, and freed above it: an idle
+  // socket (most WebSocket subscribers, most of the time) holds no batch-sized copy.
+  static constexpr std::size_t kKeptBatch = 4 * 1024;
 
   // A server-side stream over `socket` (made non-blocking, Nagle off) with a session of
   // `context`, which it keeps alive (a reload does not disturb it).
