@@ -13,11 +13,13 @@
 // Loop thread only.
 #pragma once
 
-#include <cerrno>
-#include <cstddef>
-#include <span>
 #include <sys/socket.h>
 #include <sys/uio.h>
+
+#include <cerrno>
+#include <cstddef>
+#include <memory>
+#include <span>
 #include <utility>
 
 #include <boost/asio/error.hpp>
