@@ -23,7 +23,7 @@ build_pkgs=(
 test_pkgs=(
   clang libclang-rt-14-dev python3 python3-pytest python3-zaqarclient python3-zaqar python3-websocket
   python3-msgpack python3-requests python3-testtools python3-ddt python3-fixtures
-  python3-stestr redis-server redis-tools procps nodejs
+  python3-stestr redis-server redis-tools procps nodejs sslscan
   python3-keystone python3-keystoneclient python3-keystoneauth1 python3-openstackclient curl openssl
 )
 bench_pkgs=(nginx-light nodejs node-ws python3-matplotlib util-linux zaqar-server python3-redis

@@ -1,5 +1,6 @@
 // HttpServer: puts an HTTP listener on every event loop (SO_REUSEPORT) and serves each accepted
-// connection with an HttpConnection calling one Handler.
+// connection with an HttpConnection calling one Handler; over TLS (https, wss) too, each
+// connection after its handshake (net/tls_handshake.h).
 #pragma once
 
 #include <memory>
@@ -14,6 +15,8 @@
 #include "net/connection_limit.h"
 #include "net/listener.h"
 #include "net/loop_group.h"
+#include "net/tls_context.h"
+#include "net/tls_handshake.h"
 
 namespace warren::http {
 
@@ -29,16 +32,30 @@ class HttpServer {
   Result<boost::asio::ip::tcp::endpoint> listen(const boost::asio::ip::tcp::endpoint& endpoint,
                                                 int backlog = 4096);
 
+  // The same over TLS: each accepted connection's handshake runs with the context `contexts`
+  // holds then, bounded by `handshake_timeout`, within the connection limit; a connection over
+  // the limit is closed unanswered. `contexts` must outlive the server. Errors: startup_failed.
+  Result<boost::asio::ip::tcp::endpoint> listen_tls(const boost::asio::ip::tcp::endpoint& endpoint,
+                                                    const net::TlsContextSource& contexts,
+                                                    std::chrono::milliseconds handshake_timeout,
+                                                    int backlog = 4096);
+
   // Starts accepting on every loop (call before LoopGroup::run).
   void start();
 
  private:
+  // Opens one listener per loop, each calling `accepted(loop)` and `rejected`.
+  Result<boost::asio::ip::tcp::endpoint> open_listeners(
+      const boost::asio::ip::tcp::endpoint& endpoint, int backlog,
+      const std::function<net::ListenerCallbacks(net::EventLoop&)>& callbacks);
+
   net::LoopGroup& loops_;
   net::ConnectionLimit& limit_;
   Handler& handler_;
   ConnectionOptions options_;
   UpgradeHandler* upgrade_;
   std::vector<std::unique_ptr<net::Listener>> listeners_;
+  net::TlsEstablished tls_established_;  // starts an HttpConnection on a handshake's stream
 };
 
 }  // namespace warren::http

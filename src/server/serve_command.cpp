@@ -34,6 +34,7 @@
 #include "server/remote_push.h"
 #include "server/serve_options.h"
 #include "server/store_factory.h"
+#include "server/tls_serving.h"
 #include "ws/acceptor.h"
 
 namespace warren::server {
@@ -156,7 +157,9 @@ int run_serve_command(int argc, char** argv) {
   ws::WsAcceptor ws_acceptor(loops, ws_options, ws_api);
 
   http::HttpServer server(loops, limit, api, connection, &ws_acceptor);
-  auto bound = server.listen(options.listen, options.backlog);
+  // (--tls-only: no plain listener; the log's "listening on" names the https one.)
+  auto bound = options.tls_only ? Result<boost::asio::ip::tcp::endpoint>()
+                                : server.listen(options.listen, options.backlog);
   if (!bound) {
     log::error("{}", bound.error().description);
     return 1;
@@ -172,6 +175,17 @@ int run_serve_command(int argc, char** argv) {
       return 1;
     }
     ws_bound = *opened;
+  }
+  // TLS listeners (https, wss) and their reload on SIGHUP (server/tls_serving.h).
+  std::unique_ptr<TlsServing> tls;
+  if (options.tls_listen || options.ws_tls_listen) {
+    auto opened = TlsServing::open(options, loops, limit, connection, api, ws_only, ws_acceptor);
+    if (!opened) {
+      log::error("{}", opened.error().description);
+      return 1;
+    }
+    tls = std::move(*opened);
+    if (options.tls_only) bound = tls->https_endpoint();
   }
 
   // Once a loop has no connection left, the engine closes what it keeps open there.
@@ -214,6 +228,7 @@ int run_serve_command(int argc, char** argv) {
               bound->address().to_string());
   }
 
+  if (tls) tls->start();  // (before the line below, which scripts wait for)
   server.start();
   log::info("warren {} listening on {}:{} ({} threads, storage {})", kVersion,
             bound->address().to_string(), bound->port(), options.threads,

@@ -19,6 +19,7 @@
 #include "common/log.h"
 #include "engine/limits.h"
 #include "http/connection_options.h"
+#include "net/tls_context.h"
 #include "notify/webhook_sender.h"
 #include "store/memory/memory_store.h"
 #include "store/redis/redis_store.h"
@@ -64,6 +65,11 @@ struct ServeOptions {
   std::size_t ws_max_subscriptions = 1000;  // socket subscriptions one socket may hold
   bool webhooks = true;
   notify::WebhookOptions webhook;
+  // TLS (options_tls.cpp): https on tls_listen, wss alone on ws_tls_listen, with these files.
+  std::optional<boost::asio::ip::tcp::endpoint> tls_listen;
+  std::optional<boost::asio::ip::tcp::endpoint> ws_tls_listen;
+  net::TlsConfig tls;
+  bool tls_only = false;  // no plain --listen port
   // Security (options_security.cpp; docs/security.md)
   AuthMode auth = AuthMode::none;
   std::string credentials_file;  // --credentials: tokens, per-project limits ("": none)
