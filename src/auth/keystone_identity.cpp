@@ -26,14 +26,15 @@ Identity::Decision KeystoneIdentity::from_entry(const std::shared_ptr<const Entr
     error = make_error(Errc::auth_token_invalid);
     return Decision::refused;
   }
+  if (!entry->allowed) {
+    error = make_error(Errc::auth_role_missing, roles_.required);
+    return Decision::refused;
+  }
   principal.project = entry->project;
   principal.user = entry->user;
   principal.roles = entry->roles;
+  principal.admin = entry->admin;
   principal.source = Principal::Source::token;
-  if (auto allowed = roles_.apply(principal); !allowed) {
-    error = allowed.error();
-    return Decision::refused;
-  }
   principal.hold = entry;
   return Decision::decided;
 }
@@ -91,6 +92,11 @@ Async<Principal> KeystoneIdentity::authenticate(const Credentials& credentials) 
     entry->user = std::move(answer->token.user_id);
     entry->roles = std::move(answer->token.roles);
     entry->until_ms = std::min(answer->token.expires_ms, now + cache_options_.cache_seconds * 1000);
+    // What the roles allow is decided once per validation, not per request.
+    Principal roles_only;
+    roles_only.roles = entry->roles;
+    entry->allowed = roles_.apply(roles_only).has_value();
+    entry->admin = roles_only.admin;
   } else {
     entry->until_ms = now + cache_options_.negative_seconds * 1000;
   }
