@@ -1,17 +1,17 @@
 // HttpApi: routing and Zaqar's request checks.
 #include "api/http_api.h"
 
-#include "auth/header_identity.h"
-#include "auth/refusal_log.h"
-#include "auth/signed_url.h"
-#include "engine/names.h"
-#include "http/request_scope.h"
-
 #include <cstring>
 #include <ostream>  // Boost 1.81 core/string_view.hpp needs it complete
 
 #include <boost/beast/core/string.hpp>
 #include <fmt/format.h>
+
+#include "auth/header_identity.h"
+#include "auth/refusal_log.h"
+#include "auth/signed_url.h"
+#include "engine/names.h"
+#include "http/request_scope.h"
 
 namespace warren::api {
 
@@ -47,7 +47,8 @@ bool accepts_json(std::string_view accept) {
     accept = comma == std::string_view::npos ? std::string_view() : accept.substr(comma + 1);
     double quality = 1;
     const auto semi = range.find(';');
-    std::string_view params = semi == std::string_view::npos ? std::string_view() : range.substr(semi + 1);
+    std::string_view params =
+        semi == std::string_view::npos ? std::string_view() : range.substr(semi + 1);
     range = trim(range.substr(0, semi));
     while (!params.empty()) {
       const auto next = params.find(';');
@@ -156,8 +157,8 @@ HttpApi::HttpApi(engine::QueueService& service, auth::Identity& identity,
       {verb::delete_, "queues/{queue_name}/claims/{claim_id}", &HttpApi::delete_claim},
       {verb::get, "queues/{queue_name}/subscriptions", &HttpApi::list_subscriptions, false},
       {verb::post, "queues/{queue_name}/subscriptions", &HttpApi::post_subscription, false},
-      {verb::get, "queues/{queue_name}/subscriptions/{subscription_id}",
-       &HttpApi::get_subscription, false},
+      {verb::get, "queues/{queue_name}/subscriptions/{subscription_id}", &HttpApi::get_subscription,
+       false},
       {verb::patch, "queues/{queue_name}/subscriptions/{subscription_id}",
        &HttpApi::patch_subscription, false},
       {verb::delete_, "queues/{queue_name}/subscriptions/{subscription_id}",
@@ -181,7 +182,9 @@ void HttpApi::add(verb method, std::string_view pattern, Resource resource, ApiV
   router_.add(method, pattern, Route{resource, has_queue, admin_only, version});
 }
 
-void HttpApi::write_error(HttpCall& call, const Error& error) { call.response.error(error); }
+void HttpApi::write_error(HttpCall& call, const Error& error) {
+  call.response.error(error);
+}
 
 bool HttpApi::check_headers(HttpCall& call, IdentityHeaders& identity) {
   const http::Request& request = call.request;
@@ -193,11 +196,11 @@ bool HttpApi::check_headers(HttpCall& call, IdentityHeaders& identity) {
 
   if (const auto signature = request.header("URL-Signature")) {
     const auth::SignedHeaders headers{*signature, request.header("URL-Expires").value_or(""),
-                                request.header("URL-Methods").value_or(""),
-                                request.header("URL-Paths").value_or(""),
-                                identity.credentials.project.value_or("")};
+                                      request.header("URL-Methods").value_or(""),
+                                      request.header("URL-Paths").value_or(""),
+                                      identity.credentials.project.value_or("")};
     if (!auth::verify_signed_request(options_.signed_url_secret, headers, request.method_text, path,
-                               service_.now())) {
+                                     service_.now())) {
       write_error(call, make_error(Errc::signed_url_rejected));
       return false;
     }
@@ -224,8 +227,8 @@ bool HttpApi::check_headers(HttpCall& call, IdentityHeaders& identity) {
   if (client) {
     // Outside the versioned API (the version document) a Client-ID must be a UUID.
     const engine::ClientIdRules strict;
-    auto checked = engine::check_client_id(*client, versioned ? options_.client_id : strict,
-                                           call.client_uuid);
+    auto checked =
+        engine::check_client_id(*client, versioned ? options_.client_id : strict, call.client_uuid);
     if (!checked) {
       write_error(call, checked.error());
       return false;
@@ -315,7 +318,8 @@ bool HttpApi::check_target(HttpCall& call, const Route* route) {
       call.decoded_queue = percent_decode(name, false);
       name = call.decoded_queue;
     }
-    if (call.scope.project.size() > engine::kMaxProjectIdLength || !engine::is_valid_queue_name(name)) {
+    if (call.scope.project.size() > engine::kMaxProjectIdLength ||
+        !engine::is_valid_queue_name(name)) {
       write_error(call, make_error(Errc::queue_identification_invalid));
       return false;
     }

@@ -10,13 +10,13 @@
 #include <string_view>
 
 #include "api/api_options.h"
-#include "engine/client_id.h"
 #include "api/query.h"
 #include "auth/admission.h"
 #include "auth/identity.h"
+#include "common/json_writer.h"
+#include "engine/client_id.h"
 #include "engine/queue_service.h"
 #include "http/handler.h"
-#include "common/json_writer.h"
 #include "http/router.h"
 
 namespace warren::api {
@@ -32,9 +32,9 @@ struct HttpCall {
   http::Request& request;
   http::ResponseWriter& response;
   std::array<std::string_view, http::kMaxRouteParams> params{};
-  std::string_view queue;  // decoded {queue_name}, when the route has one
+  std::string_view queue;     // decoded {queue_name}, when the route has one
   auth::Principal principal;  // who calls (every route but "/")
-  engine::Scope scope;         // scope.project is principal.project
+  engine::Scope scope;        // scope.project is principal.project
   QueryParams query;
   ApiVersion version = ApiVersion::v2;
 
@@ -43,7 +43,9 @@ struct HttpCall {
 
   // The request path without the API prefix's trailing parts, e.g. "/v2/queues/q".
   std::string_view path() const noexcept { return request.path; }
-  bool has_body() const noexcept { return request.content_length.has_value() || !request.body.empty(); }
+  bool has_body() const noexcept {
+    return request.content_length.has_value() || !request.body.empty();
+  }
   bool v1_1() const noexcept { return version == ApiVersion::v1_1; }
 };
 
@@ -64,8 +66,8 @@ class HttpApi final : public http::Handler {
   using Resource = boost::asio::awaitable<void> (HttpApi::*)(HttpCall&);
   struct Route {
     Resource resource = nullptr;
-    bool has_queue = false;    // {queue_name} is the first parameter
-    bool admin_only = false;   // needs role:admin (X-Roles)
+    bool has_queue = false;   // {queue_name} is the first parameter
+    bool admin_only = false;  // needs role:admin (X-Roles)
     ApiVersion version = ApiVersion::v2;
   };
 

@@ -354,8 +354,7 @@ boost::asio::awaitable<void> WsConnection::dispatch(std::string_view payload, Ws
   // The schema guarantees the types read here.
   simdjson::dom::element value;
   simdjson::dom::object headers = json::member(envelope, "headers")->get_object().value_unsafe();
-  if (json::get_member(headers, "X-Project-ID", value))
-    call.project = json::string_of(value);
+  if (json::get_member(headers, "X-Project-ID", value)) call.project = json::string_of(value);
   if (json::get_member(headers, "Client-ID", value)) call.client = json::string_of(value);
   call.scope = engine::Scope{call.project, call.client};
   if (rule->headers == HeaderRule::client_and_project) {
@@ -363,9 +362,10 @@ boost::asio::awaitable<void> WsConnection::dispatch(std::string_view payload, Ws
     // --auth none: auth/header_identity.h), then admission.
     simdjson::dom::element roles;
     const auth::Credentials credentials{
-        call.project, json::get_member(headers, "X-Roles", roles) && roles.is_string()
-                          ? std::optional<std::string_view>(json::string_of(roles))
-                          : std::nullopt,
+        call.project,
+        json::get_member(headers, "X-Roles", roles) && roles.is_string()
+            ? std::optional<std::string_view>(json::string_of(roles))
+            : std::nullopt,
         std::nullopt};
     if (api_.identity().per_message()) {
       std::optional<Error> refused;
@@ -422,8 +422,8 @@ boost::asio::awaitable<void> WsConnection::dispatch(std::string_view payload, Ws
 }
 
 Result<void> WsConnection::take_client_id(WsCall& call) {
-  auto checked = engine::check_client_id(call.client, api_.options().api.client_id,
-                                         call.client_uuid);
+  auto checked =
+      engine::check_client_id(call.client, api_.options().api.client_id, call.client_uuid);
   if (!checked) return checked.error();
   call.scope.client = *checked;
   return {};

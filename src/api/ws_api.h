@@ -21,11 +21,11 @@
 #include <boost/asio/awaitable.hpp>
 
 #include "api/api_options.h"
-#include "engine/client_id.h"
 #include "api/socket_subscriptions.h"
 #include "auth/admission.h"
 #include "auth/identity.h"
 #include "common/json_writer.h"
+#include "engine/client_id.h"
 #include "engine/json.h"
 #include "engine/queue_service.h"
 #include "notify/push_hub.h"
@@ -51,8 +51,8 @@ struct WsCall {
   bool has_body = false;
   std::string_view action;
   std::string_view project;
-  std::string_view client;  // the Client-ID header as sent
-  std::string_view queue;   // body.queue_name, when the action has one
+  std::string_view client;    // the Client-ID header as sent
+  std::string_view queue;     // body.queue_name, when the action has one
   auth::Principal principal;  // who sends it (actions with Client-ID and X-Project-ID)
   engine::Scope scope;
   engine::CanonicalUuid client_uuid;

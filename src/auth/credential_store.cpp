@@ -23,7 +23,8 @@ Result<void> CredentialStore::reload() {
 
 const std::shared_ptr<const CredentialTable>& CredentialStore::current() {
   Snapshot& mine = snapshots_.get();
-  if (mine.generation != generation_.load(std::memory_order_acquire)) [[unlikely]] refresh(mine);
+  if (mine.generation != generation_.load(std::memory_order_acquire)) [[unlikely]]
+    refresh(mine);
   return mine.table;
 }
 

@@ -1,13 +1,12 @@
 // The credentials file: parsing (simdjson) and lookups.
 #include "auth/credentials.h"
 
-#include <openssl/evp.h>
-
 #include <algorithm>
 #include <array>
 #include <cstring>
-#include <functional>
 #include <fstream>
+#include <functional>
+#include <openssl/evp.h>
 #include <sstream>
 
 #include <fmt/format.h>
@@ -23,7 +22,9 @@ namespace {
 using simdjson::dom::element;
 using simdjson::dom::object;
 
-Error invalid(std::string why) { return make_error(Errc::credentials_invalid, std::move(why)); }
+Error invalid(std::string why) {
+  return make_error(Errc::credentials_invalid, std::move(why));
+}
 
 int hex_value(char c) noexcept {
   if (c >= '0' && c <= '9') return c - '0';
@@ -67,8 +68,8 @@ Result<TokenGrant> parse_token(object entry, std::size_t index) {
   const std::string where = fmt::format("credentials[{}]", index);
   TokenGrant grant;
   for (auto field : entry) {
-    static constexpr std::string_view kKnown[] = {"type", "sha256", "project", "user", "roles",
-                                                  "expires"};
+    static constexpr std::string_view kKnown[] = {"type", "sha256", "project",
+                                                  "user", "roles",  "expires"};
     if (std::find(std::begin(kKnown), std::end(kKnown), field.key) == std::end(kKnown)) {
       return invalid(fmt::format("{}: unknown member \"{}\"", where, field.key));
     }
@@ -141,7 +142,8 @@ Result<LimitOverrides> parse_overrides(object limits, std::string_view project) 
   for (auto field : limits) {
     bool known = false;
     for (const Field& f : kFields) known = known || f.key == field.key;
-    if (!known) return invalid(fmt::format("projects.{}: unknown limit \"{}\"", project, field.key));
+    if (!known)
+      return invalid(fmt::format("projects.{}: unknown limit \"{}\"", project, field.key));
   }
   LimitOverrides overrides;
   for (const Field& f : kFields) {
@@ -301,7 +303,8 @@ Result<CredentialTable> CredentialTable::parse(std::string_view text) {
   element projects;
   if (document["projects"].get(projects) == simdjson::SUCCESS) {
     object by_name;
-    if (projects.get(by_name) != simdjson::SUCCESS) return invalid("\"projects\" must be an object");
+    if (projects.get(by_name) != simdjson::SUCCESS)
+      return invalid("\"projects\" must be an object");
     for (auto field : by_name) {
       object limits;
       if (field.value.get(limits) != simdjson::SUCCESS) {

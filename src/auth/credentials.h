@@ -39,7 +39,7 @@ struct TokenGrant {
   TokenDigest digest{};
   std::string project;
   std::string user;
-  std::string roles;  // comma-separated, as Principal keeps them
+  std::string roles;                       // comma-separated, as Principal keeps them
   std::optional<std::int64_t> expires_ms;  // none: never
 };
 

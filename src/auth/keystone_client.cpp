@@ -2,7 +2,6 @@
 // Beast, and the token document's parsing (simdjson).
 #include "auth/keystone_client.h"
 
-#include <chrono>
 #include <ostream>  // Boost 1.81 core/string_view.hpp needs it complete
 
 #include <boost/asio/as_tuple.hpp>
@@ -15,6 +14,7 @@
 #include <fmt/format.h>
 #include <simdjson.h>
 
+#include "auth/now.h"
 #include "auth/signed_url.h"
 #include "common/log.h"
 
@@ -25,12 +25,6 @@ namespace asio = boost::asio;
 namespace beast = boost::beast;
 namespace http = beast::http;
 constexpr auto kUseTuple = asio::as_tuple(asio::use_awaitable);
-
-std::int64_t now_ms() noexcept {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
 
 Error unavailable(std::string why) {
   return make_error(Errc::auth_unavailable, std::move(why));
@@ -137,7 +131,8 @@ Result<std::unique_ptr<KeystoneClient>> KeystoneClient::make(KeystoneOptions opt
 namespace {
 
 // One request and its answer, on a fresh connection, within `timeout` in all.
-asio::awaitable<Result<Reply>> exchange(const HttpUrl& url, http::request<http::string_body> request,
+asio::awaitable<Result<Reply>> exchange(const HttpUrl& url,
+                                        http::request<http::string_body> request,
                                         std::chrono::milliseconds timeout, std::size_t max_body) {
   auto executor = co_await asio::this_coro::executor;
   asio::ip::tcp::resolver resolver(executor);
@@ -178,7 +173,7 @@ asio::awaitable<Result<Reply>> exchange(const HttpUrl& url, http::request<http::
 asio::awaitable<Result<std::string>> KeystoneClient::service_token(bool renew) {
   {
     std::lock_guard lock(mutex_);
-    if (!renew && !service_token_.empty() && service_expires_ms_ > now_ms() + 60'000) {
+    if (!renew && !service_token_.empty() && service_expires_ms_ > wall_ms() + 60'000) {
       co_return service_token_;
     }
   }
@@ -190,13 +185,14 @@ asio::awaitable<Result<std::string>> KeystoneClient::service_token(bool renew) {
   http::request<http::string_body> request(http::verb::post, url_.path + "/auth/tokens", 11);
   request.set(http::field::content_type, "application/json");
   request.body() = body;
-  auto reply = co_await exchange(url_, std::move(request), options_.timeout,
-                                 options_.max_response_bytes);
+  auto reply =
+      co_await exchange(url_, std::move(request), options_.timeout, options_.max_response_bytes);
   if (!reply) co_return reply.error();
   if (reply->status != 201 || reply->subject_token.empty()) {
-    log::error("keystone: the service user {} was refused ({}): check --keystone-user, "
-               "--keystone-password-file, --keystone-project",
-               options_.user, reply->status);
+    log::error(
+        "keystone: the service user {} was refused ({}): check --keystone-user, "
+        "--keystone-password-file, --keystone-project",
+        options_.user, reply->status);
     co_return unavailable(fmt::format("Keystone refused the service user ({})", reply->status));
   }
   auto token = parse_keystone_token(reply->body);
@@ -214,8 +210,8 @@ asio::awaitable<Result<KeystoneClient::Answer>> KeystoneClient::validate(std::st
     http::request<http::string_body> request(http::verb::get, url_.path + "/auth/tokens", 11);
     request.set("X-Auth-Token", *service);
     request.set("X-Subject-Token", token);
-    auto reply = co_await exchange(url_, std::move(request), options_.timeout,
-                                   options_.max_response_bytes);
+    auto reply =
+        co_await exchange(url_, std::move(request), options_.timeout, options_.max_response_bytes);
     if (!reply) co_return reply.error();
     if (reply->status == 200) {
       auto parsed = parse_keystone_token(reply->body);

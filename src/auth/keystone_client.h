@@ -21,10 +21,10 @@
 namespace warren::auth {
 
 struct KeystoneOptions {
-  std::string url;             // the identity endpoint, e.g. http://127.0.0.1:5000/v3
-  std::string user;            // the service user
-  std::string password;        // read from --keystone-password-file, never the command line
-  std::string project;         // the service user's project
+  std::string url;                 // the identity endpoint, e.g. http://127.0.0.1:5000/v3
+  std::string user;                // the service user
+  std::string password;            // read from --keystone-password-file, never the command line
+  std::string project;             // the service user's project
   std::string domain = "Default";  // the user's and the project's domain (by name)
   std::chrono::milliseconds timeout{std::chrono::seconds(5)};  // one exchange, connect to end
   std::size_t max_response_bytes = 1 << 20;
@@ -73,7 +73,7 @@ class KeystoneClient {
 
   const KeystoneOptions options_;
   const HttpUrl url_;
-  std::mutex mutex_;                 // guards the two below (loops share them)
+  std::mutex mutex_;  // guards the two below (loops share them)
   std::string service_token_;
   std::int64_t service_expires_ms_ = 0;
 };

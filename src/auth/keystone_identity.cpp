@@ -2,22 +2,13 @@
 #include "auth/keystone_identity.h"
 
 #include <algorithm>
-#include <chrono>
 #include <vector>
 
+#include "auth/now.h"
 #include "auth/refusal_log.h"
 #include "common/log.h"
 
 namespace warren::auth {
-namespace {
-
-std::int64_t now_ms() noexcept {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
-
-}  // namespace
 
 Identity::Decision KeystoneIdentity::from_entry(const std::shared_ptr<const Entry>& entry,
                                                 Principal& principal,
@@ -47,7 +38,7 @@ Identity::Decision KeystoneIdentity::decide(const Credentials& credentials, Prin
   }
   Cache& cache = caches_.get();
   const auto found = cache.find(digest_token(*credentials.token));
-  if (found == cache.end() || found->second->until_ms <= now_ms()) return Decision::later;
+  if (found == cache.end() || found->second->until_ms <= wall_ms()) return Decision::later;
   return from_entry(found->second, principal, error);
 }
 
@@ -83,7 +74,7 @@ Async<Principal> KeystoneIdentity::authenticate(const Credentials& credentials) 
     log_refusal(answer.error(), token, "keystone");
     co_return answer.error();
   }
-  const std::int64_t now = now_ms();
+  const std::int64_t now = wall_ms();
   auto entry = std::make_shared<Entry>();
   if (answer->verdict == KeystoneClient::Verdict::valid && !answer->token.project_id.empty() &&
       answer->token.expires_ms > now) {

@@ -49,8 +49,8 @@ class KeystoneIdentity final : public Identity {
     std::string project;
     std::string user;
     std::string roles;
-    bool allowed = false;  // holds the required (or the admin) role
-    bool admin = false;    // holds the admin role
+    bool allowed = false;       // holds the required (or the admin) role
+    bool admin = false;         // holds the admin role
     std::int64_t until_ms = 0;  // trusted until then
   };
   using Cache = std::unordered_map<TokenDigest, std::shared_ptr<const Entry>, DigestHash>;

@@ -1,16 +1,10 @@
 // ProjectLimits: defaults, overrides and the two rates.
 #include "auth/project_limits.h"
 
-#include <chrono>
+#include "auth/now.h"
 
 namespace warren::auth {
 namespace {
-
-std::int64_t steady_ns() noexcept {
-  return std::chrono::duration_cast<std::chrono::nanoseconds>(
-             std::chrono::steady_clock::now().time_since_epoch())
-      .count();
-}
 
 Error rate_error(std::string_view project, std::uint64_t rate, std::string_view what,
                  std::uint32_t retry_after) {
@@ -27,7 +21,8 @@ Limits ProjectLimits::of(std::string_view project) {
   const LimitOverrides* own = overrides_->current()->overrides(project);
   if (own == nullptr) return limits;
   if (own->quota_queues) limits.quota_queues = *own->quota_queues;
-  if (own->quota_messages_per_queue) limits.quota_messages_per_queue = *own->quota_messages_per_queue;
+  if (own->quota_messages_per_queue)
+    limits.quota_messages_per_queue = *own->quota_messages_per_queue;
   if (own->rate_limit_requests) limits.rate_limit_requests = *own->rate_limit_requests;
   if (own->rate_limit_posts) limits.rate_limit_posts = *own->rate_limit_posts;
   return limits;

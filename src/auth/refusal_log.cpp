@@ -2,11 +2,11 @@
 #include "auth/refusal_log.h"
 
 #include <atomic>
-#include <chrono>
 
 #include <fmt/format.h>
 
 #include "auth/credentials.h"
+#include "auth/now.h"
 #include "common/log.h"
 
 namespace warren::auth {
@@ -25,9 +25,7 @@ std::string token_tag(std::string_view token) {
 }
 
 void log_refusal(const Error& why, std::string_view token, std::string_view peer) noexcept {
-  const std::int64_t second = std::chrono::duration_cast<std::chrono::seconds>(
-                                  std::chrono::steady_clock::now().time_since_epoch())
-                                  .count();
+  const std::int64_t second = steady_ns() / 1'000'000'000;
   std::int64_t seen = window_second.load(std::memory_order_relaxed);
   if (seen != second && window_second.compare_exchange_strong(seen, second)) {
     lines_in_window.store(0, std::memory_order_relaxed);
@@ -38,10 +36,10 @@ void log_refusal(const Error& why, std::string_view token, std::string_view peer
   }
   try {
     const std::uint64_t skipped = left_out.exchange(0, std::memory_order_relaxed);
-    log::warn("auth: refused {} (token {}): {}{}", peer.empty() ? "a client" : peer,
-              token_tag(token), why.description,
-              skipped == 0 ? std::string()
-                           : fmt::format(" ({} more refusals not logged)", skipped));
+    log::warn(
+        "auth: refused {} (token {}): {}{}", peer.empty() ? "a client" : peer, token_tag(token),
+        why.description,
+        skipped == 0 ? std::string() : fmt::format(" ({} more refusals not logged)", skipped));
   } catch (...) {
     // Logging must not fail the request it describes.
   }

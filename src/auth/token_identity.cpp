@@ -1,19 +1,9 @@
 // TokenIdentity: tokens of the credentials file, and the role policy.
 #include "auth/token_identity.h"
 
-#include <chrono>
+#include "auth/now.h"
 
 namespace warren::auth {
-namespace {
-
-std::int64_t now_ms() noexcept {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
-
-}  // namespace
-
 Result<void> RolePolicy::apply(Principal& principal) const {
   principal.admin = principal.has_role(admin);
   if (!principal.admin && !principal.has_role(required)) {
@@ -30,7 +20,7 @@ Identity::Decision TokenIdentity::decide(const Credentials& credentials, Princip
   }
   const std::shared_ptr<const CredentialTable>& table = store_.current();
   const TokenGrant* grant = table->find_token(*credentials.token);
-  if (grant == nullptr || (grant->expires_ms && *grant->expires_ms <= now_ms())) {
+  if (grant == nullptr || (grant->expires_ms && *grant->expires_ms <= wall_ms())) {
     error = make_error(Errc::auth_token_invalid);
     return Decision::refused;
   }

@@ -26,7 +26,8 @@ struct RolePolicy {
 class TokenIdentity final : public Identity {
  public:
   // `store` must outlive the identity.
-  TokenIdentity(CredentialStore& store, RolePolicy roles) : store_(store), roles_(std::move(roles)) {}
+  TokenIdentity(CredentialStore& store, RolePolicy roles)
+      : store_(store), roles_(std::move(roles)) {}
 
   // Errors: auth_token_missing, auth_token_invalid (unknown or expired), auth_role_missing.
   Decision decide(const Credentials& credentials, Principal& principal,

@@ -65,7 +65,8 @@ Error make_error(Errc code, const Args&... args) {
   if constexpr (sizeof...(Args) == 0) {
     return Error{code, std::string(info.description), std::nullopt, std::nullopt};
   } else {
-    return Error{code, fmt::format(fmt::runtime(info.description), args...), std::nullopt, std::nullopt};
+    return Error{code, fmt::format(fmt::runtime(info.description), args...), std::nullopt,
+                 std::nullopt};
   }
 }
 

@@ -6,9 +6,9 @@
 #include <sys/socket.h>
 
 #include <boost/asio/as_tuple.hpp>
-#include <fmt/format.h>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
+#include <fmt/format.h>
 
 #include "common/spawn.h"
 
@@ -343,7 +343,9 @@ void HttpConnection::begin_shutdown() {
   if (phase_ == Phase::handling) cancel_.emit(asio::cancellation_type::total);
 }
 
-void HttpConnection::force_close() { close_socket(); }
+void HttpConnection::force_close() {
+  close_socket();
+}
 
 void HttpConnection::close_socket() noexcept {
   if (closed_) return;

@@ -13,12 +13,12 @@
 
 #include "http/connection_options.h"
 #include "http/handler.h"
-#include "http/request_scope.h"
 #include "http/request_parser.h"
+#include "http/request_scope.h"
 #include "http/response_writer.h"
 #include "http/upgrade.h"
-#include "net/connection.h"
 #include "net/buffer_budget.h"
+#include "net/connection.h"
 #include "net/connection_limit.h"
 #include "net/event_loop.h"
 #include "net/read_readiness.h"
@@ -100,7 +100,7 @@ class HttpConnection final : public net::Connection, private RequestScope {
   std::size_t in_begin_ = 0;       // first byte not consumed by the parser
   std::size_t in_end_ = 0;         // end of the bytes read
   std::size_t request_begin_ = 0;  // first byte of the unfinished request (views point past it)
-  std::string header_copy_;   // header of a request whose body is still arriving
+  std::string header_copy_;        // header of a request whose body is still arriving
   bool header_kept_ = false;
   bool continue_sent_ = false;
 
@@ -109,13 +109,13 @@ class HttpConnection final : public net::Connection, private RequestScope {
 
   Phase phase_ = Phase::idle;
   net::SteadyTime deadline_{};
-  bool request_arriving_ = false;      // bytes of a request not yet answered are here
+  bool request_arriving_ = false;       // bytes of a request not yet answered are here
   net::SteadyTime request_deadline_{};  // when that request must have arrived whole
   net::BudgetReservation reservation_{options_.buffer_budget};  // what the buffers hold
-  bool closing_ = false;          // close after the current batch is written
-  bool framing_lost_ = false;     // closing because of a request error
+  bool closing_ = false;       // close after the current batch is written
+  bool framing_lost_ = false;  // closing because of a request error
   bool shutdown_requested_ = false;
-  bool upgrading_ = false;        // the request parsed last switches protocols
+  bool upgrading_ = false;  // the request parsed last switches protocols
   bool closed_ = false;
 
   boost::asio::cancellation_signal cancel_;  // emitted while a request is handled

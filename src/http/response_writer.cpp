@@ -1,13 +1,12 @@
 // ResponseWriter: status lines, headers, patched Content-Length, Zaqar error bodies.
 #include "http/response_writer.h"
 
-#include <fmt/format.h>
-
 #include <charconv>
 #include <cstring>
 #include <ctime>
 
 #include <boost/beast/http/status.hpp>
+#include <fmt/format.h>
 
 #include "common/counters.h"
 #include "common/json_writer.h"
@@ -35,7 +34,8 @@ void append_status_line(std::string& out, int status) {
   const auto [end, ec] = std::to_chars(digits, digits + sizeof digits, status);
   out.append(digits, static_cast<std::size_t>(end - digits));
   out.push_back(' ');
-  const auto reason = boost::beast::http::obsolete_reason(static_cast<boost::beast::http::status>(status));
+  const auto reason =
+      boost::beast::http::obsolete_reason(static_cast<boost::beast::http::status>(status));
   out.append(reason.data(), reason.size());
   out.append("\r\n");
 }
@@ -94,9 +94,13 @@ std::string& ResponseWriter::begin_header(std::string_view name) {
   return out_;
 }
 
-void ResponseWriter::end_header() { out_.append("\r\n"); }
+void ResponseWriter::end_header() {
+  out_.append("\r\n");
+}
 
-void ResponseWriter::end_without_body() { out_.append("\r\n"); }
+void ResponseWriter::end_without_body() {
+  out_.append("\r\n");
+}
 
 // Header names Zaqar sets are written in lower case, as falcon writes them: Zaqar's functional
 // tests compare them case-sensitively (`'location' in set(resp.headers.keys())`).

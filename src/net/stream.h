@@ -13,13 +13,12 @@
 // Loop thread only.
 #pragma once
 
-#include <sys/socket.h>
-#include <sys/uio.h>
-
 #include <cerrno>
 #include <cstddef>
 #include <memory>
 #include <span>
+#include <sys/socket.h>
+#include <sys/uio.h>
 #include <utility>
 
 #include <boost/asio/error.hpp>

@@ -15,9 +15,8 @@ store::Async<void> ProjectQuotas::admit_queue(const engine::Scope& scope, std::s
   co_return Result<void>();
 }
 
-store::Async<void> ProjectQuotas::admit_messages(const engine::Scope& scope,
-                                                 std::string_view queue, std::size_t count,
-                                                 std::size_t bytes) {
+store::Async<void> ProjectQuotas::admit_messages(const engine::Scope& scope, std::string_view queue,
+                                                 std::size_t count, std::size_t bytes) {
   (void)bytes;
   if (auto refused = limits_.take_posts(scope.project, count)) co_return std::move(*refused);
   const std::uint64_t quota = limits_.of(scope.project).quota_messages_per_queue;

@@ -2,13 +2,12 @@
 // them until SIGINT/SIGTERM, then drains requests in flight and exits 0.
 #include "server/serve_command.h"
 
-#include <sys/resource.h>
-
 #include <csignal>
 #include <cstdio>
 #include <functional>
 #include <memory>
 #include <optional>
+#include <sys/resource.h>
 
 #include <boost/asio/signal_set.hpp>
 
@@ -107,8 +106,8 @@ int run_serve_command(int argc, char** argv) {
       return 1;
     }
     keystone = std::move(*client);
-    identity = std::make_unique<auth::KeystoneIdentity>(*keystone, options.roles,
-                                                        options.keystone_cache);
+    identity =
+        std::make_unique<auth::KeystoneIdentity>(*keystone, options.roles, options.keystone_cache);
   } else {
     identity = std::make_unique<auth::HeaderIdentity>();
   }
@@ -223,16 +222,16 @@ int run_serve_command(int argc, char** argv) {
   wait_reload();
   loops.loop(0).add_shutdown_hook([&reload] { reload.cancel(); });
   if (options.auth == AuthMode::none && !bound->address().is_loopback()) {
-    log::warn("--auth none on {}: anyone who reaches this port can act as any project; use "
-              "--auth tokens (docs/security.md)",
-              bound->address().to_string());
+    log::warn(
+        "--auth none on {}: anyone who reaches this port can act as any project; use "
+        "--auth tokens (docs/security.md)",
+        bound->address().to_string());
   }
 
   if (tls) tls->start();  // (before the line below, which scripts wait for)
   server.start();
   log::info("warren {} listening on {}:{} ({} threads, storage {})", kVersion,
-            bound->address().to_string(), bound->port(), options.threads,
-            (*store)->engine_name());
+            bound->address().to_string(), bound->port(), options.threads, (*store)->engine_name());
   if (ws_server) {
     ws_server->start();
     // (After the line above: scripts read the HTTP port from the first "listening on".)

@@ -23,8 +23,8 @@
 #include <boost/beast/websocket/stream.hpp>
 
 #include "http/request.h"
-#include "net/connection.h"
 #include "net/buffer_budget.h"
+#include "net/connection.h"
 #include "net/connection_limit.h"
 #include "net/event_loop.h"
 #include "ws/loop_writer.h"

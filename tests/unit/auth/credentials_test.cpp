@@ -1,10 +1,9 @@
 // The credentials file: what it grants, what it refuses to load, and the store that reloads it.
 #include "auth/credentials.h"
 
-#include <unistd.h>
-
 #include <cstdio>
 #include <fstream>
+#include <unistd.h>
 
 #include <fmt/format.h>
 #include <gtest/gtest.h>
@@ -93,14 +92,18 @@ TEST(CredentialTable, RefusesAFileItCannotReadWhole) {
       fmt::format(R"({{"credentials":[{{"type":"token","sha256":"{}","project":""}}]}})", digest),
       fmt::format(R"({{"credentials":[{{"type":"token","sha256":"{}","project":"a\u0001"}}]}})",
                   digest),
-      fmt::format(R"({{"credentials":[{{"type":"token","sha256":"{}","project":"p","roles":"member"}}]}})",
-                  digest),
-      fmt::format(R"({{"credentials":[{{"type":"token","sha256":"{}","project":"p","roles":["a,b"]}}]}})",
-                  digest),
-      fmt::format(R"({{"credentials":[{{"type":"token","sha256":"{}","project":"p","expires":"soon"}}]}})",
-                  digest),
-      fmt::format(R"({{"credentials":[{{"type":"token","sha256":"{}","project":"p","password":"x"}}]}})",
-                  digest),
+      fmt::format(
+          R"({{"credentials":[{{"type":"token","sha256":"{}","project":"p","roles":"member"}}]}})",
+          digest),
+      fmt::format(
+          R"({{"credentials":[{{"type":"token","sha256":"{}","project":"p","roles":["a,b"]}}]}})",
+          digest),
+      fmt::format(
+          R"({{"credentials":[{{"type":"token","sha256":"{}","project":"p","expires":"soon"}}]}})",
+          digest),
+      fmt::format(
+          R"({{"credentials":[{{"type":"token","sha256":"{}","project":"p","password":"x"}}]}})",
+          digest),
       fmt::format(R"({{"credentials":[{},{}]}})", good, good),  // the same token twice
       R"({"projects":[]})",
       R"({"projects":{"p":{"quota-queues":-1}}})",

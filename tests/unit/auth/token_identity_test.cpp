@@ -1,12 +1,11 @@
 // The --auth tokens identity and its role policy, and the projects' rate limits.
 #include "auth/token_identity.h"
 
-#include <unistd.h>
-
 #include <atomic>
 #include <cstdio>
 #include <fstream>
 #include <thread>
+#include <unistd.h>
 #include <vector>
 
 #include <fmt/format.h>
@@ -32,13 +31,12 @@ class TokenIdentityTest : public ::testing::Test {
     char name[] = "/tmp/warren-tokens-XXXXXX";
     close(mkstemp(name));
     path_ = name;
-    write(fmt::format(R"({{"credentials":[{},{},{},{},{}],"projects":{{"limited":{{"rate-limit-requests":2}}}}}})",
-                      entry("member-token", "p1", R"(["member"])", R"(,"user":"alice")"),
-                      entry("admin-token", "ops", R"(["admin"])"),
-                      entry("reader-token", "p2", R"(["reader"])"),
-                      entry("expired-token", "p1", R"(["member"])",
-                            R"(,"expires":"2001-01-01T00:00:00")"),
-                      entry("limited-token", "limited", R"(["member"])")));
+    write(fmt::format(
+        R"({{"credentials":[{},{},{},{},{}],"projects":{{"limited":{{"rate-limit-requests":2}}}}}})",
+        entry("member-token", "p1", R"(["member"])", R"(,"user":"alice")"),
+        entry("admin-token", "ops", R"(["admin"])"), entry("reader-token", "p2", R"(["reader"])"),
+        entry("expired-token", "p1", R"(["member"])", R"(,"expires":"2001-01-01T00:00:00")"),
+        entry("limited-token", "limited", R"(["member"])")));
     auto opened = CredentialStore::open(path_);
     ASSERT_TRUE(opened) << opened.error().description;
     store_ = std::move(*opened);
