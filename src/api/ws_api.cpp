@@ -143,31 +143,39 @@ void WsConnection::forget_session(bool from_push) {
 
 boost::asio::awaitable<std::optional<Error>> WsConnection::recheck_session() {
   auth::Credentials credentials;
-  const std::string token = *session_token_;
-  credentials.token = token;
+  credentials.token = *session_token_;
   auth::Principal principal;
   std::optional<Error> refused;
-  auto decision = api_.identity().decide(credentials, principal, refused);
-  if (decision == auth::Identity::Decision::later) {
-    auto waited = co_await api_.identity().authenticate(credentials);
-    if (waited) {
-      principal = std::move(*waited);
-      decision = auth::Identity::Decision::decided;
-    } else {
-      refused = waited.error();
-      decision = auth::Identity::Decision::refused;
-    }
+  switch (api_.identity().decide(credentials, principal, refused)) {
+    case auth::Identity::Decision::decided:
+      session_principal_ = std::move(principal);
+      session_checked_ms_ = steady_ms();
+      co_return std::nullopt;
+    case auth::Identity::Decision::refused:
+      forget_session();  // revoked or expired: authenticate again
+      co_return refused;
+    case auth::Identity::Decision::later:
+      break;
   }
-  if (!session_token_ || *session_token_ != token) co_return std::nullopt;  // re-authenticated
-  if (decision != auth::Identity::Decision::decided) {
-    if (refused && refused->code == Errc::auth_unavailable) co_return refused;
-    // Revoked or expired: authenticate again.
-    forget_session();
-    co_return refused;
+  // Only the authority can say. (A copy of the token: the session may authenticate again
+  // while this waits.)
+  const std::string token = *session_token_;
+  credentials.token = token;
+  auto verified = co_await api_.identity().authenticate(credentials);
+  co_return settle(token, std::move(verified));
+}
+
+std::optional<Error> WsConnection::settle(const std::string& token,
+                                          Result<auth::Principal> verified) {
+  if (!session_token_ || *session_token_ != token) return std::nullopt;  // re-authenticated
+  if (verified) {
+    session_principal_ = std::move(*verified);
+    session_checked_ms_ = steady_ms();
+    return std::nullopt;
   }
-  session_principal_ = std::move(principal);
-  session_checked_ms_ = steady_ms();
-  co_return std::nullopt;
+  // Keystone out of reach keeps the session; anything else ends its authentication.
+  if (verified.error().code != Errc::auth_unavailable) forget_session();
+  return verified.error();
 }
 
 bool WsConnection::session_may_receive() noexcept {
@@ -206,13 +214,7 @@ boost::asio::awaitable<void> WsConnection::revalidate(std::shared_ptr<bool> aliv
   auto verified = co_await api_.identity().authenticate(credentials);
   if (!*alive) co_return;
   revalidating_ = false;
-  if (!session_token_ || *session_token_ != token) co_return;
-  if (verified) {
-    session_principal_ = std::move(*verified);
-    session_checked_ms_ = steady_ms();
-  } else if (verified.error().code != Errc::auth_unavailable) {
-    forget_session();
-  }
+  (void)settle(token, std::move(verified));
 }
 
 void WsConnection::log_ws_refusal(const Error& error) {

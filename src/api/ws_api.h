@@ -128,6 +128,10 @@ class WsConnection final : public ws::SessionHandler, public notify::Subscriber 
   // kPushRecheckMs; a token the cache no longer vouches for is revalidated in the background).
   bool session_may_receive() noexcept;
   boost::asio::awaitable<void> revalidate(std::shared_ptr<bool> alive);
+  // What the authority said of `token` (the session's when it was asked), applied to the
+  // session: its principal refreshed, or its authentication forgotten (auth_unavailable keeps
+  // it). Returns the refusal, if any.
+  std::optional<Error> settle(const std::string& token, Result<auth::Principal> verified);
   // Forgets the session's authentication and ends its subscriptions (after the push in
   // progress when `from_push`).
   void forget_session(bool from_push = false);

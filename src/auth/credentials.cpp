@@ -257,7 +257,7 @@ const TokenGrant* CredentialTable::find_token(std::string_view token) const noex
 
 const LimitOverrides* CredentialTable::overrides(std::string_view project) const noexcept {
   if (projects_.empty()) return nullptr;
-  const auto found = projects_.find(std::string(project));
+  const auto found = projects_.find(project);
   return found == projects_.end() ? nullptr : &found->second;
 }
 

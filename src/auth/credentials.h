@@ -15,6 +15,7 @@
 
 #include <array>
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -51,6 +52,17 @@ struct LimitOverrides {
   std::optional<std::uint64_t> rate_limit_posts;
 };
 
+// Hashes a project name however it is held, so that maps keyed by std::string are looked up
+// with a string_view without building a string (C++20's transparent unordered lookup).
+struct NameHash {
+  using is_transparent = void;
+  std::size_t operator()(std::string_view name) const noexcept {
+    return std::hash<std::string_view>()(name);
+  }
+};
+template <class T>
+using NameMap = std::unordered_map<std::string, T, NameHash, std::equal_to<>>;
+
 struct DigestHash {
   std::size_t operator()(const TokenDigest& d) const noexcept {
     std::size_t h;
@@ -70,9 +82,7 @@ class CredentialTable {
   const LimitOverrides* overrides(std::string_view project) const noexcept;
 
   std::size_t token_count() const noexcept { return tokens_.size(); }
-  const std::unordered_map<std::string, LimitOverrides>& projects() const noexcept {
-    return projects_;
-  }
+  const NameMap<LimitOverrides>& projects() const noexcept { return projects_; }
 
   // Parses the file's text. Errors: credentials_invalid, saying where and why.
   static Result<CredentialTable> parse(std::string_view text);
@@ -81,7 +91,7 @@ class CredentialTable {
 
  private:
   std::unordered_map<TokenDigest, TokenGrant, DigestHash> tokens_;
-  std::unordered_map<std::string, LimitOverrides> projects_;
+  NameMap<LimitOverrides> projects_;
 };
 
 }  // namespace warren::auth

@@ -36,8 +36,9 @@ std::optional<Error> ProjectLimits::admit(const Principal& principal) {
   return rate_error(principal.project, rate, "requests", wait);
 }
 
-std::optional<Error> ProjectLimits::take_posts(std::string_view project, std::uint64_t count) {
-  const std::uint64_t rate = of(project).rate_limit_posts;
+std::optional<Error> ProjectLimits::take_posts(std::string_view project, const Limits& limits,
+                                               std::uint64_t count) {
+  const std::uint64_t rate = limits.rate_limit_posts;
   if (rate == 0) return std::nullopt;
   const std::uint32_t wait = posts_.take(project, rate, count, steady_ns());
   if (wait == 0) return std::nullopt;

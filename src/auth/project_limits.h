@@ -38,8 +38,10 @@ class ProjectLimits final : public Admission {
   // The request rate (Admission). Errors: rate_limited, with retry_after.
   std::optional<Error> admit(const Principal& principal) override;
 
-  // Takes `count` messages from `project`'s post rate. Errors: rate_limited.
-  std::optional<Error> take_posts(std::string_view project, std::uint64_t count);
+  // Takes `count` messages from `project`'s post rate (`limits`: of(project)). Errors:
+  // rate_limited.
+  std::optional<Error> take_posts(std::string_view project, const Limits& limits,
+                                  std::uint64_t count);
 
   // Whether any project can be limited at all (defaults, or a credentials file that may
   // override them): without, the server installs no admission stage and no quota hook.

@@ -23,7 +23,7 @@ std::uint32_t RateBuckets::take(std::string_view project, std::uint64_t rate, st
   if (rate == 0) return 0;
   Shard& shard = shards_[std::hash<std::string_view>()(project) % kShards];
   std::lock_guard lock(shard.mutex);
-  auto found = shard.buckets.find(std::string(project));
+  auto found = shard.buckets.find(project);
   if (found == shard.buckets.end()) {
     if (shard.buckets.size() >= shard.sweep_at) sweep(shard, now_ns);
     const double full = static_cast<double>(rate);

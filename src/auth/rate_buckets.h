@@ -13,6 +13,8 @@
 #include <string_view>
 #include <unordered_map>
 
+#include "auth/credentials.h"
+
 namespace warren::auth {
 
 class RateBuckets {
@@ -35,7 +37,7 @@ class RateBuckets {
   };
   struct Shard {
     std::mutex mutex;
-    std::unordered_map<std::string, Bucket> buckets;
+    NameMap<Bucket> buckets;
     std::size_t sweep_at = 1024;  // sweeps full buckets when the map grows past this
   };
   static constexpr std::size_t kShards = 32;

@@ -18,8 +18,11 @@ store::Async<void> ProjectQuotas::admit_queue(const engine::Scope& scope, std::s
 store::Async<void> ProjectQuotas::admit_messages(const engine::Scope& scope, std::string_view queue,
                                                  std::size_t count, std::size_t bytes) {
   (void)bytes;
-  if (auto refused = limits_.take_posts(scope.project, count)) co_return std::move(*refused);
-  const std::uint64_t quota = limits_.of(scope.project).quota_messages_per_queue;
+  const auth::Limits limits = limits_.of(scope.project);
+  if (auto refused = limits_.take_posts(scope.project, limits, count)) {
+    co_return std::move(*refused);
+  }
+  const std::uint64_t quota = limits.quota_messages_per_queue;
   if (quota == 0) co_return Result<void>();
   auto stats = co_await store_.queue_stats(store::QueueRef{scope.project, queue}, clock_.now());
   std::uint64_t held = 0;

@@ -163,8 +163,8 @@ TEST_F(TokenIdentityTest, ProjectLimitsTakeOverridesOverDefaults) {
   EXPECT_EQ(refused->retry_after, 1u);
   p.project = "p1";
   EXPECT_FALSE(limits.admit(p)) << "no request rate by default";
-  EXPECT_FALSE(limits.take_posts("p1", 100));
-  EXPECT_TRUE(limits.take_posts("p1", 1));
+  EXPECT_FALSE(limits.take_posts("p1", limits.of("p1"), 100));
+  EXPECT_TRUE(limits.take_posts("p1", limits.of("p1"), 1));
 }
 
 }  // namespace
