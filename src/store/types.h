@@ -88,6 +88,9 @@ struct MessageMark {
 
 struct QueueStats {
   MessageCounts counts;
+  // Body bytes of the messages stored (what the per-queue byte quota counts). The redis engine
+  // counts expired messages until they are reaped.
+  std::int64_t bytes = 0;
   std::optional<MessageMark> oldest;  // present iff counts.total > 0
   std::optional<MessageMark> newest;
 };
@@ -213,6 +216,12 @@ struct SubscriptionPage {
 };
 
 // ---- maintenance ----
+
+// Tokens a shared rate bucket gave (Store::take_tokens).
+struct TokenGrant {
+  std::uint64_t granted = 0;  // 0, or between the least and the most asked for
+  std::int64_t wait_ms = 0;   // when none were granted: until the least asked for will be there
+};
 
 // What one bounded reclamation pass removed.
 struct ReapStats {

@@ -49,6 +49,7 @@ std::uint64_t MessageLog::append(Record&& record) {
   if (!slot) slot = std::make_unique<Chunk>();
   Chunk& c = *slot;
   const unsigned i = seq & (kChunkSize - 1);
+  bytes_ += record.body.size();
   c.records[i] = std::move(record);
   c.live |= std::uint64_t{1} << i;
   Summary keys = keys_of(c.records[i]);
@@ -79,6 +80,7 @@ void MessageLog::erase(std::uint64_t seq) {
   if ((c->live & bit) == 0) return;
   const Summary before = keys_of(c->records[i]);
   c->live &= ~bit;
+  bytes_ -= c->records[i].body.size();
   c->records[i] = Record{};
   --size_;
   if (c->live == 0) {
@@ -195,6 +197,9 @@ std::size_t MessageLog::drain(std::size_t budget) noexcept {
       const std::size_t n = static_cast<std::size_t>(std::popcount(dir_.front()->live));
       freed += n;
       size_ -= n;
+      for (std::uint64_t live = dir_.front()->live; live != 0; live &= live - 1) {
+        bytes_ -= dir_.front()->records[static_cast<unsigned>(std::countr_zero(live))].body.size();
+      }
       tree_.set(first_k_, Summary{});
     }
     dir_.pop_front();

@@ -87,6 +87,8 @@ class MessageLog {
   std::uint64_t last() const noexcept;
 
   std::size_t size() const noexcept { return size_; }
+  // Body bytes of the live records (the per-queue byte quota counts them).
+  std::size_t bytes() const noexcept { return bytes_; }
 
   // Lower bound of `key` over all live records (exact after flush()).
   TimeMs min_key(Key key) const noexcept { return tree_.root().min[key]; }
@@ -131,6 +133,7 @@ class MessageLog {
   std::uint64_t first_k_ = 0;
   std::uint64_t next_seq_ = 1;
   std::size_t size_ = 0;
+  std::size_t bytes_ = 0;
   SummaryTree tree_;
   std::vector<std::uint64_t> dirty_;  // chunk numbers to recompute at flush()
   mutable std::uint64_t records_examined_ = 0;

@@ -256,6 +256,7 @@ QueueStats Queue::stats(TimeMs now) {
   stats.counts.total = static_cast<std::int64_t>(log_.size());
   stats.counts.claimed = std::min(claims_.held(), stats.counts.total);
   stats.counts.free = stats.counts.total - stats.counts.claimed;
+  stats.bytes = static_cast<std::int64_t>(log_.bytes());
   if (stats.counts.total > 0) {
     const std::uint64_t oldest = log_.first();
     const std::uint64_t newest = log_.last();

@@ -125,11 +125,12 @@ Async<QueueStats> RedisStore::queue_stats(QueueRef queue, TimeMs now) {
   auto reply = co_await exec(cmd);
   if (!reply) co_return reply.error();
   const auto& e = reply->elements;
-  if (e.size() != 7) co_return make_error(Errc::internal, "Malformed stats from Redis");
+  if (e.size() != 8) co_return make_error(Errc::internal, "Malformed stats from Redis");
   QueueStats stats;
   stats.counts.free = e[0].as_int();
   stats.counts.claimed = e[1].as_int();
   stats.counts.total = e[2].as_int();
+  stats.bytes = e[7].as_int();
   if (stats.counts.total > 0 && !e[3].str.empty()) {
     stats.oldest = MessageMark{ShortId::from(keys::public_id(e[3].str, qk.id_suffix())),
                                e[4].as_int()};

@@ -153,5 +153,20 @@ TEST_P(StoreContract, StatsCountDelayedMessagesAsFreeAndIgnoreExpiredOnes) {
   EXPECT_EQ(s.oldest->id, s.newest->id);
 }
 
+TEST_P(StoreContract, StatsCountTheBodyBytesStoredUntilMessagesGo) {
+  // Bodies are {"n":0} ... {"n":3}: 7 bytes each (the byte quota counts them).
+  std::vector<std::string> ids = post(queue(), 3, Post().ttl(600));
+  post(queue(), 1, Post().ttl(60), 3);
+  EXPECT_EQ(stats(queue()).bytes, 28);
+  must(run(store_->delete_message(queue(), ids[0], std::nullopt, kT0)));
+  EXPECT_EQ(stats(queue()).bytes, 21);
+  // Expired messages stop counting once reaped (the memory engines drop them as they meet them).
+  must(run(store_->reap(kT0 + sec(61), 1000)));
+  EXPECT_EQ(stats(queue(), kT0 + sec(61)).bytes, 14);
+  must(run(store_->purge_messages(queue(), kT0 + sec(61))));
+  EXPECT_EQ(stats(queue(), kT0 + sec(61)).bytes, 0);
+  EXPECT_EQ(stats(queue("nothing")).bytes, 0);
+}
+
 }  // namespace
 }  // namespace warren::store::testing

@@ -4,6 +4,8 @@
 -- are all declared, so Redis refuses (TRYAGAIN) a script over a slot caught mid-migration.
 -- ARGV[1] is always `now` (wall-clock ms, from the caller).
 --
+-- The queue record P:q is a hash: 'meta' (metadata JSON), 'ix' (indexed), 'bytes' (body bytes
+-- of the messages stored, expired ones until reaped).
 -- Messages (P = the prefix): P:b hash id->body; P:m hash id->record (msgpack: created, ttl_s,
 -- expires, visible, claim id, claim expires, claim count, client, receive count, body encoding
 -- (0 JSON, 1 text); records written before the last two existed read as claim count and 0).
@@ -40,8 +42,11 @@ local function store(id, r)
     cmsgpack.pack(r[1], r[2], r[3], r[4], r[5], r[6], r[7], r[8], r[9], r[10]))
 end
 
--- Removes a message from every structure.
+-- Removes a message from every structure, and its body's bytes from the queue's count (the
+-- queue record's 'bytes' field; never recreates a deleted queue's record).
 local function drop(id)
+  local size = redis.call('HSTRLEN', K.b, id)
+  if size > 0 and redis.call('EXISTS', K.q) == 1 then redis.call('HINCRBY', K.q, 'bytes', -size) end
   redis.call('HDEL', K.b, id)
   redis.call('HDEL', K.m, id)
   redis.call('ZREM', K.ids, id)
@@ -108,6 +113,7 @@ end
 local function insert(seq, body, r)
   local id = id_of(seq)
   redis.call('HSET', K.b, id, body)
+  if #body > 0 then redis.call('HINCRBY', K.q, 'bytes', #body) end
   store(id, r)
   redis.call('ZADD', K.ids, seq, id)
   redis.call('ZADD', K.exp, r[3], id)

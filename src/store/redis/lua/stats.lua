@@ -1,6 +1,6 @@
 -- stats: message counts and the oldest and newest live messages. ARGV: now.
--- Returns {free, claimed, total, oldest id, oldest created, newest id, newest created} (ids ''
--- when the queue is empty). Counting is O(log n): expired messages not yet reaped are counted
+-- Returns {free, claimed, total, oldest id, oldest created, newest id, newest created, body
+-- bytes} (ids '' when the queue is empty). Counting is O(log n): expired messages not yet reaped are counted
 -- through P:exp, and a live claim's messages cannot expire before it ends.
 local expired = redis.call('ZCOUNT', K.exp, '-inf', num(now))
 local total = redis.call('ZCARD', K.ids) - expired
@@ -26,4 +26,6 @@ if total > 0 then
   oldest, ocreated = edge(false)
   newest, ncreated = edge(true)
 end
-return { total - claimed, claimed, total, oldest, ocreated, newest, ncreated }
+local bytes = tonumber(redis.call('HGET', K.q, 'bytes') or '0')
+if bytes < 0 then bytes = 0 end
+return { total - claimed, claimed, total, oldest, ocreated, newest, ncreated, bytes }
