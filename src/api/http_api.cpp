@@ -298,12 +298,27 @@ void HttpApi::refuse_identity(HttpCall& call, const auth::Credentials& credentia
 HttpApi::Front HttpApi::admit_and_check_target(HttpCall& call, const Route* route) {
   call.scope.project = call.principal.project;
   if (admission_ != nullptr) {
-    if (auto refused = admission_->admit(call.principal)) {
-      write_error(call, *refused);
-      return Front::refused;
+    std::optional<Error> refused;
+    switch (admission_->decide(call.principal, refused)) {
+      case auth::Admission::Decision::refused:
+        write_error(call, *refused);
+        return Front::refused;
+      case auth::Admission::Decision::later:
+        return Front::admission_later;
+      case auth::Admission::Decision::admitted:
+        break;
     }
   }
   return check_target(call, route) ? Front::ok : Front::refused;
+}
+
+boost::asio::awaitable<bool> HttpApi::admit_later(HttpCall& call) {
+  auto refused = co_await admission_->admit_later(call.principal);
+  if (refused) {
+    write_error(call, *refused);
+    co_return false;
+  }
+  co_return true;
 }
 
 bool HttpApi::check_target(HttpCall& call, const Route* route) {
@@ -350,6 +365,10 @@ boost::asio::awaitable<void> HttpApi::handle(http::Request& request,
   if (front == Front::identity_later) {
     const bool identified = co_await identify_later(call);
     front = identified ? admit_and_check_target(call, route) : Front::refused;
+  }
+  if (front == Front::admission_later) {
+    const bool admitted = co_await admit_later(call);
+    front = admitted && check_target(call, route) ? Front::ok : Front::refused;
   }
   if (front == Front::refused) co_return;
   if (route == nullptr) {

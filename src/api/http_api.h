@@ -76,10 +76,13 @@ class HttpApi final : public http::Handler {
   // The stages before a resource: Zaqar's checks of the headers, the identity stage,
   // admission, the checks of the target. `refused`: an error response was written;
   // `identity_later`: the identity must be awaited (identify_later), then the rest run
-  // (admit_and_check_target).
-  enum class Front { ok, refused, identity_later };
+  // (admit_and_check_target); `admission_later`: admission must be awaited (admit_later),
+  // then the target checked.
+  enum class Front { ok, refused, identity_later, admission_later };
   Front run_front(HttpCall& call, const Route* route);
   boost::asio::awaitable<bool> identify_later(HttpCall& call);
+  // False: refused, the error response written.
+  boost::asio::awaitable<bool> admit_later(HttpCall& call);
   Front admit_and_check_target(HttpCall& call, const Route* route);
   // Zaqar's before-hooks, before and after the identity stage. False: an error response was
   // written.

@@ -396,7 +396,12 @@ boost::asio::awaitable<void> WsConnection::dispatch(std::string_view payload, Ws
     }
     call.scope.project = call.principal.project;
     if (auth::Admission* admission = api_.admission()) {
-      if (auto turned_away = admission->admit(call.principal)) {
+      std::optional<Error> turned_away;
+      const auto decision = admission->decide(call.principal, turned_away);
+      if (decision == auth::Admission::Decision::later) {
+        turned_away = co_await admission->admit_later(call.principal);
+      }
+      if (turned_away) {
         ws_reply_exception(call, *turned_away);
         co_return;
       }

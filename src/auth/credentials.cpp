@@ -136,6 +136,7 @@ Result<LimitOverrides> parse_overrides(object limits, std::string_view project) 
   static constexpr Field kFields[] = {
       {"quota-queues", &LimitOverrides::quota_queues},
       {"quota-messages-per-queue", &LimitOverrides::quota_messages_per_queue},
+      {"quota-bytes", &LimitOverrides::quota_bytes},
       {"rate-limit-requests", &LimitOverrides::rate_limit_requests},
       {"rate-limit-posts", &LimitOverrides::rate_limit_posts},
   };

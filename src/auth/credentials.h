@@ -48,6 +48,7 @@ struct TokenGrant {
 struct LimitOverrides {
   std::optional<std::uint64_t> quota_queues;
   std::optional<std::uint64_t> quota_messages_per_queue;
+  std::optional<std::uint64_t> quota_bytes;
   std::optional<std::uint64_t> rate_limit_requests;
   std::optional<std::uint64_t> rate_limit_posts;
 };

@@ -36,6 +36,7 @@ OptionSection security_options(ServeOptions& o) {
       ("auth-admin-role", po::value(&o.roles.admin)->default_value(o.roles.admin), "the role of operators (health; enough for the API too)")
       ("quota-queues", po::value(&l.quota_queues)->default_value(l.quota_queues), "queues one project may have (0: unlimited)")
       ("quota-messages-per-queue", po::value(&l.quota_messages_per_queue)->default_value(l.quota_messages_per_queue), "messages one queue may hold (0: unlimited)")
+      ("quota-bytes", po::value(&l.quota_bytes)->default_value(l.quota_bytes), "bytes of message bodies one queue may hold (0: unlimited); a project holds at most quota-queues times this")
       ("rate-limit-requests", po::value(&l.rate_limit_requests)->default_value(l.rate_limit_requests), "requests per second one project may make, over every API (0: unlimited)")
       ("rate-limit-posts", po::value(&l.rate_limit_posts)->default_value(l.rate_limit_posts), "messages per second one project may post (0: unlimited)");
   section.check = [&o, &k, password_file, timeout_ms]() -> Result<void> {

@@ -1,6 +1,8 @@
 // ProjectQuotas: counting a project's queues and a queue's messages against their quotas.
 #include "server/project_quotas.h"
 
+#include <algorithm>
+
 namespace warren::server {
 
 store::Async<void> ProjectQuotas::admit_queue(const engine::Scope& scope, std::string_view queue) {
@@ -17,21 +19,29 @@ store::Async<void> ProjectQuotas::admit_queue(const engine::Scope& scope, std::s
 
 store::Async<void> ProjectQuotas::admit_messages(const engine::Scope& scope, std::string_view queue,
                                                  std::size_t count, std::size_t bytes) {
-  (void)bytes;
   const auth::Limits limits = limits_.of(scope.project);
-  if (auto refused = limits_.take_posts(scope.project, limits, count)) {
-    co_return std::move(*refused);
+  if (limits.rate_limit_posts != 0) {
+    auto refused = co_await limits_.take_posts(std::string(scope.project), limits, count);
+    if (refused) co_return std::move(*refused);
   }
   const std::uint64_t quota = limits.quota_messages_per_queue;
-  if (quota == 0) co_return Result<void>();
+  const std::uint64_t quota_bytes = limits.quota_bytes;
+  if (quota == 0 && quota_bytes == 0) co_return Result<void>();
   auto stats = co_await store_.queue_stats(store::QueueRef{scope.project, queue}, clock_.now());
   std::uint64_t held = 0;
+  std::uint64_t held_bytes = 0;
   if (stats) {
     held = static_cast<std::uint64_t>(stats->counts.total);
+    held_bytes = static_cast<std::uint64_t>(std::max<std::int64_t>(0, stats->bytes));
   } else if (stats.error().code != Errc::queue_not_found) {
     co_return stats.error();
   }
-  if (held + count > quota) co_return make_error(Errc::quota_messages, queue, quota);
+  if (quota != 0 && held + count > quota) {
+    co_return make_error(Errc::quota_messages, queue, quota);
+  }
+  if (quota_bytes != 0 && held_bytes + bytes > quota_bytes) {
+    co_return make_error(Errc::quota_bytes, queue, quota_bytes);
+  }
   co_return Result<void>();
 }
 

@@ -30,6 +30,7 @@
 #include "notify/subscriber_check.h"
 #include "notify/webhook_sender.h"
 #include "server/project_quotas.h"
+#include "server/shared_rate_counter.h"
 #include "server/remote_push.h"
 #include "server/serve_options.h"
 #include "server/store_factory.h"
@@ -112,8 +113,13 @@ int run_serve_command(int argc, char** argv) {
     identity = std::make_unique<auth::HeaderIdentity>();
   }
   // What each project may use: the admission stage (request rate) and the engine's quota hook
-  // (queues, messages, post rate), installed only where a limit can apply.
-  auth::ProjectLimits limits(options.project_limits, credentials.get());
+  // (queues, messages, post rate), installed only where a limit can apply. The rates' buckets
+  // live in the store when several servers share it (redis), else in process.
+  auth::LocalRateCounter local_rates;
+  SharedRateCounter shared_rates(**store, clock);
+  auth::RateCounter& rates =
+      (*store)->shares_rate_buckets() ? static_cast<auth::RateCounter&>(shared_rates) : local_rates;
+  auth::ProjectLimits limits(options.project_limits, credentials.get(), rates);
   auth::Admission* const admission = limits.may_limit() ? &limits : nullptr;
   ProjectQuotas quotas(limits, **store, clock);
   if (limits.may_limit()) service.set_quota_check(&quotas);

@@ -208,6 +208,23 @@ class Store {
   // to every operation whether or not they were reaped yet.
   virtual Async<ReapStats> reap(TimeMs now, std::size_t budget) = 0;
 
+  // ---- shared rate buckets ----
+
+  // True if several servers share this engine's data (redis): the per-project rate limits then
+  // keep their token buckets here too, so a rate holds across nodes (docs/security.md). Other
+  // engines keep the default, and servers keep their buckets in process.
+  virtual bool shares_rate_buckets() const noexcept { return false; }
+
+  // Takes between `least` and `most` tokens (1 <= least <= most) from the token bucket `bucket`
+  // (a name of the caller's; created full on first use), refilled at `rate` (> 0) tokens a
+  // second and holding at most `rate`, at `now`. All or nothing for `least`: if fewer are
+  // there, none are taken and wait_ms says when they will be. More than `rate` at once is
+  // granted only from a full bucket, which it leaves in debt. Buckets idle long enough to be
+  // full again may be forgotten. Only engines that share_rate_buckets() implement it (the
+  // default fails with internal).
+  virtual Async<TokenGrant> take_tokens(std::string_view bucket, std::uint64_t rate,
+                                        std::uint64_t least, std::uint64_t most, TimeMs now);
+
   // ---- lifecycle ----
 
   // Called on the thread of event loop `loop` once it is stopping with no request left on it:

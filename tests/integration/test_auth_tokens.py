@@ -507,3 +507,46 @@ def test_quotas_of_queues_and_messages(server_factory, tokens, tmp_path, engine)
     # Deleting makes room again.
     assert a.delete("/v2/queues/two").status == 204
     assert a.put("/v2/queues/three").status == 201
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_the_byte_quota_counts_the_bodies_a_queue_holds(server_factory, tokens, tmp_path, engine):
+    alice = tokens.grant("alice", "bytes-" + uuid.uuid4().hex[:8])
+    s = start(server_factory, tokens, *engine_args(engine, tmp_path), "--quota-bytes", "100")
+    a = TokenApi(s, alice)
+    body = "x" * 38  # stored as the JSON text "xxx...": 40 bytes
+    r = a.post("/v2/queues/q/messages", {"messages": [{"body": body}, {"body": body}]})
+    assert r.status == 201
+    ids = [h.rsplit("/", 1)[1] for h in r.json()["resources"]]
+    r = a.post("/v2/queues/q/messages", {"messages": [{"body": body}]})
+    assert r.status == 403 and "at most 100 bytes" in r.json()["description"], r.body
+    assert a.post("/v2/queues/q/messages", {"messages": [{"body": "y" * 18}]}).status == 201
+    assert a.stats("q")["total"] == 3
+    # Deleting makes room again; another queue has its own 100 bytes.
+    assert a.delete(f"/v2/queues/q/messages/{ids[0]}").status == 204
+    assert a.post("/v2/queues/q/messages", {"messages": [{"body": body}]}).status == 201
+    assert a.post("/v2/queues/other/messages", {"messages": [{"body": body}] * 2}).status == 201
+
+
+@pytest.mark.skipif(not REDIS, reason="needs WARREN_TEST_REDIS_URL")
+def test_rates_hold_across_servers_sharing_redis(server_factory, tokens):
+    """Two servers on one Redis draw on the same buckets: together they admit the rate, not
+    twice it."""
+    project = "rate-" + uuid.uuid4().hex[:8]
+    alice = tokens.grant("alice", project)
+    args = ("--storage", "redis", "--redis", REDIS, "--rate-limit-requests", "10",
+            "--rate-limit-posts", "20")
+    nodes = [TokenApi(start(server_factory, tokens, *args), alice) for _ in range(2)]
+    began = time.time()
+    statuses = [nodes[i % 2].get("/v2/queues").status for i in range(40)]
+    elapsed = time.time() - began
+    admitted = statuses.count(200)
+    assert set(statuses) <= {200, 429}, statuses
+    # A full bucket of 10, plus what refilled while the requests ran (10 a second).
+    assert 10 <= admitted <= 10 + int(elapsed * 10) + 1, (admitted, elapsed, statuses)
+    assert all(statuses[i] == 200 for i in range(2)), "both nodes admit at first"
+    # The post rate counts messages over both nodes too.
+    time.sleep(1.1)
+    batch = {"messages": [{"body": i} for i in range(8)]}
+    posted = [nodes[i % 2].post("/v2/queues/q/messages", batch).status for i in range(4)]
+    assert posted.count(201) == 2, posted  # 16 of 20; a third batch would be 24

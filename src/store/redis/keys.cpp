@@ -53,6 +53,10 @@ std::string project_queues(std::string_view project) {
   return fmt::format("w:{{{}}}:queues", escape_project(project));
 }
 
+std::string rate_bucket(std::string_view bucket) {
+  return fmt::format("w:rate:{{{}}}", escape_project(bucket));
+}
+
 std::string internal_id(std::int64_t seq) { return fmt::format("{:016x}", seq); }
 
 std::string message_id(std::int64_t seq, std::string_view suffix) {

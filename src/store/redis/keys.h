@@ -56,6 +56,9 @@ class QueueKeys {
 // "w:{<escaped project>}:queues": sorted set of the project's queue names (all scores 0).
 std::string project_queues(std::string_view project);
 
+// "w:rate:{<escaped bucket>}": a shared rate bucket (lua/bucket_take.lua).
+std::string rate_bucket(std::string_view bucket);
+
 // Sorted set of every project id that ever had a queue (all scores 0), for the reaper's walk.
 inline constexpr std::string_view kProjects = "w:projects";
 

@@ -45,6 +45,8 @@ extern const Script sub_delete;
 extern const Script sub_purge;
 // Maintenance
 extern const Script reap;
+// Shared rate buckets
+extern const Script bucket_take;
 }  // namespace scripts
 
 }  // namespace warren::store::redis

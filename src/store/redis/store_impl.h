@@ -74,6 +74,10 @@ class RedisStore final : public Store {
   Async<void> ping() override;
   Async<ReapStats> reap(TimeMs now, std::size_t budget) override;
 
+  bool shares_rate_buckets() const noexcept override { return true; }
+  Async<TokenGrant> take_tokens(std::string_view bucket, std::uint64_t rate, std::uint64_t least,
+                                std::uint64_t most, TimeMs now) override;
+
   void release_loop(boost::asio::io_context& loop) override;
 
   // The calling event loop's client, created on its first call.

@@ -36,12 +36,26 @@ class WaitingIdentity final : public auth::Identity {
   bool per_message() const noexcept override { return false; }
 };
 
+// Refuses "blocked" at once; "blocked-later" and "allowed-later" only after a wait (as a rate
+// kept in a shared store decides).
 class RefuseProject final : public auth::Admission {
  public:
-  std::optional<Error> admit(const auth::Principal& principal) override {
-    if (principal.project == "blocked") return make_error(Errc::not_authorized);
-    return std::nullopt;
+  Decision decide(const auth::Principal& principal, std::optional<Error>& refused) override {
+    if (principal.project.ends_with("-later")) return Decision::later;
+    if (principal.project != "blocked") return Decision::admitted;
+    refused = make_error(Errc::not_authorized);
+    return Decision::refused;
   }
+  boost::asio::awaitable<std::optional<Error>> admit_later(
+      const auth::Principal& principal) override {
+    const auto executor = co_await boost::asio::this_coro::executor;
+    boost::asio::steady_timer timer(executor, 5ms);
+    co_await timer.async_wait(boost::asio::use_awaitable);
+    ++waited;
+    if (principal.project == "blocked-later") co_return make_error(Errc::not_authorized);
+    co_return std::nullopt;
+  }
+  int waited = 0;
 };
 
 class IdentityStage : public ::testing::Test {
@@ -86,6 +100,15 @@ TEST_F(IdentityStage, AnIdentityThatWaitsIsAwaitedBeforeTheResourceRuns) {
 TEST_F(IdentityStage, AdmissionTurnsAPrincipalAwayBeforeTheResourceRuns) {
   EXPECT_EQ(status_of("/v2/queues/q/stats", {{"X-Project-ID", "blocked"}}), 403);
   EXPECT_EQ(status_of("/v2/queues/q/stats", {{"X-Project-ID", "allowed"}}), 200);
+  EXPECT_EQ(admission_.waited, 0);
+}
+
+TEST_F(IdentityStage, AnAdmissionThatWaitsIsAwaitedBeforeTheResourceRuns) {
+  EXPECT_EQ(status_of("/v2/queues/q/stats", {{"X-Project-ID", "blocked-later"}}), 403);
+  EXPECT_EQ(status_of("/v2/queues/q/stats", {{"X-Project-ID", "allowed-later"}}), 200);
+  EXPECT_EQ(admission_.waited, 2);
+  // The target is still checked after the wait.
+  EXPECT_EQ(status_of("/v2/queues/bad%20name/stats", {{"X-Project-ID", "allowed-later"}}), 400);
 }
 
 TEST_F(IdentityStage, AdminRoutesTakeThePrincipalsRoles) {

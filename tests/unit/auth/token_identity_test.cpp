@@ -8,6 +8,9 @@
 #include <unistd.h>
 #include <vector>
 
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/use_future.hpp>
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 
@@ -148,23 +151,36 @@ TEST(RateBuckets, ForgetsQuietProjects) {
       << "the full buckets of the first round were swept";
 }
 
+// Runs an awaitable to its end on a private loop.
+template <typename T>
+T run(boost::asio::awaitable<T> work) {
+  boost::asio::io_context loop;
+  auto done = boost::asio::co_spawn(loop, std::move(work), boost::asio::use_future);
+  loop.run();
+  return done.get();
+}
+
 TEST_F(TokenIdentityTest, ProjectLimitsTakeOverridesOverDefaults) {
-  ProjectLimits limits(Limits{5, 0, 0, 100}, store_.get());
+  LocalRateCounter rates;
+  ProjectLimits limits(Limits{.quota_queues = 5, .rate_limit_posts = 100}, store_.get(), rates);
   EXPECT_EQ(limits.of("p1").quota_queues, 5u);
   EXPECT_EQ(limits.of("limited").rate_limit_requests, 2u);
   Principal p;
   p.project = "limited";
-  EXPECT_FALSE(limits.admit(p));
-  EXPECT_FALSE(limits.admit(p));
-  auto refused = limits.admit(p);
+  std::optional<Error> refused;
+  EXPECT_EQ(limits.decide(p, refused), Admission::Decision::admitted);
+  EXPECT_EQ(limits.decide(p, refused), Admission::Decision::admitted);
+  EXPECT_EQ(limits.decide(p, refused), Admission::Decision::refused);
   ASSERT_TRUE(refused);
   EXPECT_EQ(refused->code, Errc::rate_limited);
   EXPECT_EQ(refused->status(), 429);
   EXPECT_EQ(refused->retry_after, 1u);
+  EXPECT_TRUE(run(limits.admit_later(p))) << "the awaited path agrees";
   p.project = "p1";
-  EXPECT_FALSE(limits.admit(p)) << "no request rate by default";
-  EXPECT_FALSE(limits.take_posts("p1", limits.of("p1"), 100));
-  EXPECT_TRUE(limits.take_posts("p1", limits.of("p1"), 1));
+  EXPECT_EQ(limits.decide(p, refused), Admission::Decision::admitted)
+      << "no request rate by default";
+  EXPECT_FALSE(run(limits.take_posts("p1", limits.of("p1"), 100)));
+  EXPECT_TRUE(run(limits.take_posts("p1", limits.of("p1"), 1)));
 }
 
 }  // namespace

@@ -434,6 +434,31 @@ TEST_P(Store, AClaimNeverLooksAtTheClaimedMessagesAheadOfIt) {
   EXPECT_LE(calls_of(*this, "zrange"), 3);
 }
 
+// The shared rate buckets (every node of a deployment draws on the same tokens).
+TEST_P(Store, ASharedRateBucketGrantsTheRateOnceASecondAndSaysWhenMoreComes) {
+  EXPECT_TRUE(store_->shares_rate_buckets());
+  const std::string bucket = "requests/project-a";
+  // Full at first: 10 a second, taken as 3 + 7, then none until 100 ms later for one more.
+  TokenGrant g = must(run(store_->take_tokens(bucket, 10, 1, 3, kT0)));
+  EXPECT_EQ(g.granted, 3u);
+  g = must(run(store_->take_tokens(bucket, 10, 1, 50, kT0)));
+  EXPECT_EQ(g.granted, 7u) << "at most what is there, at least `least`";
+  g = must(run(store_->take_tokens(bucket, 10, 1, 5, kT0)));
+  EXPECT_EQ(g.granted, 0u);
+  EXPECT_EQ(g.wait_ms, 100);
+  g = must(run(store_->take_tokens(bucket, 10, 2, 5, kT0 + 150)));
+  EXPECT_EQ(g.granted, 0u) << "all or nothing for `least`: only 1.5 there";
+  EXPECT_EQ(g.wait_ms, 50);
+  g = must(run(store_->take_tokens(bucket, 10, 2, 5, kT0 + 200)));
+  EXPECT_EQ(g.granted, 2u);
+  // More than a second's worth at once: only from a full bucket, which it leaves in debt.
+  g = must(run(store_->take_tokens(bucket, 10, 25, 25, kT0 + 2'000)));
+  EXPECT_EQ(g.granted, 25u);
+  g = must(run(store_->take_tokens(bucket, 10, 1, 1, kT0 + 2'000)));
+  EXPECT_EQ(g.granted, 0u);
+  EXPECT_EQ(g.wait_ms, 1'600);
+}
+
 INSTANTIATE_TEST_SUITE_P(Redis, Store, ::testing::Values("standalone", "cluster"), kind_name);
 
 }  // namespace
