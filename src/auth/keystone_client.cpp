@@ -6,11 +6,13 @@
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/ssl/host_name_verification.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http.hpp>
+#include <boost/beast/ssl/ssl_stream.hpp>
 #include <fmt/format.h>
 #include <simdjson.h>
 
@@ -56,11 +58,16 @@ struct Reply {
 }  // namespace
 
 Result<HttpUrl> parse_http_url(std::string_view url) {
-  constexpr std::string_view kScheme = "http://";
-  if (!url.starts_with(kScheme)) {
-    return make_error(Errc::bad_option, "URL", url, "only http:// is supported");
+  HttpUrl parsed;
+  std::string_view rest;
+  if (url.starts_with("http://")) {
+    rest = url.substr(7);
+  } else if (url.starts_with("https://")) {
+    rest = url.substr(8);
+    parsed.tls = true;
+  } else {
+    return make_error(Errc::bad_option, "URL", url, "only http:// and https:// are supported");
   }
-  std::string_view rest = url.substr(kScheme.size());
   const std::size_t slash = rest.find('/');
   std::string_view authority = rest.substr(0, slash);
   std::string_view path = slash == std::string_view::npos ? "" : rest.substr(slash);
@@ -68,14 +75,13 @@ Result<HttpUrl> parse_http_url(std::string_view url) {
   if (authority.empty() || authority.find('@') != std::string_view::npos) {
     return make_error(Errc::bad_option, "URL", url, "it needs a host (and no user)");
   }
-  HttpUrl parsed;
   const std::size_t colon = authority.rfind(':');
   if (colon != std::string_view::npos && authority.find(']', colon) == std::string_view::npos) {
     parsed.host = authority.substr(0, colon);
     parsed.port = authority.substr(colon + 1);
   } else {
     parsed.host = authority;
-    parsed.port = "80";
+    parsed.port = parsed.tls ? "443" : "80";
   }
   if (parsed.host.size() > 2 && parsed.host.front() == '[' && parsed.host.back() == ']') {
     parsed.host = parsed.host.substr(1, parsed.host.size() - 2);
@@ -125,24 +131,39 @@ Result<KeystoneToken> parse_keystone_token(std::string_view body) {
 Result<std::unique_ptr<KeystoneClient>> KeystoneClient::make(KeystoneOptions options) {
   auto url = parse_http_url(options.url);
   if (!url) return url.error();
-  return std::unique_ptr<KeystoneClient>(new KeystoneClient(std::move(options), std::move(*url)));
+  std::unique_ptr<asio::ssl::context> tls;
+  if (url->tls) {
+    tls = std::make_unique<asio::ssl::context>(asio::ssl::context::tls_client);
+    SSL_CTX_set_min_proto_version(tls->native_handle(), TLS1_2_VERSION);
+    tls->set_verify_mode(asio::ssl::verify_peer);
+    beast::error_code ec;
+    if (options.ca_file.empty()) {
+      tls->set_default_verify_paths(ec);
+    } else {
+      tls->load_verify_file(options.ca_file, ec);
+    }
+    if (ec) {
+      return make_error(Errc::bad_option, "CA file",
+                        options.ca_file.empty() ? "(system)" : options.ca_file, ec.message());
+    }
+  }
+  return std::unique_ptr<KeystoneClient>(
+      new KeystoneClient(std::move(options), std::move(*url), std::move(tls)));
 }
+
+KeystoneClient::KeystoneClient(KeystoneOptions options, HttpUrl url,
+                               std::unique_ptr<asio::ssl::context> tls)
+    : options_(std::move(options)), url_(std::move(url)), tls_(std::move(tls)) {}
+
+KeystoneClient::~KeystoneClient() = default;
 
 namespace {
 
-// One request and its answer, on a fresh connection, within `timeout` in all.
-asio::awaitable<Result<Reply>> exchange(const HttpUrl& url,
-                                        http::request<http::string_body> request,
-                                        std::chrono::milliseconds timeout, std::size_t max_body) {
-  auto executor = co_await asio::this_coro::executor;
-  asio::ip::tcp::resolver resolver(executor);
-  beast::tcp_stream stream(executor);
-  stream.expires_after(timeout);
-  auto [resolve_ec, endpoints] = co_await resolver.async_resolve(url.host, url.port, kUseTuple);
-  if (resolve_ec) co_return unavailable(fmt::format("{}: {}", url.host, resolve_ec.message()));
-  auto [connect_ec, endpoint] = co_await stream.async_connect(endpoints, kUseTuple);
-  if (connect_ec) co_return unavailable(fmt::format("connect: {}", connect_ec.message()));
-  (void)endpoint;
+// Writes `request` and reads the answer on a connected (and, for https, handshaken) stream.
+template <typename Stream>
+asio::awaitable<Result<Reply>> talk(Stream& stream, const HttpUrl& url,
+                                    http::request<http::string_body>& request,
+                                    std::size_t max_body) {
   request.set(http::field::host, url.host + ":" + url.port);
   request.set(http::field::user_agent, "warren");
   request.set(http::field::accept, "application/json");
@@ -157,7 +178,7 @@ asio::awaitable<Result<Reply>> exchange(const HttpUrl& url,
   (void)read;
   if (read_ec) co_return unavailable(fmt::format("read: {}", read_ec.message()));
   beast::error_code ignored;
-  stream.socket().shutdown(asio::ip::tcp::socket::shutdown_both, ignored);
+  beast::get_lowest_layer(stream).socket().shutdown(asio::ip::tcp::socket::shutdown_both, ignored);
   Reply reply;
   auto& response = parser.get();
   reply.status = response.result_int();
@@ -166,6 +187,30 @@ asio::awaitable<Result<Reply>> exchange(const HttpUrl& url,
   }
   reply.body = std::move(response.body());
   co_return reply;
+}
+
+// One request and its answer, on a fresh connection (over TLS when `tls`), within `timeout` in
+// all.
+asio::awaitable<Result<Reply>> exchange(const HttpUrl& url, asio::ssl::context* tls,
+                                        http::request<http::string_body> request,
+                                        std::chrono::milliseconds timeout, std::size_t max_body) {
+  auto executor = co_await asio::this_coro::executor;
+  asio::ip::tcp::resolver resolver(executor);
+  beast::tcp_stream tcp(executor);
+  tcp.expires_after(timeout);
+  auto [resolve_ec, endpoints] = co_await resolver.async_resolve(url.host, url.port, kUseTuple);
+  if (resolve_ec) co_return unavailable(fmt::format("{}: {}", url.host, resolve_ec.message()));
+  auto [connect_ec, endpoint] = co_await tcp.async_connect(endpoints, kUseTuple);
+  if (connect_ec) co_return unavailable(fmt::format("connect: {}", connect_ec.message()));
+  (void)endpoint;
+  if (tls == nullptr) co_return co_await talk(tcp, url, request, max_body);
+  beast::ssl_stream<beast::tcp_stream> stream(std::move(tcp), *tls);
+  // SNI, and the certificate must name the URL's host.
+  SSL_set_tlsext_host_name(stream.native_handle(), url.host.c_str());
+  stream.set_verify_callback(asio::ssl::host_name_verification(url.host));
+  auto [handshake_ec] = co_await stream.async_handshake(asio::ssl::stream_base::client, kUseTuple);
+  if (handshake_ec) co_return unavailable(fmt::format("TLS: {}", handshake_ec.message()));
+  co_return co_await talk(stream, url, request, max_body);
 }
 
 }  // namespace
@@ -185,8 +230,8 @@ asio::awaitable<Result<std::string>> KeystoneClient::service_token(bool renew) {
   http::request<http::string_body> request(http::verb::post, url_.path + "/auth/tokens", 11);
   request.set(http::field::content_type, "application/json");
   request.body() = body;
-  auto reply =
-      co_await exchange(url_, std::move(request), options_.timeout, options_.max_response_bytes);
+  auto reply = co_await exchange(url_, tls_.get(), std::move(request), options_.timeout,
+                                 options_.max_response_bytes);
   if (!reply) co_return reply.error();
   if (reply->status != 201 || reply->subject_token.empty()) {
     log::error(
@@ -210,8 +255,8 @@ asio::awaitable<Result<KeystoneClient::Answer>> KeystoneClient::validate(std::st
     http::request<http::string_body> request(http::verb::get, url_.path + "/auth/tokens", 11);
     request.set("X-Auth-Token", *service);
     request.set("X-Subject-Token", token);
-    auto reply =
-        co_await exchange(url_, std::move(request), options_.timeout, options_.max_response_bytes);
+    auto reply = co_await exchange(url_, tls_.get(), std::move(request), options_.timeout,
+                                   options_.max_response_bytes);
     if (!reply) co_return reply.error();
     if (reply->status == 200) {
       auto parsed = parse_keystone_token(reply->body);

@@ -3,8 +3,10 @@
 // the configured service user, scoped to its project), `GET /v3/auth/tokens` with the caller's
 // token in X-Subject-Token. Runs on the calling event loop (Beast over Asio, one connection per
 // exchange: Keystone's WSGI server closes each one), never blocking it; every exchange is bounded
-// by `timeout`. The service token is shared by the loops and fetched again when Keystone says it
-// is no longer good, or shortly before it expires.
+// by `timeout`. An https:// endpoint is reached over TLS 1.2 or later, its certificate checked
+// against the system's trusted CAs (or `ca_file`) and the URL's host name. The service token is
+// shared by the loops and fetched again when Keystone says it is no longer good, or shortly before
+// it expires.
 #pragma once
 
 #include <chrono>
@@ -15,6 +17,7 @@
 #include <string_view>
 
 #include <boost/asio/awaitable.hpp>
+#include <boost/asio/ssl/context.hpp>
 
 #include "common/errors.h"
 
@@ -22,6 +25,7 @@ namespace warren::auth {
 
 struct KeystoneOptions {
   std::string url;                 // the identity endpoint, e.g. http://127.0.0.1:5000/v3
+  std::string ca_file;             // https: trusted CAs (PEM); empty: the system's
   std::string user;                // the service user
   std::string password;            // read from --keystone-password-file, never the command line
   std::string project;             // the service user's project
@@ -38,11 +42,12 @@ struct KeystoneToken {
   std::int64_t expires_ms = 0;
 };
 
-// The parts of an http:// URL. Errors: bad_option.
+// The parts of an http:// or https:// URL. Errors: bad_option.
 struct HttpUrl {
   std::string host;
-  std::string port;
+  std::string port;  // the scheme's default when the URL names none
   std::string path;  // without a trailing '/'
+  bool tls = false;  // https
 };
 Result<HttpUrl> parse_http_url(std::string_view url);
 
@@ -52,8 +57,9 @@ Result<KeystoneToken> parse_keystone_token(std::string_view body);
 
 class KeystoneClient {
  public:
-  // Errors of the URL: bad_option.
+  // Errors of the URL or of the CA file: bad_option.
   static Result<std::unique_ptr<KeystoneClient>> make(KeystoneOptions options);
+  ~KeystoneClient();
 
   enum class Verdict { valid, invalid };
   struct Answer {
@@ -65,15 +71,16 @@ class KeystoneClient {
   boost::asio::awaitable<Result<Answer>> validate(std::string token);
 
  private:
-  explicit KeystoneClient(KeystoneOptions options, HttpUrl url)
-      : options_(std::move(options)), url_(std::move(url)) {}
+  KeystoneClient(KeystoneOptions options, HttpUrl url,
+                 std::unique_ptr<boost::asio::ssl::context> tls);
 
   // A service token, fetched if there is none good for another minute.
   boost::asio::awaitable<Result<std::string>> service_token(bool renew);
 
   const KeystoneOptions options_;
   const HttpUrl url_;
-  std::mutex mutex_;  // guards the two below (loops share them)
+  const std::unique_ptr<boost::asio::ssl::context> tls_;  // https only; shared by the loops
+  std::mutex mutex_;                                      // guards the two below (loops share them)
   std::string service_token_;
   std::int64_t service_expires_ms_ = 0;
 };

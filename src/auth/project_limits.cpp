@@ -1,7 +1,6 @@
 // ProjectLimits: defaults, overrides and the two rates.
 #include "auth/project_limits.h"
 
-
 namespace warren::auth {
 namespace {
 
@@ -50,8 +49,8 @@ boost::asio::awaitable<std::optional<Error>> ProjectLimits::admit_later(
 }
 
 boost::asio::awaitable<std::optional<Error>> ProjectLimits::take_posts(std::string project,
-                                                                      Limits limits,
-                                                                      std::uint64_t count) {
+                                                                       Limits limits,
+                                                                       std::uint64_t count) {
   const std::uint64_t rate = limits.rate_limit_posts;
   if (rate == 0) co_return std::nullopt;
   std::uint32_t wait = rates_.try_take(RateKind::posts, project, rate, count);

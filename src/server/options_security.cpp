@@ -22,7 +22,8 @@ OptionSection security_options(ServeOptions& o) {
   OptionSection section{po::options_description("Security (docs/security.md)"), nullptr};
   section.description.add_options()
       ("auth", choice(o.auth, kAuthModes), "who may call: none (whoever X-Project-ID names; for loopback and trusted networks) | tokens (X-Auth-Token, granted by --credentials) | keystone (X-Auth-Token, validated by Keystone)")
-      ("keystone-url", po::value(&k.url), "Keystone's identity endpoint, e.g. http://127.0.0.1:5000/v3")
+      ("keystone-url", po::value(&k.url), "Keystone's identity endpoint, e.g. http://127.0.0.1:5000/v3 or https://keystone.example:5000/v3")
+      ("keystone-ca-file", po::value(&k.ca_file), "trusted CA certificates (PEM) for an https:// Keystone (default: the system's)")
       ("keystone-user", po::value(&k.user), "the service user Warren validates tokens as")
       ("keystone-password-file", po::value(password_file.get()), "a file holding the service user's password (its first line)")
       ("keystone-project", po::value(&k.project), "the service user's project")

@@ -27,8 +27,7 @@ std::string bucket_name(auth::RateKind kind, std::string_view project) {
 
 }  // namespace
 
-SharedRateCounter::Shard& SharedRateCounter::shard(auth::RateKind kind,
-                                                   std::string_view project) {
+SharedRateCounter::Shard& SharedRateCounter::shard(auth::RateKind kind, std::string_view project) {
   auto& shards = kind == auth::RateKind::requests ? requests_ : posts_;
   return shards[std::hash<std::string_view>()(project) % kShards];
 }

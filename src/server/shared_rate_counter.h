@@ -44,8 +44,8 @@ class SharedRateCounter final : public auth::RateCounter {
 
  private:
   struct Lease {
-    double tokens = 0;                // leased, not spent yet
-    std::int64_t expires_ns = 0;      // then the rest is dropped
+    double tokens = 0;                  // leased, not spent yet
+    std::int64_t expires_ns = 0;        // then the rest is dropped
     std::int64_t refused_until_ns = 0;  // the shared bucket was empty until then
   };
   struct Shard {

@@ -8,7 +8,10 @@ Skipped without $WARREN_TEST_KEYSTONE_URL."""
 import json
 import os
 import signal
+import socket
+import subprocess
 import time
+import urllib.parse
 import uuid
 
 import pytest
@@ -224,3 +227,62 @@ def test_the_openstack_cli_finds_warren_in_the_catalog(server_factory, tmp_path,
         assert queue not in openstack("messaging", "queue", "list", "-f", "json")
     finally:
         admin.endpoints.delete(endpoint)
+
+
+class TlsProxy:
+    """socat terminating TLS on a loopback port with `cert`, in front of the real Keystone."""
+
+    def __init__(self, cert, key):
+        upstream = urllib.parse.urlsplit(KEYSTONE)
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            self.port = probe.getsockname()[1]
+        self.proc = subprocess.Popen(
+            ["socat", f"OPENSSL-LISTEN:{self.port},bind=127.0.0.1,reuseaddr,fork,cert={cert},"
+             f"key={key},verify=0", f"TCP:{upstream.hostname}:{upstream.port}"])
+        self.path = upstream.path
+        deadline = time.time() + 10
+        while time.time() < deadline:
+            with socket.socket() as s:
+                if s.connect_ex(("127.0.0.1", self.port)) == 0:
+                    return
+            time.sleep(0.05)
+        raise AssertionError("socat did not listen")
+
+    def url(self, host):
+        return f"https://{host}:{self.port}{self.path}"
+
+    def stop(self):
+        self.proc.terminate()
+        self.proc.wait(timeout=10)
+
+
+def test_keystone_over_https_checks_its_certificate(server_factory, tmp_path, keystone):
+    """An https:// Keystone (socat terminating TLS in front of the real one, with certificates
+    of a test CA): trusted through --keystone-ca-file it validates tokens; without that CA, or
+    when its certificate names another host, it is unreachable (503), never trusted."""
+    from pki import Pki
+    (tmp_path / "pki").mkdir()
+    pki = Pki(tmp_path / "pki")
+    proxy, misnamed_proxy = TlsProxy(*pki.server), TlsProxy(*pki.wrong_name)
+    try:
+        password = tmp_path / "pw"
+        password.write_text(ADMIN_PASSWORD + "\n")
+
+        def over_https(url, *args):
+            return server_factory("--storage", "memory", "--auth", "keystone", "--keystone-url",
+                                  url, "--keystone-user", "admin", "--keystone-password-file",
+                                  str(password), "--keystone-project", "admin",
+                                  "--keystone-timeout-ms", "3000", *args)
+
+        trusted = over_https(proxy.url("localhost"), "--keystone-ca-file", pki.ca)
+        alice = keystone.token(keystone.alice, keystone.pa)
+        assert TokenApi(trusted, alice).get("/v2/queues").status == 200
+        assert TokenApi(trusted, "not-a-token").get("/v2/queues").status == 401
+        untrusted = over_https(proxy.url("localhost"))  # the system's CAs lack the test CA
+        assert TokenApi(untrusted, alice).get("/v2/queues").status == 503
+        misnamed = over_https(misnamed_proxy.url("localhost"), "--keystone-ca-file", pki.ca)
+        assert TokenApi(misnamed, alice).get("/v2/queues").status == 503
+    finally:
+        proxy.stop()
+        misnamed_proxy.stop()

@@ -110,8 +110,7 @@ TEST_P(Store, DeleteChecksTheClaim) {
   auto other = keys::random_id();
   EXPECT_EQ(error_code(run(store_->delete_message(kQ, ids[0], std::nullopt, kT0))),
             Errc::message_claimed);
-  EXPECT_EQ(error_code(run(store_->delete_message(kQ, ids[0], other, kT0))),
-            Errc::message_claimed);
+  EXPECT_EQ(error_code(run(store_->delete_message(kQ, ids[0], other, kT0))), Errc::message_claimed);
   EXPECT_EQ(error_code(run(store_->delete_message(kQ, ids[1], other, kT0))),
             Errc::message_not_claimed);
   EXPECT_EQ(error_code(run(store_->delete_message(kQ, ids[1], "bad id", kT0))),
@@ -206,8 +205,7 @@ TEST_P(Store, ExpiredMessagesVanishAndTheReaperRemovesThem) {
   auto reaped = must(run(store_->reap(later, 100)));
   EXPECT_EQ(reaped.messages, 2);
   EXPECT_FALSE(reaped.more);
-  EXPECT_EQ(ids_of(must(run(store_->create_claim(kQ, ClaimParams{}, later))).messages),
-            long_lived);
+  EXPECT_EQ(ids_of(must(run(store_->create_claim(kQ, ClaimParams{}, later))).messages), long_lived);
 }
 
 TEST_P(Store, PurgeKeepsClaimedMessages) {
