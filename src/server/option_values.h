@@ -30,6 +30,17 @@ std::ostream& operator<<(std::ostream& out, const Seconds& seconds);
 // A duration option bound to `field` (its current value is the default).
 boost::program_options::typed_value<Seconds>* seconds(std::chrono::milliseconds& field);
 
+// A size in bytes: a whole number with an optional unit, "64MB", "1GiB", "512" (bytes): B;
+// kB, MB, GB, TB (powers of 1000); KiB, MiB, GiB, TiB (powers of 1024); the unit's case is not
+// significant. Also "auto" (kept as nullopt: the option's own default rule decides).
+struct ByteSize {
+  std::optional<std::int64_t> value;
+};
+void validate(boost::any& out, const std::vector<std::string>& values, ByteSize*, int);
+std::ostream& operator<<(std::ostream& out, const ByteSize& size);
+// Parses a ByteSize's text; nullopt if it is not one. "auto" gives ByteSize{nullopt}.
+std::optional<ByteSize> parse_byte_size(std::string_view text);
+
 // A listen address, "HOST:PORT", "[IPv6]:PORT" or "PORT" (net::parse_endpoint).
 struct ListenAddress {
   boost::asio::ip::tcp::endpoint value;

@@ -1,4 +1,6 @@
 // `warren serve`'s options of the storage engines, bound to each engine's own options.
+#include <unistd.h>
+
 #include <boost/program_options.hpp>
 
 #include "server/option_section.h"
@@ -7,6 +9,19 @@
 namespace warren::server {
 
 namespace po = boost::program_options;
+
+namespace {
+
+// --max-stored-bytes=auto: half the machine's physical memory (the rest for connections,
+// buffers, the queues themselves and everything else on the machine); 0 if unknown.
+std::int64_t half_of_memory() {
+  const long pages = sysconf(_SC_PHYS_PAGES);
+  const long page_size = sysconf(_SC_PAGESIZE);
+  if (pages <= 0 || page_size <= 0) return 0;
+  return static_cast<std::int64_t>(pages) * page_size / 2;
+}
+
+}  // namespace
 
 OptionSection storage_options(ServeOptions& o) {
   static const ChoiceNames<Engine> kEngines = {
@@ -19,6 +34,7 @@ OptionSection storage_options(ServeOptions& o) {
       {"point-in-time", store::WalRecovery::point_in_time}};
   StorageOptions& s = o.storage;
   auto fsync_ms = std::make_shared<std::int64_t>(s.rocksdb.fsync_interval.count());
+  auto max_stored = std::make_shared<ByteSize>();
   OptionSection section{po::options_description("Storage"), nullptr};
   section.description.add_options()
       ("storage", choice(s.engine, kEngines), "engine: memory | rocksdb | redis")
@@ -28,13 +44,16 @@ OptionSection storage_options(ServeOptions& o) {
       ("wal-recovery", choice(s.rocksdb.wal_recovery, kRecovery), "rocksdb: strict (refuse to start on a corrupt log, past a torn last record) | point-in-time (start from the intact prefix)")
       ("redis", po::value(&s.redis.url)->default_value(s.redis.url), "redis: redis://HOST:PORT[,HOST:PORT...] (several: a Redis Cluster)")
       ("redis-wait-replicas", po::value(&s.redis.wait_replicas)->default_value(0), "redis: after each write, WAIT for this many replicas (narrows the failover loss window)")
+      ("max-stored-bytes", po::value(max_stored.get())->default_value(*max_stored), "memory, rocksdb: posts get 503 once stored messages would take more than this (each its body + 64 bytes); sizes like 512MB or 4GiB; auto: half the machine's memory; 0: unbounded")
       ("memory-shards", po::value(&s.memory.shards)->default_value(s.memory.shards), "memory, rocksdb: lock shards of the in-memory index");
-  section.check = [&s, fsync_ms]() -> Result<void> {
+  section.check = [&s, fsync_ms, max_stored]() -> Result<void> {
     if (*fsync_ms < 1 || *fsync_ms > 60000) {
       return option_error("--fsync-interval-ms must lie within 1..60000");
     }
     s.rocksdb.fsync_interval = std::chrono::milliseconds(*fsync_ms);
     s.rocksdb.shards = s.memory.shards;
+    s.memory.max_stored_bytes = max_stored->value ? *max_stored->value : half_of_memory();
+    s.rocksdb.max_stored_bytes = s.memory.max_stored_bytes;
     return {};
   };
   return section;

@@ -7,6 +7,8 @@
 #include <bit>
 #include <random>
 
+#include <fmt/format.h>
+
 #include "store/memory/ids.h"
 
 namespace warren::store::memory {
@@ -82,6 +84,12 @@ Index::Index(MemoryStoreOptions options) : options_(options) {
   for (std::size_t i = 0; i < count; ++i) {
     shards_.push_back(std::make_unique<Shard>(subscription_ids_));
   }
+}
+
+std::int64_t Index::footprint() const noexcept {
+  std::int64_t total = 0;
+  for (const auto& shard : shards_) total += shard->footprint.load(std::memory_order_relaxed);
+  return total;
 }
 
 Queue& Index::ensure_queue(Shard& shard, const QueueKey& key, QueueRef, std::string_view metadata,
@@ -234,6 +242,17 @@ Result<std::vector<ShortId>> Index::post_messages(QueueRef queue, std::string_vi
       absent(journal);
       return Result<std::vector<ShortId>>(
           make_error(Errc::queue_not_found, queue.name, queue.project));
+    }
+    if (options_.max_stored_bytes > 0) {
+      std::int64_t incoming = 0;
+      for (const NewMessage& m : messages) incoming += MessageLog::footprint_of(m.body.size());
+      if (footprint() + incoming > options_.max_stored_bytes) {
+        used(journal, key.view(), *q, Journal::Use::read);
+        return Result<std::vector<ShortId>>(
+            make_error(Errc::storage_full,
+                       fmt::format("The server holds as many messages as it may ({} bytes).",
+                                   options_.max_stored_bytes)));
+      }
     }
     std::vector<ShortId> ids = q->post(client, messages, now);
     shard.schedule(key.view(), *q);

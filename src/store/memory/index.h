@@ -134,6 +134,9 @@ class Index {
 
   MemoryStoreOptions options_;
   SubscriptionIds subscription_ids_;
+  // What stored messages take (MessageLog::footprint_of), summed over the shards.
+  std::int64_t footprint() const noexcept;
+
   std::vector<std::unique_ptr<Shard>> shards_;
   std::size_t shard_mask_ = 0;  // shard count - 1 (a power of two)
   Catalog catalog_;

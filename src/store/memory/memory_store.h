@@ -33,6 +33,10 @@ struct MemoryStoreOptions {
   // A deleted queue with more messages than this is freed by reap() a budget at a time instead
   // of inside delete_queue(), so deleting a deep queue never stalls the calling loop.
   std::size_t deferred_free_threshold = 4096;
+  // > 0: posts are refused (storage_full, 503) once the stored messages would take more than
+  // this many bytes, each counted as its body plus 64 bytes for its record (about what it takes
+  // in memory). Everything else keeps working, so consumers can drain the backlog.
+  std::int64_t max_stored_bytes = 0;
 };
 
 // A new, empty memory engine.

@@ -13,7 +13,18 @@ constexpr std::uint64_t kMinTreeCapacity = 16;
 
 MessageLog::MessageLog(const ClaimTable& claims) : claims_(claims), tree_(kMinTreeCapacity) {}
 
-MessageLog::~MessageLog() = default;
+MessageLog::~MessageLog() {
+  add_footprint(
+      -(static_cast<std::int64_t>(bytes_) + static_cast<std::int64_t>(size_) * kRecordFootprint));
+}
+
+void MessageLog::count_footprint_into(std::atomic<std::int64_t>* total) noexcept {
+  add_footprint(
+      -(static_cast<std::int64_t>(bytes_) + static_cast<std::int64_t>(size_) * kRecordFootprint));
+  footprint_ = total;
+  add_footprint(static_cast<std::int64_t>(bytes_) +
+                static_cast<std::int64_t>(size_) * kRecordFootprint);
+}
 
 TimeMs MessageLog::key_of(const Record& record, Key key) const noexcept {
   switch (key) {
@@ -50,6 +61,7 @@ std::uint64_t MessageLog::append(Record&& record) {
   Chunk& c = *slot;
   const unsigned i = seq & (kChunkSize - 1);
   bytes_ += record.body.size();
+  add_footprint(footprint_of(record.body.size()));
   c.records[i] = std::move(record);
   c.live |= std::uint64_t{1} << i;
   Summary keys = keys_of(c.records[i]);
@@ -81,6 +93,7 @@ void MessageLog::erase(std::uint64_t seq) {
   const Summary before = keys_of(c->records[i]);
   c->live &= ~bit;
   bytes_ -= c->records[i].body.size();
+  add_footprint(-footprint_of(c->records[i].body.size()));
   c->records[i] = Record{};
   --size_;
   if (c->live == 0) {
@@ -197,9 +210,13 @@ std::size_t MessageLog::drain(std::size_t budget) noexcept {
       const std::size_t n = static_cast<std::size_t>(std::popcount(dir_.front()->live));
       freed += n;
       size_ -= n;
+      std::int64_t drained = 0;
       for (std::uint64_t live = dir_.front()->live; live != 0; live &= live - 1) {
-        bytes_ -= dir_.front()->records[static_cast<unsigned>(std::countr_zero(live))].body.size();
+        const unsigned i = static_cast<unsigned>(std::countr_zero(live));
+        drained += footprint_of(dir_.front()->records[i].body.size());
+        bytes_ -= dir_.front()->records[i].body.size();
       }
+      add_footprint(-drained);
       tree_.set(first_k_, Summary{});
     }
     dir_.pop_front();

@@ -11,6 +11,7 @@
 #pragma once
 
 #include <array>
+#include <atomic>
 #include <cstdint>
 #include <deque>
 #include <memory>
@@ -90,6 +91,17 @@ class MessageLog {
   // Body bytes of the live records (the per-queue byte quota counts them).
   std::size_t bytes() const noexcept { return bytes_; }
 
+  // What a record of `body_bytes` counts towards the stored bytes' bound (--max-stored-bytes):
+  // its body and about what the record and the body's header take beside it.
+  static constexpr std::int64_t kRecordFootprint = 64;
+  static std::int64_t footprint_of(std::size_t body_bytes) noexcept {
+    return static_cast<std::int64_t>(body_bytes) + kRecordFootprint;
+  }
+  // From now on, adds what the live records take (footprint_of each) to `total`, and keeps it
+  // current as records come and go, until this log is destroyed (which takes them back out).
+  // `total` (shared with other logs, changed with relaxed atomics) must outlive this log.
+  void count_footprint_into(std::atomic<std::int64_t>* total) noexcept;
+
   // Lower bound of `key` over all live records (exact after flush()).
   TimeMs min_key(Key key) const noexcept { return tree_.root().min[key]; }
 
@@ -134,6 +146,10 @@ class MessageLog {
   std::uint64_t next_seq_ = 1;
   std::size_t size_ = 0;
   std::size_t bytes_ = 0;
+  std::atomic<std::int64_t>* footprint_ = nullptr;
+  void add_footprint(std::int64_t delta) noexcept {
+    if (footprint_ != nullptr) footprint_->fetch_add(delta, std::memory_order_relaxed);
+  }
   SummaryTree tree_;
   std::vector<std::uint64_t> dirty_;  // chunk numbers to recompute at flush()
   mutable std::uint64_t records_examined_ = 0;

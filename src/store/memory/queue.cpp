@@ -199,8 +199,7 @@ Result<void> Queue::delete_one(std::string_view id, std::optional<std::string_vi
 }
 
 std::optional<ShortId> Queue::delete_many(std::span<const std::string_view> ids,
-                                          std::span<const std::string_view> claim_ids,
-                                          TimeMs now) {
+                                          std::span<const std::string_view> claim_ids, TimeMs now) {
   FlushOnExit flush(log_);
   if (!claim_ids.empty()) {
     for (std::string_view id : ids) {

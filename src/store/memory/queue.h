@@ -71,6 +71,11 @@ class Queue {
   Queue(const Queue&) = delete;
   Queue& operator=(const Queue&) = delete;
 
+  // Counts this queue's messages into `total` (MessageLog::count_footprint_into).
+  void count_footprint_into(std::atomic<std::int64_t>* total) noexcept {
+    log_.count_footprint_into(total);
+  }
+
   std::string metadata;       // opaque JSON object text
   TimeMs scheduled = kNever;  // when its shard's reap schedule next visits it (shard-managed)
   // A durable engine's bookkeeping for this queue (journal-managed; unused by the memory engine).

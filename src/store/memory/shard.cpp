@@ -9,6 +9,7 @@ Queue* Shard::find(std::string_view key) noexcept {
 }
 
 Queue& Shard::insert(std::string_view key, std::unique_ptr<Queue> queue) {
+  queue->count_footprint_into(&footprint);
   return *queues.emplace(std::string(key), std::move(queue)).first->second;
 }
 

@@ -3,6 +3,7 @@
 // operation on them. Event-loop threads working on queues of different shards never contend.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <deque>
 #include <memory>
@@ -89,6 +90,9 @@ struct alignas(64) Shard {
   std::priority_queue<Due, std::vector<Due>, std::greater<>> due;
   SubscriptionTable subscriptions;
   std::deque<std::unique_ptr<Queue>> graveyard;  // deleted queues freed a budget at a time
+  // What the messages of this shard's queues (the graveyard's too) take, as MessageLog counts
+  // it: kept by the queues under `mutex`, read without it (Index::footprint).
+  std::atomic<std::int64_t> footprint{0};
 };
 
 }  // namespace warren::store::memory

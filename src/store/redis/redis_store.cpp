@@ -115,6 +115,9 @@ Async<Reply> RedisStore::exec(const Command& cmd) {
   Reply reply = co_await c->run(cmd);
   if (reply.is_failed()) co_return make_error(Errc::storage_unavailable, reply.str);
   if (reply.is_error()) {
+    if (reply.error_is("OOM")) {
+      co_return make_error(Errc::storage_full, "Redis is out of memory (its maxmemory).");
+    }
     if (unavailable_error(reply)) {
       co_return make_error(Errc::storage_unavailable, "Redis answered: " + reply.str + ".");
     }

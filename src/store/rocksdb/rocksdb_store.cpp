@@ -298,6 +298,7 @@ Result<std::unique_ptr<RocksStore>> make_rocksdb_store(RocksStoreOptions options
   if (!database) return database.error();
   MemoryStoreOptions index;
   index.shards = options.shards;
+  index.max_stored_bytes = options.max_stored_bytes;
   auto engine = std::make_unique<rocks::Engine>(std::move(options), std::move(*database), index);
   if (auto started = engine->start(); !started) return started.error();
   return std::unique_ptr<RocksStore>(std::move(engine));

@@ -51,6 +51,7 @@ struct RocksStoreOptions {
       10};  // batch: the longest an acknowledged write stays unsynced
   WalRecovery wal_recovery = WalRecovery::strict;
   std::size_t shards = 64;  // of the in-memory index (memory_store.h)
+  std::int64_t max_stored_bytes = 0;  // of the in-memory index (memory_store.h); 0: unbounded
   // Start-up logs its progress every this many messages loaded.
   std::size_t progress_every = 250000;
   // The clock start-up uses to drop expired messages (wall-clock ms); the system clock if empty.

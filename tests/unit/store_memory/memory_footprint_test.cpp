@@ -61,5 +61,47 @@ TEST(MemoryFootprint, AHundredByteMessageCostsAtMost200BytesResident) {
   EXPECT_EQ(stats->counts.total, kMessages + kBatch);
 }
 
+// --max-stored-bytes: posts past the bound are refused with storage_full and store nothing;
+// everything else keeps working, and what consumers delete makes room again, also when a queue
+// is deleted or purged.
+TEST(MemoryFootprint, PostsPastTheStoredBytesBoundAreRefusedUntilConsumersMakeRoom) {
+  const std::string body = "\"" + std::string(34, 'x') + "\"";  // 36 bytes: 100 with its record
+  MemoryStoreOptions options;
+  options.max_stored_bytes = 1'000;
+  std::unique_ptr<Store> store = make_memory_store(options);
+  boost::asio::io_context io;
+  const TimeMs now = 1'700'000'000'000;
+  const QueueRef a{"project", "a"};
+  const QueueRef b{"project", "b"};
+  ASSERT_TRUE(testing::run_sync(io, store->create_queue(a, "{}", now)));
+  ASSERT_TRUE(testing::run_sync(io, store->create_queue(b, "{}", now)));
+  const std::vector<NewMessage> six(6, NewMessage{body, 3600, 0});
+  const std::vector<NewMessage> four(4, NewMessage{body, 3600, 0});
+  auto first = testing::run_sync(io, store->post_messages(a, "c", six, now));
+  ASSERT_TRUE(first);
+  ASSERT_TRUE(testing::run_sync(io, store->post_messages(b, "c", four, now)));  // exactly 1,000
+  auto refused = testing::run_sync(io, store->post_messages(b, "c", {six.data(), 1}, now));
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().code, Errc::storage_full);
+  EXPECT_EQ(refused.error().status(), 503);
+  EXPECT_EQ(testing::run_sync(io, store->queue_stats(b, now))->counts.total, 4);
+  // Reading and claiming still work; a delete (of an unclaimed message) makes room for one more.
+  ClaimParams claim;
+  claim.limit = 2;
+  claim.ttl_s = 60;
+  claim.grace_s = 60;
+  EXPECT_TRUE(testing::run_sync(io, store->create_claim(a, claim, now)));
+  ASSERT_TRUE(
+      testing::run_sync(io, store->delete_message(a, (*first)[5].view(), std::nullopt, now)));
+  EXPECT_TRUE(testing::run_sync(io, store->post_messages(b, "c", {six.data(), 1}, now)));
+  EXPECT_FALSE(testing::run_sync(io, store->post_messages(b, "c", {six.data(), 1}, now)));
+  // Deleting a queue and purging another give back all they held.
+  ASSERT_TRUE(testing::run_sync(io, store->delete_queue(a)));
+  ASSERT_TRUE(testing::run_sync(io, store->purge_messages(b, now)));
+  ASSERT_TRUE(testing::run_sync(io, store->create_queue(a, "{}", now)));
+  const std::vector<NewMessage> ten(10, NewMessage{body, 3600, 0});
+  EXPECT_TRUE(testing::run_sync(io, store->post_messages(a, "c", ten, now)));
+}
+
 }  // namespace
 }  // namespace warren::store
