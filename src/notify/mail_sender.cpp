@@ -11,8 +11,6 @@
 namespace warren::notify {
 namespace {
 
-constexpr std::int64_t kLogIntervalMs = 10'000;  // drop counts are logged at most this often
-
 // The process's counts, summed over every sender (the per-sender ones are MailStats).
 Counter attempts_total("warren_mail_attempts_total", "", "SMTP transactions attempted.");
 Counter delivered_total("warren_mail_delivered_total", "",
@@ -26,12 +24,6 @@ Counter dropped_total[kMailDropReasons] = {  // in MailDropReason's order
     {"warren_mail_dropped_total", R"(reason="rejected")", kDroppedHelp},
     {"warren_mail_dropped_total", R"(reason="gave_up")", kDroppedHelp},
 };
-
-std::int64_t steady_ms() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::steady_clock::now().time_since_epoch())
-      .count();
-}
 
 // libcurl reads the message from here (CURLOPT_READFUNCTION).
 struct Upload {
@@ -134,10 +126,7 @@ MailStats MailSender::stats() const noexcept {
 void MailSender::dropped(MailDropReason reason) {
   dropped_[static_cast<std::size_t>(reason)].fetch_add(1, std::memory_order_relaxed);
   dropped_total[static_cast<std::size_t>(reason)].add();
-  std::int64_t last = last_drop_log_ms_.load(std::memory_order_relaxed);
-  const std::int64_t now = steady_ms();
-  if (last >= 0 && now - last < kLogIntervalMs) return;
-  if (!last_drop_log_ms_.compare_exchange_strong(last, now)) return;
+  if (!drop_log_.due()) return;
   const MailStats s = stats();
   log::warn(
       "mail: {} notifications dropped so far: {} queue full (--smtp-queue-limit {}), {} project "

@@ -24,6 +24,7 @@
 
 #include "notify/circuit_breaker.h"
 #include "notify/curl_library.h"
+#include "notify/log_limiter.h"
 #include "notify/mail_compose.h"
 #include "notify/mail_queue.h"
 
@@ -101,7 +102,7 @@ class MailSender {
   std::atomic<std::size_t> pending_{0};
   std::atomic<std::uint64_t> delivered_{0}, attempts_{0}, breaker_openings_{0};
   std::array<std::atomic<std::uint64_t>, kMailDropReasons> dropped_{};
-  std::atomic<std::int64_t> last_drop_log_ms_{-1};
+  LogLimiter drop_log_{std::chrono::seconds(10)};  // drop counts are logged at most this often
   std::thread thread_;
 };
 

@@ -19,11 +19,10 @@ import pytest
 
 from conftest import CLIENT_ID
 from http_client import call
+from test_auth_tokens import ENGINES, engine_args
 from test_tls import Pki
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-REDIS = os.environ.get("WARREN_TEST_REDIS_URL")
-ENGINES = ["memory", "rocksdb"] + (["redis"] if REDIS else [])
 # Retry every second 40 times, then after 1 and 6 s (a subscription's _retry_policy, which
 # Zaqar's validation bounds: maximum_delay - minimum_delay >= 10).
 FAST_RETRIES = {"retries_with_no_delay": 0, "minimum_delay_retries": 40, "minimum_delay": 1,
@@ -107,14 +106,6 @@ def sinks(tmp_path):
 @pytest.fixture(scope="module")
 def pki(tmp_path_factory):
     return Pki(tmp_path_factory.mktemp("pki"))
-
-
-def engine_args(engine, tmp_path):
-    if engine == "memory":
-        return ["--storage", "memory"]
-    if engine == "rocksdb":
-        return ["--storage", "rocksdb", "--data-dir", str(tmp_path / "data")]
-    return ["--storage", "redis", "--redis", REDIS]
 
 
 def zaqar_headers():
