@@ -205,8 +205,9 @@ void MailSender::attempt(std::unique_ptr<MailJob> job) {
   }
   const std::uint64_t openings = queue_.breaker_openings();
   if (openings != breaker_openings_.exchange(openings, std::memory_order_relaxed)) {
-    log::warn("mail: the SMTP relay {} failed {} times in a row ({}): mail waits for a probe",
-              options_.relay, options_.breaker.failures, result.error);
+    log::warn("mail: the SMTP relay {} is not answering ({}): mail waits for a probe ({} "
+              "breaker openings so far)",
+              options_.relay, result.error, openings);
   }
 }
 
