@@ -17,13 +17,13 @@ set -euo pipefail
 build_pkgs=(
   cmake ninja-build g++ make pkg-config
   libboost1.81-dev libboost-program-options1.81-dev libboost-url1.81-dev
-  libsimdjson-dev libfmt-dev librocksdb-dev libhiredis-dev libssl-dev
+  libsimdjson-dev libfmt-dev librocksdb-dev libhiredis-dev libssl-dev libcurl4-openssl-dev
   googletest libgtest-dev libgmock-dev libbenchmark-dev
 )
 test_pkgs=(
   clang libclang-rt-14-dev python3 python3-pytest python3-zaqarclient python3-zaqar python3-websocket
   python3-msgpack python3-requests python3-testtools python3-ddt python3-fixtures
-  python3-stestr redis-server redis-tools procps nodejs sslscan
+  python3-stestr redis-server redis-tools procps nodejs sslscan python3-aiosmtpd
   python3-keystone python3-keystoneclient python3-keystoneauth1 python3-openstackclient curl openssl
   socat
 )

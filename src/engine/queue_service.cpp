@@ -520,6 +520,8 @@ Async<store::SubscriptionCreated> QueueService::create_subscription(
   if (subscriber_check_ != nullptr && !request.subscriber.empty()) {
     auto allowed = co_await subscriber_check_->check(request.subscriber);
     if (!allowed) co_return allowed.error();
+    auto options = subscriber_check_->check_options(request.subscriber, request.options);
+    if (!options) co_return options.error();
   }
   store::NewSubscription subscription;
   subscription.subscriber = request.subscriber;
@@ -562,6 +564,10 @@ Async<void> QueueService::update_subscription(const Scope& scope, std::string_vi
   if (subscriber_check_ != nullptr && update.subscriber) {
     auto allowed = co_await subscriber_check_->check(*update.subscriber);
     if (!allowed) co_return allowed.error();
+  }
+  if (subscriber_check_ != nullptr && update.options) {
+    auto options = subscriber_check_->check_options(update.subscriber.value_or(""), *update.options);
+    if (!options) co_return options.error();
   }
   co_return co_await store_.update_subscription(ref(scope, queue), id, update, now());
 }

@@ -57,6 +57,13 @@ class SubscriberCheck {
  public:
   virtual ~SubscriberCheck() = default;
   virtual Async<void> check(std::string_view subscriber) = 0;
+  // Checks a subscription's options (JSON object text) as they are created or changed, with
+  // its subscriber ("" when an update leaves the subscriber as it was). Runs on the caller's
+  // loop; an Error refuses them. By default every options object passes.
+  virtual Result<void> check_options(std::string_view subscriber, std::string_view options) {
+    (void)subscriber, (void)options;
+    return {};
+  }
 };
 
 class QueueService {

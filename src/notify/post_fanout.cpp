@@ -1,4 +1,4 @@
-// PostFanout: socket pushes at once, webhook deliveries after a subscription lookup.
+// PostFanout: socket pushes at once, webhook and mail deliveries after a subscription lookup.
 #include "notify/post_fanout.h"
 
 #include <algorithm>
@@ -10,6 +10,7 @@
 #include "common/log.h"
 #include "common/spawn.h"
 #include "engine/json.h"
+#include "notify/mail_address.h"
 #include "notify/notification.h"
 #include "notify/retry_policy.h"
 
@@ -28,13 +29,13 @@ bool is_webhook(std::string_view subscriber) {
 }  // namespace
 
 PostFanout::PostFanout(engine::QueueService& service, net::LoopGroup& loops, PushHub& hub,
-                       WebhookSender* webhooks)
-    : service_(service), loops_(loops), hub_(hub), webhooks_(webhooks) {}
+                       WebhookSender* webhooks, MailSender* mail)
+    : service_(service), loops_(loops), hub_(hub), webhooks_(webhooks), mail_(mail) {}
 
 void PostFanout::messages_posted(std::string_view project, std::string_view queue,
                                  std::span<const engine::PostedMessage> messages) {
   hub_.publish(project, queue, messages);
-  if (webhooks_ == nullptr || messages.empty()) return;
+  if ((webhooks_ == nullptr && mail_ == nullptr) || messages.empty()) return;
   // Most queues have no subscription: then there is nothing to look up (nor to render).
   if (!service_.may_have_subscriptions(engine::Scope{project, {}}, queue)) return;
   Posted posted{std::string(project), std::string(queue), {}};
@@ -44,29 +45,34 @@ void PostFanout::messages_posted(std::string_view project, std::string_view queu
   }
   // The poster's loop, or loop 0 if a post ever came from elsewhere.
   net::EventLoop* const here = net::EventLoop::current();
-  spawn((here != nullptr ? *here : loops_.loop(0)).context(), send_webhooks(std::move(posted)),
-        "the webhook lookup of a post");
+  spawn((here != nullptr ? *here : loops_.loop(0)).context(),
+        send_to_subscribers(std::move(posted)), "the subscription lookup of a post");
 }
 
-boost::asio::awaitable<void> PostFanout::send_webhooks(Posted posted) {
+boost::asio::awaitable<void> PostFanout::send_to_subscribers(Posted posted) {
   const engine::Scope scope{posted.project, {}};
   std::vector<store::Subscription> hooks;
+  std::vector<store::Subscription> mailboxes;
   std::string marker;
   const std::int64_t page_size = service_.limits().max_subscriptions_per_page;
   while (true) {
     auto page = co_await service_.list_subscriptions(scope, posted.queue, marker, page_size);
     if (!page) {
-      log::warn("webhooks: cannot list subscriptions of {}: {}", posted.queue,
+      log::warn("notifications: cannot list subscriptions of {}: {}", posted.queue,
                 page.error().description);
       co_return;
     }
     for (store::Subscription& s : page->subscriptions) {
-      if (is_webhook(s.subscriber)) hooks.push_back(std::move(s));
+      if (webhooks_ != nullptr && is_webhook(s.subscriber)) {
+        hooks.push_back(std::move(s));
+      } else if (mail_ != nullptr && is_mailto(s.subscriber)) {
+        mailboxes.push_back(std::move(s));
+      }
     }
     if (static_cast<std::int64_t>(page->subscriptions.size()) < page_size) break;
     marker = std::string(page->subscriptions.back().id.view());
   }
-  if (hooks.empty()) co_return;
+  if (hooks.empty() && mailboxes.empty()) co_return;
   auto metadata = co_await service_.get_queue_metadata(scope, posted.queue);
   const std::string queue_metadata = metadata ? metadata->to_json() : std::string();
   for (const store::Subscription& hook : hooks) {
@@ -81,6 +87,14 @@ boost::asio::awaitable<void> PostFanout::send_webhooks(Posted posted) {
       delivery.body = webhook_body(hook.options, notification);
       delivery.retry_delays = delays;
       webhooks_->enqueue(std::move(delivery));
+    }
+  }
+  for (const store::Subscription& mailbox : mailboxes) {
+    const std::vector<int> delays =
+        retry_delays(resolve_retry_policy(mailbox.options, queue_metadata));
+    for (const std::string& notification : posted.notifications) {
+      mail_->enqueue(MailDelivery{posted.project, posted.queue, mailbox.subscriber,
+                                  mailbox.options, notification, delays});
     }
   }
 }

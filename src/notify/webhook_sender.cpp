@@ -32,7 +32,6 @@ namespace asio = boost::asio;
 namespace beast = boost::beast;
 namespace http = boost::beast::http;
 constexpr auto kUseTuple = asio::as_tuple(asio::use_awaitable);
-constexpr std::int64_t kLogIntervalMs = 10'000;  // drop counts are logged at most this often
 
 // The process's counts, summed over every sender (the per-sender ones are WebhookStats).
 Counter attempts_total("warren_webhook_attempts_total", "", "Webhook requests made.");
@@ -48,12 +47,6 @@ Counter dropped_total[kDropReasons] = {  // in DropReason's order
     {"warren_webhook_dropped_total", R"(reason="gave_up")", kDroppedHelp},
     {"warren_webhook_dropped_total", R"(reason="refused_address")", kDroppedHelp},
 };
-
-std::int64_t steady_ms() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::steady_clock::now().time_since_epoch())
-      .count();
-}
 
 FairQueueOptions fair_queue_options(const WebhookOptions& o) {
   FairQueueOptions f;
@@ -176,10 +169,7 @@ WebhookStats WebhookSender::stats() const noexcept {
 void WebhookSender::dropped(DropReason reason) {
   dropped_[static_cast<std::size_t>(reason)].fetch_add(1, std::memory_order_relaxed);
   dropped_total[static_cast<std::size_t>(reason)].add();
-  std::int64_t last = last_drop_log_ms_.load(std::memory_order_relaxed);
-  const std::int64_t now = steady_ms();
-  if (last >= 0 && now - last < kLogIntervalMs) return;
-  if (!last_drop_log_ms_.compare_exchange_strong(last, now)) return;
+  if (!drop_log_.due()) return;
   const WebhookStats s = stats();
   log::warn(
       "webhooks: {} deliveries dropped so far: {} queue full (--webhook-queue-limit {}), {} "
@@ -260,10 +250,7 @@ asio::awaitable<void> WebhookSender::run_attempt(std::unique_ptr<WebhookJob> job
   }
   const std::uint64_t openings = queue_.breaker_openings();
   if (openings != breaker_openings_.exchange(openings, std::memory_order_relaxed)) {
-    const std::int64_t ms = steady_ms();
-    const std::int64_t last = last_breaker_log_ms_.load(std::memory_order_relaxed);
-    if (last < 0 || ms - last >= kLogIntervalMs) {
-      last_breaker_log_ms_.store(ms, std::memory_order_relaxed);
+    if (breaker_log_.due()) {
       log::warn(
           "webhooks: a subscriber's circuit breaker opened ({} openings so far): its "
           "deliveries wait for a probe",

@@ -26,6 +26,7 @@
 #include <boost/asio/steady_timer.hpp>
 
 #include "notify/fair_queue.h"
+#include "notify/log_limiter.h"
 #include "notify/webhook_delivery.h"
 
 namespace warren::notify {
@@ -101,8 +102,9 @@ class WebhookSender {
   std::atomic<std::size_t> pending_{0};
   std::atomic<std::uint64_t> delivered_{0}, attempts_{0}, breaker_openings_{0};
   std::array<std::atomic<std::uint64_t>, kDropReasons> dropped_{};
-  std::atomic<std::int64_t> last_drop_log_ms_{-1};
-  std::atomic<std::int64_t> last_breaker_log_ms_{-1};
+  // Drop counts and breaker openings are logged at most every 10 s each.
+  LogLimiter drop_log_{std::chrono::seconds(10)};
+  LogLimiter breaker_log_{std::chrono::seconds(10)};
   std::thread thread_;
 };
 

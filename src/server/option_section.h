@@ -25,6 +25,7 @@ OptionSection server_options(ServeOptions& o);      // options_server.cpp: liste
 OptionSection storage_options(ServeOptions& o);     // options_storage.cpp: the engines
 OptionSection zaqar_options(ServeOptions& o);       // options_zaqar.cpp: Zaqar's limits, API
 OptionSection websocket_options(ServeOptions& o);   // options_websocket.cpp: WebSocket, webhooks
+OptionSection mail_options(ServeOptions& o);        // options_mail.cpp: mailto: notifications
 OptionSection tls_options(ServeOptions& o);         // options_tls.cpp: https and wss listeners
 OptionSection security_options(ServeOptions& o);    // options_security.cpp: auth, limits
 

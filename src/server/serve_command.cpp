@@ -25,6 +25,7 @@
 #include "engine/reaper.h"
 #include "http/server.h"
 #include "net/loop_group.h"
+#include "notify/mail_check.h"
 #include "notify/post_fanout.h"
 #include "notify/push_hub.h"
 #include "notify/subscriber_check.h"
@@ -128,7 +129,10 @@ int run_serve_command(int argc, char** argv) {
   // transport, whether or not webhooks are delivered now.
   notify::WebhookSubscriberCheck subscriber_check(
       {options.webhook.allow_private, options.webhook.timeout});
-  service.set_subscriber_check(&subscriber_check);
+  // mailto: subscribers are refused without a relay, else checked as mail addresses.
+  const bool mail = !options.mail.relay.empty();
+  notify::MailSubscriberCheck mail_check(mail, &subscriber_check);
+  service.set_subscriber_check(&mail_check);
 
   net::LoopGroup loops(options.threads, kTick);
   net::ConnectionLimit limit(max_connections);
@@ -142,11 +146,21 @@ int run_serve_command(int argc, char** argv) {
     loops.loop(i).add_tick_hook([&buffer_budget](net::SteadyTime) { buffer_budget.trim(); });
   }
 
-  // Subscribers: sockets through the push hub, http(s) URIs through the webhook sender.
+  // Subscribers: sockets through the push hub, http(s) URIs through the webhook sender,
+  // mailto: URIs through the mail sender (with a relay; libcurl is loaded only then).
   notify::PushHub hub(loops);
   std::unique_ptr<notify::WebhookSender> webhooks;
   if (options.webhooks) webhooks = std::make_unique<notify::WebhookSender>(options.webhook);
-  notify::PostFanout fanout(service, loops, hub, webhooks.get());
+  std::unique_ptr<notify::MailSender> mailer;
+  if (mail) {
+    auto curl = notify::load_curl();
+    if (!curl) {
+      log::error("{}", curl.error().description);
+      return 1;
+    }
+    mailer = std::make_unique<notify::MailSender>(**curl, options.mail);
+  }
+  notify::PostFanout fanout(service, loops, hub, webhooks.get(), mailer.get());
   // Other nodes' posts reach this node's sockets (redis engine only).
   auto remote_push = start_remote_push(options.storage, loops, hub);
   if (!remote_push) {

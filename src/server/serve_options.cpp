@@ -22,8 +22,9 @@ ParsedServeOptions parse_serve_options(int argc, char** argv) {
       ("help,h", "print this help and exit")
       ("version", "print the version and exit")
       ("config", po::value(&config_file), "read options from this file (key = value lines, same names)");
-  OptionSection sections[] = {server_options(o), storage_options(o), zaqar_options(o),
-                              websocket_options(o), tls_options(o), security_options(o)};
+  OptionSection sections[] = {server_options(o),    storage_options(o), zaqar_options(o),
+                              websocket_options(o), mail_options(o),    tls_options(o),
+                              security_options(o)};
   po::options_description all;
   all.add(general);
   for (const OptionSection& section : sections) all.add(section.description);

@@ -20,6 +20,7 @@
 #include "engine/limits.h"
 #include "http/connection_options.h"
 #include "net/tls_context.h"
+#include "notify/mail_sender.h"
 #include "notify/webhook_sender.h"
 #include "store/memory/memory_store.h"
 #include "store/redis/redis_store.h"
@@ -65,6 +66,7 @@ struct ServeOptions {
   std::size_t ws_max_subscriptions = 1000;  // socket subscriptions one socket may hold
   bool webhooks = true;
   notify::WebhookOptions webhook;
+  notify::SmtpOptions mail;  // options_mail.cpp: mailto: notifications (off without a relay)
   // TLS (options_tls.cpp): https on tls_listen, wss alone on ws_tls_listen, with these files.
   std::optional<boost::asio::ip::tcp::endpoint> tls_listen;
   std::optional<boost::asio::ip::tcp::endpoint> ws_tls_listen;

@@ -254,7 +254,7 @@ def seed_victim(a, secret):
     assert claim.status == 201, claim
     claim_id = claim.header("Location").rsplit("/", 1)[1]
     sub = a.post("/v2/queues/vault/subscriptions",
-                 {"subscriber": "mailto:a@example.com", "ttl": 3600})
+                 {"subscriber": "http://hooks.example/vault", "ttl": 3600})
     assert sub.status == 201, sub
     return {"q": "vault", "m": ids[0], "c": claim_id, "s": sub.json()["subscription_id"]}
 
