@@ -25,7 +25,7 @@ test_pkgs=(
   python3-msgpack python3-requests python3-testtools python3-ddt python3-fixtures
   python3-stestr redis-server redis-tools procps nodejs sslscan python3-aiosmtpd
   python3-keystone python3-keystoneclient python3-keystoneauth1 python3-openstackclient curl openssl
-  socat
+  socat prometheus
 )
 bench_pkgs=(nginx-light nodejs node-ws python3-matplotlib util-linux zaqar-server python3-redis
             redis-server redis-tools valgrind wrk)

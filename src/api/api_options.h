@@ -6,6 +6,9 @@
 
 #include "engine/client_id.h"
 
+namespace warren::metrics {
+class Scrape;
+}
 namespace warren::api {
 
 struct ApiOptions {
@@ -17,6 +20,9 @@ struct ApiOptions {
   // Also serve Zaqar's deprecated v1.1 API under /v1.1/ (Zaqar's
   // enable_deprecated_api_versions = 1.1); off by default, as in Zaqar.
   bool enable_v1_1 = false;
+  // Serve GET /metrics from this (null: no such route). Open to all under --auth none, else to
+  // the admin role only.
+  const metrics::Scrape* metrics = nullptr;
 };
 
 }  // namespace warren::api

@@ -96,6 +96,7 @@ void take(IdentityHeaders& found, std::optional<std::string_view>& into, std::st
 
 void read_identity_headers(const http::Request& request, IdentityHeaders& found) {
   auth::Credentials& c = found.credentials;
+  std::optional<std::string_view> bearer;  // Authorization: Bearer (what Prometheus can send)
   for (const http::Header& h : request.headers) {
     switch (h.name.size()) {  // most headers are none of these: their length says so
       case sizeof("Client-ID") - 1:
@@ -111,18 +112,33 @@ void read_identity_headers(const http::Request& request, IdentityHeaders& found)
       case sizeof("X-Roles") - 1:
         if (is_header(h.name, "X-Roles")) take(found, c.roles, "X-Roles", h.value);
         break;
+      case sizeof("Authorization") - 1:
+        if (is_header(h.name, "Authorization") && h.value.size() > 7 &&
+            boost::beast::iequals(h.value.substr(0, 7), "Bearer ")) {
+          take(found, bearer, "Authorization", h.value.substr(7));
+        }
+        break;
       default:
         break;
     }
   }
+  // The token as a bearer token when X-Auth-Token is absent.
+  if (!c.token && bearer) c.token = bearer;
 }
 
 }  // namespace
 
 HttpApi::HttpApi(engine::QueueService& service, auth::Identity& identity,
                  auth::Admission* admission, ApiOptions options)
-    : service_(service), identity_(identity), admission_(admission), options_(std::move(options)) {
+    : service_(service),
+      identity_(identity),
+      admission_(admission),
+      unmatched_(&RouteMetrics::of("any", "unmatched")),
+      options_(std::move(options)) {
   add(verb::get, "/", &HttpApi::get_versions, ApiVersion::v2);
+  if (options_.metrics != nullptr) {
+    add(verb::get, "/metrics", &HttpApi::get_metrics, ApiVersion::v2, true, true);
+  }
   add(verb::get, "/v2/", &HttpApi::get_home, ApiVersion::v2);
   if (options_.enable_v1_1) add(verb::get, "/v1.1/", &HttpApi::get_home_v1_1, ApiVersion::v1_1);
   // Below the version prefix; `v1_1`: served under /v1.1 too (Zaqar's
@@ -177,9 +193,11 @@ HttpApi::HttpApi(engine::QueueService& service, auth::Identity& identity,
 }
 
 void HttpApi::add(verb method, std::string_view pattern, Resource resource, ApiVersion version,
-                  bool admin_only) {
+                  bool admin_only, bool open_when_trusting) {
   const bool has_queue = pattern.find("{queue_name}") != std::string_view::npos;
-  router_.add(method, pattern, Route{resource, has_queue, admin_only, version});
+  RouteMetrics* metrics = &RouteMetrics::of(boost::beast::http::to_string(method), pattern);
+  router_.add(method, pattern,
+              Route{resource, has_queue, admin_only, version, metrics, open_when_trusting});
 }
 
 void HttpApi::write_error(HttpCall& call, const Error& error) {
@@ -245,6 +263,9 @@ HttpApi::Front HttpApi::run_front(HttpCall& call, const Route* route) {
   read_identity_headers(call.request, identity);
   if (!check_headers(call, identity)) return Front::refused;
   if (call.request.path == "/") return check_target(call, route) ? Front::ok : Front::refused;
+  if (route != nullptr && route->open_when_trusting && identity_.trusts_headers()) {
+    return Front::ok;
+  }
   if (identity.signed_url) return admit_signed(call, identity, route);
   std::optional<Error> refused;
   switch (identity_.decide(identity.credentials, call.principal, refused)) {
@@ -353,12 +374,13 @@ boost::asio::awaitable<void> HttpApi::handle(http::Request& request,
   const auto match = router_.match(request.method, request.path);
   using Kind = http::Router<Route>::Match::Kind;
   HttpCall call{request, response};
+  const Route* route = match.kind == Kind::found ? match.target : nullptr;
+  RouteTimer timer(route != nullptr ? route->metrics : unmatched_, response);
   if (match.kind == Kind::no_route) {
     response.error(make_error(Errc::route_not_found));
     co_return;
   }
   call.params = match.params;
-  const Route* route = match.kind == Kind::found ? match.target : nullptr;
   if (route != nullptr) call.version = route->version;
   // (The stages run in plain functions: every local of this coroutine lives in its frame.)
   Front front = run_front(call, route);

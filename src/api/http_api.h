@@ -11,6 +11,7 @@
 
 #include "api/api_options.h"
 #include "api/query.h"
+#include "api/route_metrics.h"
 #include "auth/admission.h"
 #include "auth/identity.h"
 #include "common/json_writer.h"
@@ -69,10 +70,12 @@ class HttpApi final : public http::Handler {
     bool has_queue = false;   // {queue_name} is the first parameter
     bool admin_only = false;  // needs role:admin (X-Roles)
     ApiVersion version = ApiVersion::v2;
+    RouteMetrics* metrics = nullptr;
+    bool open_when_trusting = false;  // under a scheme that trusts headers, needs no identity
   };
 
   void add(boost::beast::http::verb method, std::string_view pattern, Resource resource,
-           ApiVersion version, bool admin_only = false);
+           ApiVersion version, bool admin_only = false, bool open_when_trusting = false);
   // The stages before a resource: Zaqar's checks of the headers, the identity stage,
   // admission, the checks of the target. `refused`: an error response was written;
   // `identity_later`: the identity must be awaited (identify_later), then the rest run
@@ -101,6 +104,7 @@ class HttpApi final : public http::Handler {
   boost::asio::awaitable<void> get_home_v1_1(HttpCall& call);
   boost::asio::awaitable<void> get_ping(HttpCall& call);
   boost::asio::awaitable<void> head_ping(HttpCall& call);
+  boost::asio::awaitable<void> get_metrics(HttpCall& call);
   boost::asio::awaitable<void> get_health(HttpCall& call);
   // Queues (http_queues.cpp)
   boost::asio::awaitable<void> list_queues(HttpCall& call);
@@ -136,6 +140,7 @@ class HttpApi final : public http::Handler {
   engine::QueueService& service_;
   auth::Identity& identity_;
   auth::Admission* admission_;
+  RouteMetrics* unmatched_;  // requests no route matched (404, 405)
   ApiOptions options_;
   http::Router<Route> router_;
 };

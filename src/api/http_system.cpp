@@ -1,10 +1,11 @@
-// System resources: versions (GET /), the JSON-home document (GET /v2/), ping, health.
+// System resources: versions (GET /), the JSON-home document (GET /v2/), ping, health, metrics.
 #include <chrono>
 
 #include "api/home_document.h"
 #include "api/http_api.h"
 #include "api/http_support.h"
 #include "common/random.h"
+#include "metrics/scrape.h"
 
 namespace warren::api {
 
@@ -35,6 +36,13 @@ boost::asio::awaitable<void> HttpApi::get_ping(HttpCall& call) {
   } else {
     call.response.error(alive.error());
   }
+}
+
+boost::asio::awaitable<void> HttpApi::get_metrics(HttpCall& call) {
+  const std::string text = options_.metrics->render();
+  call.response.begin(200);
+  call.response.end_with_body(metrics::kContentType, text);
+  co_return;
 }
 
 boost::asio::awaitable<void> HttpApi::head_ping(HttpCall& call) {

@@ -45,6 +45,10 @@ class Identity {
   // Whether a WebSocket message's own headers say who sends it (--auth none: each message's
   // X-Project-ID), rather than the session's principal.
   virtual bool per_message() const noexcept = 0;
+
+  // Whether this scheme takes callers at their word (--auth none): then what only needs a
+  // caller to be trusted (the metrics) is open to all. Schemes that verify say false.
+  virtual bool trusts_headers() const noexcept { return per_message(); }
 };
 
 }  // namespace warren::auth

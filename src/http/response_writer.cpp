@@ -71,6 +71,7 @@ std::string canned_error_response(Errc code) {
 }
 
 void ResponseWriter::begin(int status) {
+  status_ = status;
   if (status >= 100 && status < 600) responses_by_class[status / 100 - 1].add();
   append_status_line(out_, status);
   out_.append("Date: ");

@@ -23,6 +23,8 @@ class ResponseWriter {
 
   // Starts a response: status line, Date, and the Connection header the connection needs.
   void begin(int status);
+  // The status of the response begun last (0: none yet), for the request's metrics.
+  int status() const noexcept { return status_; }
   // One more header (name and value written as given).
   void header(std::string_view name, std::string_view value);
   // A header whose value the caller appends to the returned buffer (no temporary string);
@@ -52,6 +54,7 @@ class ResponseWriter {
   bool head_ = false;
   bool close_ = false;
   bool keep_alive_header_ = false;
+  int status_ = 0;
   std::size_t length_at_ = 0;  // where the Content-Length digits go
   std::size_t body_at_ = 0;    // where the body starts
 };

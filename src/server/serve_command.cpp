@@ -24,12 +24,14 @@
 #include "engine/queue_service.h"
 #include "engine/reaper.h"
 #include "http/server.h"
+#include "metrics/scrape.h"
 #include "net/loop_group.h"
 #include "notify/mail_check.h"
 #include "notify/post_fanout.h"
 #include "notify/push_hub.h"
 #include "notify/subscriber_check.h"
 #include "notify/webhook_sender.h"
+#include "server/metrics_listener.h"
 #include "server/project_quotas.h"
 #include "server/shared_rate_counter.h"
 #include "server/remote_push.h"
@@ -124,7 +126,12 @@ int run_serve_command(int argc, char** argv) {
   auth::Admission* const admission = limits.may_limit() ? &limits : nullptr;
   ProjectQuotas quotas(limits, **store, clock);
   if (limits.may_limit()) service.set_quota_check(&quotas);
-  api::HttpApi api(service, *identity, admission, options.api);
+  // What GET /metrics shows (docs/metrics.md): every counter and histogram, the process, and
+  // the gauges added below.
+  metrics::Scrape scrape;
+  api::ApiOptions api_options = options.api;
+  api_options.metrics = &scrape;
+  api::HttpApi api(service, *identity, admission, api_options);
   // Webhook subscribers are checked (URL, address policy) when subscribed, over either
   // transport, whether or not webhooks are delivered now.
   notify::WebhookSubscriberCheck subscriber_check(
@@ -145,6 +152,16 @@ int run_serve_command(int argc, char** argv) {
   for (unsigned i = 0; i < loops.size(); ++i) {
     loops.loop(i).add_tick_hook([&buffer_budget](net::SteadyTime) { buffer_budget.trim(); });
   }
+  scrape.add([&limit, &loops](metrics::Exposition& out) {
+    using Type = metrics::Exposition::Type;
+    out.family("warren_connections_open", Type::gauge,
+               "Connections open now (HTTP and WebSocket, every listener).");
+    out.sample("warren_connections_open", "", static_cast<std::uint64_t>(limit.open()));
+    out.family("warren_connections_max", Type::gauge, "The most connections served at once.");
+    out.sample("warren_connections_max", "", static_cast<std::uint64_t>(limit.max()));
+    out.family("warren_event_loops", Type::gauge, "Event loops (threads) serving requests.");
+    out.sample("warren_event_loops", "", static_cast<std::uint64_t>(loops.size()));
+  });
 
   // Subscribers: sockets through the push hub, http(s) URIs through the webhook sender,
   // mailto: URIs through the mail sender (with a relay; libcurl is loaded only then).
@@ -194,6 +211,18 @@ int run_serve_command(int argc, char** argv) {
       return 1;
     }
     ws_bound = *opened;
+  }
+  MetricsHandler metrics_only(scrape);
+  std::optional<http::HttpServer> metrics_server;
+  std::optional<boost::asio::ip::tcp::endpoint> metrics_bound;
+  if (options.metrics_listen) {
+    metrics_server.emplace(loops, limit, metrics_only, connection, nullptr);
+    auto opened = metrics_server->listen(*options.metrics_listen, options.backlog);
+    if (!opened) {
+      log::error("{}", opened.error().description);
+      return 1;
+    }
+    metrics_bound = *opened;
   }
   // TLS listeners (https, wss) and their reload on SIGHUP (server/tls_serving.h).
   std::unique_ptr<TlsServing> tls;
@@ -257,6 +286,11 @@ int run_serve_command(int argc, char** argv) {
     // (After the line above: scripts read the HTTP port from the first "listening on".)
     log::info("websocket-only listener on {}:{}", ws_bound->address().to_string(),
               ws_bound->port());
+  }
+  if (metrics_server) {
+    metrics_server->start();
+    log::info("metrics listener on {}:{}", metrics_bound->address().to_string(),
+              metrics_bound->port());
   }
   loops.run();
   service.remove_observer(&fanout);

@@ -61,6 +61,8 @@ struct ServeOptions {
   StorageOptions storage;
   // WebSocket: always on the HTTP port (upgrade); also on ws_listen when set.
   std::optional<boost::asio::ip::tcp::endpoint> ws_listen;
+  // GET /metrics alone, unauthenticated, on this listener too (server/metrics_listener.h).
+  std::optional<boost::asio::ip::tcp::endpoint> metrics_listen;
   ws::WsOptions ws;
   std::int64_t ws_min_subscription_ttl = 60;
   std::size_t ws_max_subscriptions = 1000;  // socket subscriptions one socket may hold

@@ -86,6 +86,22 @@ Index::Index(MemoryStoreOptions options) : options_(options) {
   }
 }
 
+bool Index::admit_footprint(Shard& shard, std::span<const NewMessage> messages) {
+  std::int64_t incoming = 0;
+  for (const NewMessage& m : messages) incoming += MessageLog::footprint_of(m.body.size());
+  if (incoming <= shard.allowance) {
+    shard.allowance -= incoming;
+    return true;
+  }
+  // Sum the shards, and take a share of what is left: a 2 x shards-th, so that the shares
+  // handed out never add up to more than the room there was (only the last posts before the
+  // bound sum every time).
+  const std::int64_t room = options_.max_stored_bytes - footprint() - incoming;
+  if (room < 0) return false;
+  shard.allowance = room / static_cast<std::int64_t>(2 * shards_.size());
+  return true;
+}
+
 std::int64_t Index::footprint() const noexcept {
   std::int64_t total = 0;
   for (const auto& shard : shards_) total += shard->footprint.load(std::memory_order_relaxed);
@@ -243,16 +259,11 @@ Result<std::vector<ShortId>> Index::post_messages(QueueRef queue, std::string_vi
       return Result<std::vector<ShortId>>(
           make_error(Errc::queue_not_found, queue.name, queue.project));
     }
-    if (options_.max_stored_bytes > 0) {
-      std::int64_t incoming = 0;
-      for (const NewMessage& m : messages) incoming += MessageLog::footprint_of(m.body.size());
-      if (footprint() + incoming > options_.max_stored_bytes) {
-        used(journal, key.view(), *q, Journal::Use::read);
-        return Result<std::vector<ShortId>>(
-            make_error(Errc::storage_full,
-                       fmt::format("The server holds as many messages as it may ({} bytes).",
-                                   options_.max_stored_bytes)));
-      }
+    if (options_.max_stored_bytes > 0 && !admit_footprint(shard, messages)) {
+      used(journal, key.view(), *q, Journal::Use::read);
+      return Result<std::vector<ShortId>>(make_error(
+          Errc::storage_full, fmt::format("The server holds as many messages as it may ({} bytes).",
+                                          options_.max_stored_bytes)));
     }
     std::vector<ShortId> ids = q->post(client, messages, now);
     shard.schedule(key.view(), *q);

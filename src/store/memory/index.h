@@ -136,6 +136,9 @@ class Index {
   SubscriptionIds subscription_ids_;
   // What stored messages take (MessageLog::footprint_of), summed over the shards.
   std::int64_t footprint() const noexcept;
+  // Whether `messages` may be posted to `shard` (locked) under --max-stored-bytes: from the
+  // shard's allowance, or after summing every shard. Only with a bound set.
+  bool admit_footprint(Shard& shard, std::span<const NewMessage> messages);
 
   std::vector<std::unique_ptr<Shard>> shards_;
   std::size_t shard_mask_ = 0;  // shard count - 1 (a power of two)

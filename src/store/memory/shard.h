@@ -93,6 +93,9 @@ struct alignas(64) Shard {
   // What the messages of this shard's queues (the graveyard's too) take, as MessageLog counts
   // it: kept by the queues under `mutex`, read without it (Index::footprint).
   std::atomic<std::int64_t> footprint{0};
+  // Bytes posts to this shard may still add before the bound is checked over every shard again
+  // (Index::admit_footprint). Under `mutex`.
+  std::int64_t allowance = 0;
 };
 
 }  // namespace warren::store::memory
