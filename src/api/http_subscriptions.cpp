@@ -19,6 +19,19 @@ Result<engine::SubscriptionCreateRequest> subscription_request(engine::json::Ele
   return request;
 }
 
+// Who creates the subscription, for a subscriber type that acts on their behalf later (a
+// trust+ subscriber's Keystone trust). The token is the one the identity stage verified (a
+// duplicated X-Auth-Token never gets this far); a signed URL or a header identity has none.
+engine::Caller caller_of(const HttpCall& call) {
+  engine::Caller caller;
+  caller.user = call.principal.user;
+  caller.roles = call.principal.roles;
+  if (call.principal.source == auth::Principal::Source::token) {
+    caller.token = call.request.header("X-Auth-Token").value_or("");
+  }
+  return caller;
+}
+
 }  // namespace
 
 boost::asio::awaitable<void> HttpApi::list_subscriptions(HttpCall& call) {
@@ -48,8 +61,9 @@ boost::asio::awaitable<void> HttpApi::post_subscription(HttpCall& call) {
   if (!document) co_return write_error(call, document.error());
   auto empty = engine::json::parse_document("{}");
   // A refused request is still handed on: the engine creates the queue first, as Zaqar does.
-  const Result<engine::SubscriptionCreateRequest> request =
+  Result<engine::SubscriptionCreateRequest> request =
       subscription_request(*document ? (*document)->root() : empty->root());
+  if (request) request->caller = caller_of(call);
   auto created = co_await service_.create_subscription(call.scope, call.queue, request);
   if (!created) {
     if (created.error().code == Errc::subscription_conflict) {

@@ -90,6 +90,11 @@ awaitable<void> WsConnection::subscription_create(WsCall& call) {
     request.subscriber = std::string(subscriber);
     request.ttl = fields->ttl;
     if (fields->options) request.options = *fields->options;
+    // The session's token, copied: the session may authenticate again while this waits.
+    const std::string token = session_token_ ? *session_token_ : std::string();
+    request.caller.user = call.principal.user;
+    request.caller.roles = call.principal.roles;
+    if (call.principal.source == auth::Principal::Source::token) request.caller.token = token;
     auto created = co_await service_.create_subscription(call.scope, call.queue, request);
     if (!created) {
       if (created.error().code == Errc::subscription_conflict) {

@@ -244,6 +244,7 @@ asio::awaitable<Result<std::string>> KeystoneClient::service_token(bool renew) {
   if (!token) co_return token.error();
   std::lock_guard lock(mutex_);
   service_token_ = reply->subject_token;
+  service_user_id_ = token->user_id;
   service_expires_ms_ = token->expires_ms;
   co_return service_token_;
 }
@@ -269,6 +270,58 @@ asio::awaitable<Result<KeystoneClient::Answer>> KeystoneClient::validate(std::st
     if (reply->status != 401 && reply->status != 403) break;
   }
   co_return unavailable("Keystone did not validate the token");
+}
+
+asio::awaitable<Result<std::string>> KeystoneClient::create_trust(std::string caller_token,
+                                                                  const TrustRequest& trust) {
+  // The trustee is the service user, whose id the service token's document gave.
+  auto service = co_await service_token(false);
+  if (!service) co_return service.error();
+  std::string trustee;
+  {
+    std::lock_guard lock(mutex_);
+    trustee = service_user_id_;
+  }
+  if (trustee.empty()) co_return unavailable("Keystone's service token names no user id");
+  TrustRequest filled = trust;
+  filled.trustee_user_id = trustee;
+  http::request<http::string_body> request(http::verb::post, url_.path + "/OS-TRUST/trusts", 11);
+  request.set(http::field::content_type, "application/json");
+  request.set("X-Auth-Token", caller_token);
+  request.body() = trust_request_body(filled);
+  auto reply = co_await exchange(url_, tls_.get(), std::move(request), options_.timeout,
+                                 options_.max_response_bytes);
+  if (!reply) co_return reply.error();
+  if (reply->status == 201 || reply->status == 200) co_return parse_trust_id(reply->body);
+  const std::string why = keystone_error_message(reply->body);
+  log::info("keystone: a trust for user {} on project {} was refused ({}): {}",
+            trust.trustor_user_id, trust.project_id, reply->status, why);
+  if (reply->status == 401) co_return make_error(Errc::auth_token_invalid);
+  if (reply->status >= 400 && reply->status < 500) {
+    co_return make_error(Errc::trust_refused, reply->status,
+                         why.empty() ? std::string("no reason given") : why);
+  }
+  co_return unavailable(fmt::format("Keystone answered {} to a trust", reply->status));
+}
+
+asio::awaitable<Result<KeystoneClient::TrustToken>> KeystoneClient::trust_token(
+    std::string trust_id) {
+  http::request<http::string_body> request(http::verb::post, url_.path + "/auth/tokens", 11);
+  request.set(http::field::content_type, "application/json");
+  request.body() = trust_token_request_body(options_.user, options_.domain, options_.password,
+                                            trust_id);
+  auto reply = co_await exchange(url_, tls_.get(), std::move(request), options_.timeout,
+                                 options_.max_response_bytes);
+  if (!reply) co_return reply.error();
+  if (reply->status >= 400 && reply->status < 500) {
+    co_return make_error(Errc::trust_refused, reply->status, keystone_error_message(reply->body));
+  }
+  if (reply->status != 201 || reply->subject_token.empty()) {
+    co_return unavailable(fmt::format("Keystone answered {} to a trust token", reply->status));
+  }
+  auto token = parse_keystone_token(reply->body);
+  if (!token) co_return token.error();
+  co_return TrustToken{std::move(reply->subject_token), token->expires_ms};
 }
 
 }  // namespace warren::auth

@@ -6,7 +6,8 @@
 // by `timeout`. An https:// endpoint is reached over TLS 1.2 or later, its certificate checked
 // against the system's trusted CAs (or `ca_file`) and the URL's host name. The service token is
 // shared by the loops and fetched again when Keystone says it is no longer good, or shortly before
-// it expires.
+// it expires. For trust+http(s) subscriptions it also creates trusts (with the caller's token)
+// and fetches trust-scoped tokens for the service user (keystone_trust.h).
 #pragma once
 
 #include <chrono>
@@ -19,6 +20,7 @@
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/ssl/context.hpp>
 
+#include "auth/keystone_trust.h"
 #include "common/errors.h"
 
 namespace warren::auth {
@@ -70,6 +72,26 @@ class KeystoneClient {
   // reached or does not answer in time, or refuses the service user).
   boost::asio::awaitable<Result<Answer>> validate(std::string token);
 
+  // Creates a trust from `trust.trustor_user_id` (who holds `caller_token`) to the service user
+  // (the trustee: `trust.trustee_user_id` is ignored and filled in) and returns its id. Runs on
+  // the caller's loop; `trust`'s views must stay valid until it returns. Errors:
+  // auth_token_invalid (Keystone no longer takes the caller's token), trust_refused (Keystone
+  // refused the trust: a role the caller lacks on the project, another user's id...),
+  // auth_unavailable (Keystone cannot be reached, answers 5xx or refuses the service user).
+  boost::asio::awaitable<Result<std::string>> create_trust(std::string caller_token,
+                                                           const TrustRequest& trust);
+
+  struct TrustToken {
+    std::string token;
+    std::int64_t expires_ms = 0;
+  };
+  // A token of the service user scoped to the trust `trust_id` (password authentication with
+  // "scope": {"OS-TRUST:trust": ...}): with impersonation it acts as the trustor, on the
+  // trust's project. Runs on whichever executor awaits it (the webhook sender's thread).
+  // Errors: trust_refused (Keystone refuses: the trust was deleted, expired or never was),
+  // auth_unavailable (Keystone cannot be reached or does not answer in time).
+  boost::asio::awaitable<Result<TrustToken>> trust_token(std::string trust_id);
+
  private:
   KeystoneClient(KeystoneOptions options, HttpUrl url,
                  std::unique_ptr<boost::asio::ssl::context> tls);
@@ -82,6 +104,7 @@ class KeystoneClient {
   const std::unique_ptr<boost::asio::ssl::context> tls_;  // https only; shared by the loops
   std::mutex mutex_;                                      // guards the two below (loops share them)
   std::string service_token_;
+  std::string service_user_id_;  // the service user's id (the trustee of trusts)
   std::int64_t service_expires_ms_ = 0;
 };
 

@@ -527,7 +527,22 @@ Async<store::SubscriptionCreated> QueueService::create_subscription(
   subscription.subscriber = request.subscriber;
   subscription.ttl_s = ttl;
   subscription.options = request.options;
+  std::string prepared_options;  // what prepare() made of the options, kept for the store call
+  if (subscriber_check_ != nullptr && !request.subscriber.empty()) {
+    auto prepared = co_await subscriber_check_->prepare(scope, request.caller, request.subscriber,
+                                                        request.options, ttl);
+    if (!prepared) co_return prepared.error();
+    prepared_options = std::move(*prepared);
+    subscription.options = prepared_options;
+  }
   co_return co_await store_.create_subscription(ref(scope, queue), subscription, now());
+}
+
+Async<std::string> SubscriberCheck::prepare(const Scope& scope, const Caller& caller,
+                                            std::string_view subscriber, std::string options,
+                                            std::int64_t ttl_s) {
+  (void)scope, (void)caller, (void)subscriber, (void)ttl_s;
+  co_return options;
 }
 
 Async<store::SubscriptionPage> QueueService::list_subscriptions(const Scope& scope,

@@ -64,6 +64,14 @@ class SubscriberCheck {
     (void)subscriber, (void)options;
     return {};
   }
+  // Completes a new subscription's options once every check passed, just before it is stored,
+  // as Zaqar's notification tasks' `register` does (a trust+ subscriber without a trust_id gets
+  // a Keystone trust of `caller`'s, expiring with the subscription). Returns the options to
+  // store (JSON object text). Runs on the caller's loop and must not block it. By default the
+  // options are stored as they are.
+  virtual Async<std::string> prepare(const Scope& scope, const Caller& caller,
+                                     std::string_view subscriber, std::string options,
+                                     std::int64_t ttl_s);
 };
 
 class QueueService {

@@ -85,10 +85,21 @@ struct ClaimCreateRequest {
   ClaimOptions options;
 };
 
+// The caller of a subscription's creation, as a subscriber type may need it to act on the
+// caller's behalf later (Zaqar's notification tasks' `register`: a trust+ subscriber makes a
+// Keystone trust with the caller's token). Views, valid while the creation runs; "" when the
+// identity scheme knows none (a header identity has no user or token).
+struct Caller {
+  std::string_view user;   // the authenticated user's id
+  std::string_view roles;  // comma-separated role names
+  std::string_view token;  // the credential the caller authenticated with (X-Auth-Token)
+};
+
 struct SubscriptionCreateRequest {
   std::string subscriber;
   std::optional<std::int64_t> ttl;
   std::string options = "{}";  // compact JSON object
+  Caller caller;
 };
 
 }  // namespace warren::engine

@@ -2,9 +2,7 @@
 #include "notify/post_fanout.h"
 
 #include <algorithm>
-#include <ostream>  // Boost 1.81 core/string_view.hpp needs it complete
 
-#include <boost/beast/core/string.hpp>
 #include <simdjson.h>
 
 #include "common/log.h"
@@ -13,17 +11,16 @@
 #include "notify/mail_address.h"
 #include "notify/notification.h"
 #include "notify/retry_policy.h"
+#include "notify/trust_check.h"
+#include "notify/webhook_url.h"
 
 namespace warren::notify {
 namespace {
 
-// An http(s) URL, its scheme in any case (as the engine's check reads it: RFC 3986 3.1).
+// An http(s) or trust+http(s) URL, its scheme in any case (as the engine's check reads it:
+// RFC 3986 3.1).
 bool is_webhook(std::string_view subscriber) {
-  const auto has_scheme = [subscriber](std::string_view scheme) {
-    return subscriber.size() >= scheme.size() &&
-           boost::beast::iequals(subscriber.substr(0, scheme.size()), scheme);
-  };
-  return has_scheme("http://") || has_scheme("https://");
+  return is_webhook_url(subscriber) || trust_webhook_url(subscriber).has_value();
 }
 
 }  // namespace
@@ -79,10 +76,15 @@ boost::asio::awaitable<void> PostFanout::send_to_subscribers(Posted posted) {
     const std::vector<int> delays =
         retry_delays(resolve_retry_policy(hook.options, queue_metadata));
     const auto headers = webhook_headers(hook.options);
+    // trust+http(s): the URL after "trust+", called with a token of the subscription's trust.
+    const auto trust_url = trust_webhook_url(hook.subscriber);
+    std::optional<std::string> trust_id;
+    if (trust_url) trust_id = trust_id_option(hook.options).value_or(std::string());
     for (const std::string& notification : posted.notifications) {
       WebhookDelivery delivery;
       delivery.project = posted.project;
-      delivery.url = hook.subscriber;
+      delivery.url = trust_url ? std::string(*trust_url) : hook.subscriber;
+      delivery.trust_id = trust_id;
       delivery.headers = headers;
       delivery.body = webhook_body(hook.options, notification);
       delivery.retry_delays = delays;

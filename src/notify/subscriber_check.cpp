@@ -13,13 +13,7 @@ namespace warren::notify {
 namespace {
 
 bool is_http_subscriber(std::string_view subscriber) {
-  constexpr std::string_view kTrust = "trust+";
-  if (subscriber.size() >= kTrust.size()) {
-    std::string head(subscriber.substr(0, kTrust.size()));
-    for (char& c : head) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    if (head == kTrust) subscriber.remove_prefix(kTrust.size());
-  }
-  return is_webhook_url(subscriber);
+  return is_webhook_url(subscriber) || trust_webhook_url(subscriber).has_value();
 }
 
 }  // namespace

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstddef>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -18,6 +19,10 @@ struct WebhookDelivery {
   std::string content_type = "application/json";
   std::string body;
   std::vector<int> retry_delays;  // seconds before each retry
+  // Set for a trust+http(s) subscriber (`url` is then the URL after "trust+"): the sender
+  // trades this Keystone trust for a token (auth/trust_tokens.h) and sends it as X-Auth-Token.
+  // "" when the subscription has no usable trust_id (dropped as no_trust_token).
+  std::optional<std::string> trust_id;
 };
 
 // Why a delivery was dropped, each counted by the sender (WebhookStats).
@@ -29,8 +34,10 @@ enum class DropReason : std::size_t {
   gave_up,          // every retry of its policy failed
   refused_address,  // at connect time: the URL, or every address its host resolved to, is
                     // refused by the address policy
+  no_trust_token,   // a trust+ delivery for which Keystone gave no token, through every retry
+                    // (or no trust to ask for: no trust_id, no Keystone)
 };
-inline constexpr std::size_t kDropReasons = 6;
+inline constexpr std::size_t kDropReasons = 7;
 
 // A short name of `reason` for logs ("queue full", ...).
 std::string_view drop_reason_name(DropReason reason) noexcept;

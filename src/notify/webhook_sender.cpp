@@ -38,7 +38,7 @@ Counter attempts_total("warren_webhook_attempts_total", "", "Webhook requests ma
 Counter delivered_total("warren_webhook_delivered_total", "",
                         "Webhook deliveries answered 2xx-4xx by their subscriber.");
 constexpr std::string_view kDroppedHelp = "Webhook deliveries dropped, by reason.";
-static_assert(static_cast<std::size_t>(DropReason::refused_address) == kDropReasons - 1);
+static_assert(static_cast<std::size_t>(DropReason::no_trust_token) == kDropReasons - 1);
 Counter dropped_total[kDropReasons] = {  // in DropReason's order
     {"warren_webhook_dropped_total", R"(reason="queue_full")", kDroppedHelp},
     {"warren_webhook_dropped_total", R"(reason="project_full")", kDroppedHelp},
@@ -46,6 +46,7 @@ Counter dropped_total[kDropReasons] = {  // in DropReason's order
     {"warren_webhook_dropped_total", R"(reason="breaker_open")", kDroppedHelp},
     {"warren_webhook_dropped_total", R"(reason="gave_up")", kDroppedHelp},
     {"warren_webhook_dropped_total", R"(reason="refused_address")", kDroppedHelp},
+    {"warren_webhook_dropped_total", R"(reason="no_trust_token")", kDroppedHelp},
 };
 
 FairQueueOptions fair_queue_options(const WebhookOptions& o) {
@@ -64,11 +65,14 @@ FairQueueOptions fair_queue_options(const WebhookOptions& o) {
 using Request = http::request<http::string_body>;
 
 Request make_request(const WebhookDelivery& d, std::string_view host_header,
-                     std::string_view target) {
+                     std::string_view target, std::string_view token) {
   Request request(http::verb::post, beast::string_view(target.data(), target.size()), 11);
   request.set(http::field::host, beast::string_view(host_header.data(), host_header.size()));
   request.set(http::field::user_agent, "warren-webhook");
   request.set(http::field::content_type, d.content_type);
+  // A trust's token; the subscription's post_headers come after and may replace it (as in
+  // Zaqar, whose TrustTask's headers are updated with them).
+  if (!token.empty()) request.set("X-Auth-Token", beast::string_view(token.data(), token.size()));
   for (const auto& [name, value] : d.headers) request.set(name, value);
   request.body() = d.body;
   request.prepare_payload();
@@ -104,6 +108,8 @@ std::string_view drop_reason_name(DropReason reason) noexcept {
       return "gave up after retries";
     case DropReason::refused_address:
       return "refused address";
+    case DropReason::no_trust_token:
+      return "no trust token";
   }
   return "?";
 }
@@ -118,8 +124,9 @@ bool webhook_tls_available() noexcept {
   return WARREN_WEBHOOK_TLS != 0;
 }
 
-WebhookSender::WebhookSender(WebhookOptions options)
+WebhookSender::WebhookSender(WebhookOptions options, auth::TrustTokenSource* trust_tokens)
     : options_(std::move(options)),
+      trust_tokens_(trust_tokens),
       work_(asio::make_work_guard(context_)),
       queue_(fair_queue_options(options_)),
       wakeup_(context_) {
@@ -135,11 +142,11 @@ WebhookSender::~WebhookSender() {
     log::info(
         "webhooks: {} delivered in {} attempts, {} breaker openings, {} left undelivered; "
         "dropped: {} queue full, {} project share full, {} subscriber queue full, {} breaker "
-        "open, {} gave up after retries, {} refused address",
+        "open, {} gave up after retries, {} refused address, {} no trust token",
         s.delivered, s.attempts, s.breaker_openings, pending(), s.dropped(DropReason::queue_full),
         s.dropped(DropReason::project_full), s.dropped(DropReason::subscriber_full),
         s.dropped(DropReason::breaker_open), s.dropped(DropReason::gave_up),
-        s.dropped(DropReason::refused_address));
+        s.dropped(DropReason::refused_address), s.dropped(DropReason::no_trust_token));
   }
 }
 
@@ -174,11 +181,11 @@ void WebhookSender::dropped(DropReason reason) {
   log::warn(
       "webhooks: {} deliveries dropped so far: {} queue full (--webhook-queue-limit {}), {} "
       "project share full, {} subscriber queue full, {} breaker open, {} gave up after retries, "
-      "{} refused address",
+      "{} refused address, {} no trust token",
       s.dropped_total(), s.dropped(DropReason::queue_full), options_.queue_limit,
       s.dropped(DropReason::project_full), s.dropped(DropReason::subscriber_full),
       s.dropped(DropReason::breaker_open), s.dropped(DropReason::gave_up),
-      s.dropped(DropReason::refused_address));
+      s.dropped(DropReason::refused_address), s.dropped(DropReason::no_trust_token));
 }
 
 void WebhookSender::admit(std::unique_ptr<WebhookJob> job) {
@@ -220,7 +227,7 @@ asio::awaitable<void> WebhookSender::run_attempt(std::unique_ptr<WebhookJob> job
   // the job, and its place among the subscriber's slots, must not vanish with it.
   Attempt attempt;
   try {
-    attempt = co_await post_once(job->delivery);
+    attempt = co_await attempt_once(job->delivery);
   } catch (const std::exception& e) {
     log::error("webhooks: an attempt to {} failed: {}", job->delivery.url, e.what());
   }
@@ -231,6 +238,19 @@ asio::awaitable<void> WebhookSender::run_attempt(std::unique_ptr<WebhookJob> job
     queue_.done(std::move(job), FairQueue::Outcome::neutral, std::nullopt, now);
     pending_.fetch_sub(1, std::memory_order_relaxed);
     dropped(DropReason::refused_address);
+  } else if (attempt.no_token &&
+             (job->delivery.trust_id->empty() || trust_tokens_ == nullptr ||
+              job->retries_done >= job->delivery.retry_delays.size())) {
+    // No trust to ask for, or Keystone gave no token through every retry.
+    log::debug("webhooks: {}: no token for its trust", job->delivery.url);
+    queue_.done(std::move(job), FairQueue::Outcome::neutral, std::nullopt, now);
+    pending_.fetch_sub(1, std::memory_order_relaxed);
+    dropped(DropReason::no_trust_token);
+  } else if (attempt.no_token) {
+    // Keystone, not the subscriber, failed: retried by the policy, the breaker left alone.
+    const int delay = job->delivery.retry_delays[job->retries_done++];
+    queue_.done(std::move(job), FairQueue::Outcome::neutral, now + std::chrono::seconds(delay),
+                now);
   } else if (answered) {
     queue_.done(std::move(job), FairQueue::Outcome::success, std::nullopt, now);
     pending_.fetch_sub(1, std::memory_order_relaxed);
@@ -260,7 +280,25 @@ asio::awaitable<void> WebhookSender::run_attempt(std::unique_ptr<WebhookJob> job
   pump();
 }
 
-asio::awaitable<WebhookSender::Attempt> WebhookSender::post_once(const WebhookDelivery& delivery) {
+asio::awaitable<WebhookSender::Attempt> WebhookSender::attempt_once(
+    const WebhookDelivery& delivery) {
+  if (!delivery.trust_id) co_return co_await post_once(delivery, std::string());
+  Attempt no_token;
+  no_token.no_token = true;
+  if (delivery.trust_id->empty() || trust_tokens_ == nullptr) co_return no_token;
+  auto token = co_await trust_tokens_->token(*delivery.trust_id);
+  if (!token) {
+    if (token_log_.due()) {
+      log::warn("webhooks: no token for the trust of a subscriber of project {}: {}",
+                delivery.project, token.error().description);
+    }
+    co_return no_token;
+  }
+  co_return co_await post_once(delivery, std::move(*token));
+}
+
+asio::awaitable<WebhookSender::Attempt> WebhookSender::post_once(const WebhookDelivery& delivery,
+                                                                 std::string token) {
   Attempt refused;
   refused.refused = true;
   auto target = parse_webhook_url(delivery.url);
@@ -270,7 +308,7 @@ asio::awaitable<WebhookSender::Attempt> WebhookSender::post_once(const WebhookDe
       co_await resolve_webhook_target(*target, options_.allow_private, options_.timeout);
   if (resolved.failed) co_return Attempt{};
   if (resolved.allowed.empty()) co_return refused;
-  Request request = make_request(delivery, target->host_header, target->target);
+  Request request = make_request(delivery, target->host_header, target->target, token);
   beast::tcp_stream stream(context_);
   stream.expires_at(deadline);
   // Only the allowed addresses: what is connected to is what the policy judged.

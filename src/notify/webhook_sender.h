@@ -7,7 +7,10 @@
 // timeout schedules the next retry of its RetryPolicy, until they run out. At connect time the
 // host is resolved and only addresses the policy allows (address_policy.h) are connected to,
 // unless `allow_private`. Every dropped delivery is counted by reason (WebhookStats) and the
-// counts are logged at most every 10 s. https needs the build option WARREN_WEBHOOK_TLS
+// counts are logged at most every 10 s. A trust+ delivery first gets a token of its trust
+// (TrustTokenSource, cached there) and sends it as X-Auth-Token; a token that cannot be had is
+// retried by the same policy (without counting against the subscriber's breaker: Keystone is
+// not the subscriber) and dropped as no_trust_token when the retries run out. https needs the build option WARREN_WEBHOOK_TLS
 // (OpenSSL, linked statically; off by default).
 #pragma once
 
@@ -25,6 +28,7 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/steady_timer.hpp>
 
+#include "auth/trust_tokens.h"
 #include "notify/fair_queue.h"
 #include "notify/log_limiter.h"
 #include "notify/webhook_delivery.h"
@@ -63,7 +67,9 @@ struct WebhookStats {
 
 class WebhookSender {
  public:
-  explicit WebhookSender(WebhookOptions options);
+  // `trust_tokens` (null: none, trust+ deliveries are dropped) must outlive the sender; it is
+  // used on the sender's thread only.
+  explicit WebhookSender(WebhookOptions options, auth::TrustTokenSource* trust_tokens = nullptr);
   WebhookSender(const WebhookSender&) = delete;
   WebhookSender& operator=(const WebhookSender&) = delete;
   // Stops the thread; deliveries not done by then are dropped.
@@ -81,6 +87,7 @@ class WebhookSender {
   struct Attempt {
     int status = 0;        // the HTTP status, or 0 on a connection error or timeout
     bool refused = false;  // the URL or every address was refused: nothing was attempted
+    bool no_token = false;  // a trust+ delivery got no token: nothing was sent
   };
 
   // Sender thread only, from here on.
@@ -88,11 +95,14 @@ class WebhookSender {
   void pump();
   void arm_wakeup();
   boost::asio::awaitable<void> run_attempt(std::unique_ptr<WebhookJob> job);
-  boost::asio::awaitable<Attempt> post_once(const WebhookDelivery& delivery);
+  // A trust+ delivery's token, then post_once().
+  boost::asio::awaitable<Attempt> attempt_once(const WebhookDelivery& delivery);
+  boost::asio::awaitable<Attempt> post_once(const WebhookDelivery& delivery, std::string token);
   // Any thread: counts a dropped delivery and logs the counts, at most every 10 s.
   void dropped(DropReason reason);
 
   WebhookOptions options_;
+  auth::TrustTokenSource* trust_tokens_;
   boost::asio::io_context context_;
   boost::asio::executor_work_guard<boost::asio::io_context::executor_type> work_;
   std::shared_ptr<void> tls_;  // the OpenSSL client context, made on first use (type-erased)
@@ -105,6 +115,7 @@ class WebhookSender {
   // Drop counts and breaker openings are logged at most every 10 s each.
   LogLimiter drop_log_{std::chrono::seconds(10)};
   LogLimiter breaker_log_{std::chrono::seconds(10)};
+  LogLimiter token_log_{std::chrono::seconds(10)};
   std::thread thread_;
 };
 

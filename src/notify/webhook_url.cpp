@@ -42,6 +42,13 @@ bool is_webhook_url(std::string_view subscriber) noexcept {
   return iequals_prefix(subscriber, "http://") || iequals_prefix(subscriber, "https://");
 }
 
+std::optional<std::string_view> trust_webhook_url(std::string_view subscriber) noexcept {
+  if (!iequals_prefix(subscriber, "trust+")) return std::nullopt;
+  subscriber.remove_prefix(6);
+  if (!is_webhook_url(subscriber)) return std::nullopt;
+  return subscriber;
+}
+
 Result<WebhookTarget> parse_webhook_url(std::string_view url) {
   if (has_control_characters(url)) return make_error(Errc::subscriber_control_characters);
   if (iequals_prefix(url, "trust+")) url.remove_prefix(6);

@@ -30,6 +30,10 @@ bool has_control_characters(std::string_view subscriber) noexcept;
 // True if Warren POSTs to `subscriber`: its scheme is http or https (any case).
 bool is_webhook_url(std::string_view subscriber) noexcept;
 
+// The URL a trust+http(s) subscriber is called at (what follows "trust+", any case), or
+// nullopt when `subscriber` is not trust+http:// or trust+https://.
+std::optional<std::string_view> trust_webhook_url(std::string_view subscriber) noexcept;
+
 // Parses an http(s) URL (trust+http(s) too: the URL after "trust+"). An Error of
 // errors.def (400) says why it is refused.
 Result<WebhookTarget> parse_webhook_url(std::string_view url);

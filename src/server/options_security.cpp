@@ -32,6 +32,7 @@ OptionSection security_options(ServeOptions& o) {
       ("auth-cache-seconds", po::value(&o.keystone_cache.cache_seconds)->default_value(o.keystone_cache.cache_seconds), "the longest a validated token is trusted without asking Keystone again (a revocation is noticed within it)")
       ("auth-negative-cache-seconds", po::value(&o.keystone_cache.negative_seconds)->default_value(o.keystone_cache.negative_seconds), "how long a token Keystone refused is refused without asking again")
       ("auth-cache-entries", po::value(&o.keystone_cache.max_entries)->default_value(o.keystone_cache.max_entries), "tokens each event loop caches")
+      ("keystone-trust-token-cache", po::value(&o.trust_tokens.max_entries)->default_value(o.trust_tokens.max_entries), "trust-scoped tokens kept for trust+http(s) webhooks, one per trust, each until a minute before it expires (0: fetch one per delivery)")
       ("credentials", po::value(&o.credentials_file), "the credentials file: tokens (as SHA-256 digests) with their project and roles, and per-project limits; reloaded on SIGHUP")
       ("auth-role", po::value(&o.roles.required)->default_value(o.roles.required), "the role a token needs to use the API")
       ("auth-admin-role", po::value(&o.roles.admin)->default_value(o.roles.admin), "the role of operators (health; enough for the API too)")

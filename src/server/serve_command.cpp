@@ -30,6 +30,7 @@
 #include "notify/post_fanout.h"
 #include "notify/push_hub.h"
 #include "notify/subscriber_check.h"
+#include "notify/trust_check.h"
 #include "notify/webhook_sender.h"
 #include "server/metrics_listener.h"
 #include "server/project_quotas.h"
@@ -139,7 +140,9 @@ int run_serve_command(int argc, char** argv) {
   // mailto: subscribers are refused without a relay, else checked as mail addresses.
   const bool mail = !options.mail.relay.empty();
   notify::MailSubscriberCheck mail_check(mail, &subscriber_check);
-  service.set_subscriber_check(&mail_check);
+  // trust+http(s) subscribers get a Keystone trust when subscribed; refused without Keystone.
+  notify::TrustSubscriberCheck trust_check(keystone.get(), &mail_check);
+  service.set_subscriber_check(&trust_check);
 
   net::LoopGroup loops(options.threads, kTick);
   net::ConnectionLimit limit(max_connections);
@@ -166,8 +169,13 @@ int run_serve_command(int argc, char** argv) {
   // Subscribers: sockets through the push hub, http(s) URIs through the webhook sender,
   // mailto: URIs through the mail sender (with a relay; libcurl is loaded only then).
   notify::PushHub hub(loops);
+  std::optional<auth::TrustTokenCache> trust_tokens;  // (outlives the sender that uses it)
+  if (keystone) trust_tokens.emplace(*keystone, options.trust_tokens);
   std::unique_ptr<notify::WebhookSender> webhooks;
-  if (options.webhooks) webhooks = std::make_unique<notify::WebhookSender>(options.webhook);
+  if (options.webhooks) {
+    webhooks = std::make_unique<notify::WebhookSender>(
+        options.webhook, trust_tokens ? &*trust_tokens : nullptr);
+  }
   std::unique_ptr<notify::MailSender> mailer;
   if (mail) {
     auto curl = notify::load_curl();

@@ -13,6 +13,7 @@
 #include "api/api_options.h"
 #include "auth/keystone_client.h"
 #include "auth/keystone_identity.h"
+#include "auth/trust_tokens.h"
 #include "auth/project_limits.h"
 #include "auth/token_identity.h"
 #include "common/errors.h"
@@ -80,6 +81,7 @@ struct ServeOptions {
   auth::RolePolicy roles;
   auth::KeystoneOptions keystone;  // --auth keystone (password from --keystone-password-file)
   auth::KeystoneCacheOptions keystone_cache;
+  auth::TrustTokenCacheOptions trust_tokens;  // trust+ webhooks' tokens (--keystone-trust-token-cache)
   auth::Limits project_limits;  // the defaults of every project
 };
 

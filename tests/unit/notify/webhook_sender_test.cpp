@@ -1,7 +1,8 @@
 // The webhook sender against real listeners on loopback: the address policy at connect time
 // (no connection reaches a refused address), another project's delivery going out while one
 // project's subscribers never answer, the circuit breaker holding a failing subscriber, and
-// the drop counts by reason.
+// the drop counts by reason; trust+ deliveries carrying their trust's token, and retried then
+// dropped when no token comes.
 #include "notify/webhook_sender.h"
 
 #include <atomic>
@@ -58,6 +59,11 @@ class Listener {
     std::lock_guard lock(mutex_);
     return targets_;
   }
+  // The X-Auth-Token of each request ("" for none), in arrival order.
+  std::vector<std::string> tokens() const {
+    std::lock_guard lock(mutex_);
+    return tokens_;
+  }
 
  private:
   asio::awaitable<void> accept() {
@@ -81,6 +87,8 @@ class Listener {
     {
       std::lock_guard lock(mutex_);
       targets_.emplace_back(request.target());
+      const auto token = request.find("X-Auth-Token");
+      tokens_.emplace_back(token == request.end() ? "" : token->value());
     }
     http::response<http::string_body> response(static_cast<http::status>(status_), 11);
     response.prepare_payload();
@@ -96,7 +104,24 @@ class Listener {
   std::atomic<int> accepted_{0};
   mutable std::mutex mutex_;
   std::vector<std::string> targets_;
+  std::vector<std::string> tokens_;
   std::thread thread_;
+};
+
+// Stands in for Keystone: a token "token-of-ID" for every trust, or (failing) none.
+class FakeTrustTokens final : public auth::TrustTokenSource {
+ public:
+  explicit FakeTrustTokens(bool failing) : failing_(failing) {}
+  asio::awaitable<Result<std::string>> token(std::string trust_id) override {
+    ++asked_;
+    if (failing_) co_return make_error(Errc::auth_unavailable, "keystone is down");
+    co_return "token-of-" + trust_id;
+  }
+  int asked() const { return asked_.load(); }
+
+ private:
+  bool failing_;
+  std::atomic<int> asked_{0};
 };
 
 bool wait_until(const std::function<bool()>& done, std::chrono::milliseconds limit = 5s) {
@@ -217,6 +242,61 @@ TEST(WebhookSender, SharesDropAndCountWhy) {
   EXPECT_EQ(stats.dropped(DropReason::project_full), 1u);
   EXPECT_EQ(stats.dropped_total(), 2u);
   EXPECT_EQ(sender.pending(), 8u);
+}
+
+// A delivery of a trust+ subscriber whose trust is `trust_id`, retried after `delays`.
+WebhookDelivery trusted(std::string url, std::string trust_id, std::vector<int> delays = {}) {
+  WebhookDelivery d = delivery("p", std::move(url));
+  d.trust_id = std::move(trust_id);
+  d.retry_delays = std::move(delays);
+  return d;
+}
+
+WebhookOptions private_options() {
+  WebhookOptions options;
+  options.allow_private = true;
+  return options;
+}
+
+TEST(WebhookSender, TrustDeliveriesCarryTheirTrustsToken) {
+  Listener receiver(200);
+  FakeTrustTokens tokens(false);
+  WebhookSender sender(private_options(), &tokens);
+  sender.enqueue(trusted(receiver.url("/t"), "T1"));
+  ASSERT_TRUE(wait_until([&] { return sender.stats().delivered == 1; }));
+  sender.enqueue(delivery("p", receiver.url("/plain")));
+  ASSERT_TRUE(wait_until([&] { return sender.stats().delivered == 2; }));
+  EXPECT_EQ(receiver.tokens(), (std::vector<std::string>{"token-of-T1", ""}));
+  EXPECT_EQ(tokens.asked(), 1);
+}
+
+TEST(WebhookSender, NoTokenIsRetriedThenDroppedWithoutOpeningTheBreaker) {
+  Listener receiver(200);
+  FakeTrustTokens tokens(true);
+  WebhookOptions options = private_options();
+  options.breaker = BreakerOptions{2, 60s, 120s};
+  WebhookSender sender(options, &tokens);
+  sender.enqueue(trusted(receiver.url("/t"), "T1", {0, 0, 0}));
+  ASSERT_TRUE(wait_until([&] { return sender.stats().dropped(DropReason::no_trust_token) == 1; }));
+  EXPECT_EQ(tokens.asked(), 4);  // the attempt and its three retries
+  EXPECT_EQ(receiver.accepted(), 0);
+  EXPECT_EQ(sender.stats().breaker_openings, 0u);
+  EXPECT_EQ(sender.pending(), 0u);
+}
+
+TEST(WebhookSender, ATrustDeliveryWithoutATrustIsDroppedAtOnce) {
+  Listener receiver(200);
+  FakeTrustTokens tokens(false);
+  WebhookSender sender(private_options(), &tokens);
+  sender.enqueue(trusted(receiver.url("/t"), "", {0, 0}));  // no trust_id
+  WebhookSender no_source(private_options());              // no Keystone
+  no_source.enqueue(trusted(receiver.url("/t"), "T1"));
+  ASSERT_TRUE(wait_until([&] { return sender.stats().dropped(DropReason::no_trust_token) == 1; }));
+  ASSERT_TRUE(
+      wait_until([&] { return no_source.stats().dropped(DropReason::no_trust_token) == 1; }));
+  EXPECT_EQ(tokens.asked(), 0);
+  EXPECT_EQ(sender.stats().attempts, 1u);
+  EXPECT_EQ(receiver.accepted(), 0);
 }
 
 }  // namespace
