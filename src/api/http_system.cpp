@@ -39,10 +39,9 @@ boost::asio::awaitable<void> HttpApi::get_ping(HttpCall& call) {
 }
 
 boost::asio::awaitable<void> HttpApi::get_metrics(HttpCall& call) {
-  const std::string text = options_.metrics->render();
+  const std::string text = co_await options_.metrics->render_async();
   call.response.begin(200);
   call.response.end_with_body(metrics::kContentType, text);
-  co_return;
 }
 
 boost::asio::awaitable<void> HttpApi::head_ping(HttpCall& call) {

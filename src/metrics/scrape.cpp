@@ -12,6 +12,17 @@ void Scrape::add(Collector collector) {
   collectors_.push_back(std::move(collector));
 }
 
+void Scrape::add_async(AsyncCollector collector) {
+  async_collectors_.push_back(std::move(collector));
+}
+
+boost::asio::awaitable<std::string> Scrape::render_async() const {
+  std::string text = render();
+  Exposition out(text);
+  for (const AsyncCollector& collect : async_collectors_) co_await collect(out);
+  co_return text;
+}
+
 std::string Scrape::render() const {
   std::string text;
   text.reserve(64 * 1024);

@@ -21,7 +21,7 @@ boost::asio::awaitable<void> MetricsHandler::handle(http::Request& request,
     response.end_with_body("application/json", R"({"title": "405 Method Not Allowed"})");
     co_return;
   }
-  const std::string text = scrape_.render();
+  const std::string text = co_await scrape_.render_async();
   response.begin(200);
   response.end_with_body(metrics::kContentType, text);
 }

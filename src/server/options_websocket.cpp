@@ -14,6 +14,8 @@ OptionSection websocket_options(ServeOptions& o) {
   notify::WebhookOptions& w = o.webhook;
   OptionSection section{po::options_description("WebSocket and notifications"), nullptr};
   section.description.add_options()
+      ("metrics-max-queues", po::value(&o.metrics_max_queues)->default_value(o.metrics_max_queues), "queues (in project, name order) that get gauges of their own in /metrics; the counts of the rest are summed")
+      ("metrics-max-visited", po::value(&o.metrics_max_visited)->default_value(o.metrics_max_visited), "queues one scrape of /metrics reads the counts of at most (then it says it stopped short)")
       ("metrics-listen", address(o.metrics_listen), "also serve GET /metrics alone on HOST:PORT, without authentication (keep it on loopback or a private network); the API's port serves it too, to the admin role when authentication is on")
       ("ws-listen", address(o.ws_listen), "also serve the WebSocket API alone on HOST:PORT (Zaqar's layout: 127.0.0.1:9000); it is always served on --listen by upgrade")
       ("ws-max-message-bytes", po::value(&o.ws.max_message_bytes)->default_value(o.ws.max_message_bytes), "a bigger message closes the socket (1009)")

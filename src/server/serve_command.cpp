@@ -34,6 +34,7 @@
 #include "notify/webhook_sender.h"
 #include "server/metrics_listener.h"
 #include "server/project_quotas.h"
+#include "server/queue_metrics.h"
 #include "server/shared_rate_counter.h"
 #include "server/remote_push.h"
 #include "server/serve_options.h"
@@ -130,6 +131,11 @@ int run_serve_command(int argc, char** argv) {
   // What GET /metrics shows (docs/metrics.md): every counter and histogram, the process, and
   // the gauges added below.
   metrics::Scrape scrape;
+  QueueMetrics queue_metrics(**store, clock, options.metrics_max_queues,
+                             options.metrics_max_visited);
+  scrape.add_async([&queue_metrics](metrics::Exposition& out) {
+    return queue_metrics.collect(out);
+  });
   api::ApiOptions api_options = options.api;
   api_options.metrics = &scrape;
   api::HttpApi api(service, *identity, admission, api_options);

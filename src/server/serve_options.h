@@ -64,6 +64,10 @@ struct ServeOptions {
   std::optional<boost::asio::ip::tcp::endpoint> ws_listen;
   // GET /metrics alone, unauthenticated, on this listener too (server/metrics_listener.h).
   std::optional<boost::asio::ip::tcp::endpoint> metrics_listen;
+  // Queues given their own per-queue gauges, and queues a scrape visits at most
+  // (server/queue_metrics.h).
+  std::size_t metrics_max_queues = 1000;
+  std::size_t metrics_max_visited = 100000;
   ws::WsOptions ws;
   std::int64_t ws_min_subscription_ttl = 60;
   std::size_t ws_max_subscriptions = 1000;  // socket subscriptions one socket may hold

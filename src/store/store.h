@@ -65,6 +65,11 @@ class Store {
   // Number of queues the project has.
   virtual Async<std::int64_t> count_queues(std::string_view project) = 0;
 
+  // Projects that have queues, in name order after `marker` ("" = from the first), at most
+  // `limit` (>= 1) of them: for operators (the metrics' per-queue gauges), not for callers of
+  // the API. An engine may also list a project whose queues were all deleted (redis).
+  virtual Async<std::vector<std::string>> list_projects(std::string_view marker, int limit) = 0;
+
   // Counts and oldest/newest live messages. A missing queue has zero counts (not an error).
   virtual Async<QueueStats> queue_stats(QueueRef queue, TimeMs now) = 0;
 

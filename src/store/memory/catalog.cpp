@@ -1,6 +1,7 @@
 // Per-project queue-name index of the memory engine.
 #include "store/memory/catalog.h"
 
+#include <algorithm>
 #include <mutex>
 
 namespace warren::store::memory {
@@ -31,6 +32,21 @@ std::vector<std::string> Catalog::list(std::string_view project, std::string_vie
        name != all.end() && names.size() < limit; ++name) {
     if (contains.empty() || name->find(contains) != std::string::npos) names.push_back(*name);
   }
+  return names;
+}
+
+std::vector<std::string> Catalog::projects(std::string_view marker, std::size_t limit) const {
+  std::vector<std::string> names;
+  {
+    std::shared_lock lock(mutex_);
+    for (const auto& [project, queues] : projects_) {
+      if (project > marker) names.push_back(project);
+    }
+  }
+  // The map is unordered: sort, then keep the first `limit` (projects are few beside queues).
+  const std::size_t keep = std::min(limit, names.size());
+  std::partial_sort(names.begin(), names.begin() + static_cast<std::ptrdiff_t>(keep), names.end());
+  names.resize(keep);
   return names;
 }
 

@@ -23,6 +23,8 @@ class Catalog {
   std::vector<std::string> list(std::string_view project, std::string_view marker,
                                 std::size_t limit, std::string_view contains) const;
   std::int64_t count(std::string_view project) const;
+  // Up to `limit` projects that have queues, in name order after `marker` ("" = from the first).
+  std::vector<std::string> projects(std::string_view marker, std::size_t limit) const;
 
  private:
   struct Hash {

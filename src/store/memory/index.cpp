@@ -241,6 +241,14 @@ Result<std::int64_t> Index::count_queues(std::string_view project, Journal* jour
   return count;
 }
 
+Result<std::vector<std::string>> Index::list_projects(std::string_view marker, int limit,
+                                                      Journal* journal) {
+  std::vector<std::string> projects =
+      catalog_.projects(marker, static_cast<std::size_t>(std::max(limit, 1)));
+  absent(journal);
+  return projects;
+}
+
 Result<QueueStats> Index::queue_stats(QueueRef queue, TimeMs now, Journal* journal) {
   return with_queue(
       queue, journal, Journal::Use::read, [] { return Result<QueueStats>(QueueStats{}); },

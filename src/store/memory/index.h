@@ -45,6 +45,8 @@ class Index {
   Result<QueuePage> list_queues(std::string_view project, const QueueListOptions& options,
                                 Journal* journal);
   Result<std::int64_t> count_queues(std::string_view project, Journal* journal);
+  Result<std::vector<std::string>> list_projects(std::string_view marker, int limit,
+                                                 Journal* journal);
   Result<QueueStats> queue_stats(QueueRef queue, TimeMs now, Journal* journal);
 
   Result<std::vector<ShortId>> post_messages(QueueRef queue, std::string_view client,

@@ -28,6 +28,9 @@ class MemoryStore final : public Store {
   Async<QueuePage> list_queues(std::string_view project, const QueueListOptions& options) override {
     co_return index_.list_queues(project, options, nullptr);
   }
+  Async<std::vector<std::string>> list_projects(std::string_view marker, int limit) override {
+    co_return index_.list_projects(marker, limit, nullptr);
+  }
   Async<std::int64_t> count_queues(std::string_view project) override {
     co_return index_.count_queues(project, nullptr);
   }

@@ -32,6 +32,7 @@ class RedisStore final : public Store {
   Async<void> delete_queue(QueueRef queue) override;
   Async<QueuePage> list_queues(std::string_view project, const QueueListOptions& options) override;
   Async<std::int64_t> count_queues(std::string_view project) override;
+  Async<std::vector<std::string>> list_projects(std::string_view marker, int limit) override;
   Async<QueueStats> queue_stats(QueueRef queue, TimeMs now) override;
 
   Async<std::vector<ShortId>> post_messages(QueueRef queue, std::string_view client,

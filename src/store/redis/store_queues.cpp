@@ -1,4 +1,6 @@
 // Queue operations of the redis engine: create, metadata, delete, list, count, stats.
+#include <algorithm>
+
 #include "store/redis/keys.h"
 #include "store/redis/scripts.h"
 #include "store/redis/store_impl.h"
@@ -116,6 +118,21 @@ Async<std::int64_t> RedisStore::count_queues(std::string_view project) {
   auto reply = co_await exec(cmd);
   if (!reply) co_return reply.error();
   co_return reply->as_int();
+}
+
+Async<std::vector<std::string>> RedisStore::list_projects(std::string_view marker, int limit) {
+  // w:projects holds every project that ever had a queue (the reaper's walk), all scores 0, so
+  // a lexicographic range is its name order.
+  const std::string from = marker.empty() ? std::string("-") : "(" + std::string(marker);
+  Command cmd;
+  cmd.arg("ZRANGEBYLEX").arg(keys::kProjects).arg(from).arg("+").arg("LIMIT").num(0).num(
+      std::max(limit, 1));
+  cmd.route_by(keys::kProjects);
+  auto reply = co_await exec(cmd);
+  if (!reply) co_return reply.error();
+  std::vector<std::string> projects;
+  for (auto& element : reply->elements) projects.push_back(std::move(element.str));
+  co_return projects;
 }
 
 Async<QueueStats> RedisStore::queue_stats(QueueRef queue, TimeMs now) {

@@ -94,6 +94,11 @@ class Engine final : public RocksStore {
       return index_.list_queues(project, options, j);
     });
   }
+  Async<std::vector<std::string>> list_projects(std::string_view marker, int limit) override {
+    return run<std::vector<std::string>>(Kind::read, [=, this](memory::Journal* j) {
+      return index_.list_projects(marker, limit, j);
+    });
+  }
   Async<std::int64_t> count_queues(std::string_view project) override {
     return run<std::int64_t>(
         Kind::read, [=, this](memory::Journal* j) { return index_.count_queues(project, j); });

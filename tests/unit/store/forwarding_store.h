@@ -37,6 +37,9 @@ class ForwardingStore : public store::Store {
   store::Async<std::int64_t> count_queues(std::string_view p) override {
     return inner_.count_queues(p);
   }
+  store::Async<std::vector<std::string>> list_projects(std::string_view m, int l) override {
+    return inner_.list_projects(m, l);
+  }
   store::Async<store::QueueStats> queue_stats(store::QueueRef q, store::TimeMs n) override {
     return inner_.queue_stats(q, n);
   }

@@ -1,4 +1,6 @@
 // Contract: queues — creation, metadata, deletion, listing, counting, stats, project isolation.
+#include <algorithm>
+
 #include "store_contract.h"
 
 namespace warren::store::testing {
@@ -107,6 +109,20 @@ TEST_P(StoreContract, QueuesBelongToTheirProject) {
   EXPECT_EQ(list_ids({kOtherProject, "shared"}, {}), b);
   QueueListOptions options;
   EXPECT_EQ(must(run(store_->list_queues(kOtherProject, options))).queues.size(), 2u);
+}
+
+TEST_P(StoreContract, ProjectsWithQueuesAreListedInNameOrderWithMarkers) {
+  must(run(store_->create_queue({kOtherProject, "a"}, "{}", kT0)));
+  must(run(store_->create_queue({kProject, "a"}, "{}", kT0)));
+  must(run(store_->create_queue({kProject, "b"}, "{}", kT0)));
+  std::vector<std::string> all = must(run(store_->list_projects("", 10)));
+  std::vector<std::string> expected{std::string(kProject), std::string(kOtherProject)};
+  std::sort(expected.begin(), expected.end());
+  EXPECT_EQ(all, expected);
+  EXPECT_EQ(must(run(store_->list_projects("", 1))), std::vector<std::string>{expected[0]});
+  EXPECT_EQ(must(run(store_->list_projects(expected[0], 10))),
+            std::vector<std::string>{expected[1]});
+  EXPECT_TRUE(must(run(store_->list_projects(expected[1], 10))).empty());
 }
 
 TEST_P(StoreContract, StatsOfAMissingQueueAreZero) {
