@@ -1,7 +1,8 @@
 """Zaqar's topics (/v2/topics...) over real sockets, on every engine: creation and metadata,
 listing with paging and details, stats, purge, messages, subscriptions and their confirmation,
 webhook delivery of a topic's posts, Zaqar's errors, and the separation of topics from queues of
-the same name (docs/topics.md). The redis runs need $WARREN_TEST_REDIS_URL (skipped without)."""
+the same name (docs/topics.md). The redis runs need $WARREN_TEST_REDIS_URL and
+$WARREN_TEST_REDIS_CLUSTER_URL (skipped without)."""
 import http.server
 import json
 import os
@@ -13,18 +14,20 @@ import pytest
 from zaqar import Api, error
 
 REDIS = os.environ.get("WARREN_TEST_REDIS_URL")
+CLUSTER = os.environ.get("WARREN_TEST_REDIS_CLUSTER_URL")
 PATCH = {"Content-Type": "application/openstack-messaging-v2.0-json-patch"}
 
 
-@pytest.fixture(params=["memory", "rocksdb", "redis"])
+@pytest.fixture(params=["memory", "rocksdb", "redis", "redis-cluster"])
 def engine_args(request, tmp_path):
     if request.param == "memory":
         return ["--storage", "memory"]
     if request.param == "rocksdb":
         return ["--storage", "rocksdb", "--data-dir", str(tmp_path / "data")]
-    if not REDIS:
-        pytest.skip("set WARREN_TEST_REDIS_URL")
-    return ["--storage", "redis", "--redis-url", REDIS]
+    url = REDIS if request.param == "redis" else CLUSTER
+    if not url:
+        pytest.skip("set WARREN_TEST_REDIS_URL / WARREN_TEST_REDIS_CLUSTER_URL")
+    return ["--storage", "redis", "--redis", url]
 
 
 @pytest.fixture
@@ -262,3 +265,18 @@ def test_posts_reach_the_topics_webhooks_only(api):
     finally:
         topic_hook.close()
         queue_hook.close()
+
+
+def test_topics_survive_a_rocksdb_restart_apart_from_queues(server_factory, tmp_path):
+    data = str(tmp_path / "data")
+    first = Api(server_factory("--storage", "rocksdb", "--data-dir", data))
+    assert first.put("/v2/topics/kept", {"m": 1}).status == 201
+    first.create_queue("kept")
+    [topic_id] = post(first, "kept", {"to": "topic"})
+    assert first.server.stop() == 0
+    second = Api(server_factory("--storage", "rocksdb", "--data-dir", data), first.project)
+    assert [t["name"] for t in second.get("/v2/topics").json()["topics"]] == ["kept"]
+    assert [q["name"] for q in second.get("/v2/queues").json()["queues"]] == ["kept"]
+    assert second.get("/v2/topics/kept").json()["m"] == 1
+    assert second.get(f"/v2/topics/kept/messages/{topic_id}").json()["body"] == {"to": "topic"}
+    assert second.stats("kept")["total"] == 0
