@@ -78,6 +78,11 @@ def test_invalid_topic_names(api):
                             "The format of the submitted topic name or project id is not "
                             "valid."), name
     assert api.get("/v2/topics/bad!name/stats").status == 400
+    # A percent-encoded name is the decoded one (kept beside the topic namespace).
+    assert api.put("/v2/topics/a%2Db").status == 201
+    assert api.post("/v2/topics/a%2Db/messages", {"messages": [{"body": 1}]}).status == 201
+    assert [t["name"] for t in api.get("/v2/topics").json()["topics"]] == ["a-b"]
+    assert api.get("/v2/topics/a-b/stats").json()["messages"]["total"] == 1
 
 
 def test_listing_pages_details_and_filters(api):
@@ -280,3 +285,22 @@ def test_topics_survive_a_rocksdb_restart_apart_from_queues(server_factory, tmp_
     assert second.get("/v2/topics/kept").json()["m"] == 1
     assert second.get(f"/v2/topics/kept/messages/{topic_id}").json()["body"] == {"to": "topic"}
     assert second.stats("kept")["total"] == 0
+
+
+def test_a_topics_mailto_subscribers_get_its_posts(server_factory, engine_args, tmp_path):
+    from test_mailto import Sink
+    sink = Sink(tmp_path / "mail")
+    try:
+        api = Api(server_factory(*engine_args, "--smtp-relay", sink.relay))
+        r = api.post("/v2/topics/news/subscriptions",
+                     {"subscriber": "mailto:ops@example.com", "ttl": 600})
+        assert r.status == 201, r
+        post(api, "news", {"headline": "x"})
+        api.post_messages("news", [{"queue": "not mailed"}])
+        mails = sink.wait_for(1)
+        assert len(mails) == 1
+        doc = json.loads(mails[0]["message"].get_content())
+        assert doc["body"] == {"headline": "x"} and doc["queue_name"] == "news"
+        assert len(sink.wait_for(2, timeout=1)) == 1
+    finally:
+        sink.stop()
