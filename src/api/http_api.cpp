@@ -11,6 +11,7 @@
 #include "auth/refusal_log.h"
 #include "auth/signed_url.h"
 #include "engine/names.h"
+#include "engine/topics.h"
 #include "http/request_scope.h"
 
 namespace warren::api {
@@ -182,6 +183,34 @@ HttpApi::HttpApi(engine::QueueService& service, auth::Identity& identity,
       {verb::put, "queues/{queue_name}/subscriptions/{subscription_id}/confirm",
        &HttpApi::put_confirm, false},
   };
+  // Topics (Zaqar's transport/wsgi/v2_0/__init__.py): v2 only, no claims, share or pop-less
+  // differences; each is the queue resource of the same method over the topic namespace.
+  static const Entry kTopicRoutes[] = {
+      {verb::get, "topics", &HttpApi::list_queues},
+      {verb::put, "topics/{topic_name}", &HttpApi::put_queue},
+      {verb::get, "topics/{topic_name}", &HttpApi::get_queue},
+      {verb::patch, "topics/{topic_name}", &HttpApi::patch_queue},
+      {verb::delete_, "topics/{topic_name}", &HttpApi::delete_queue},
+      {verb::get, "topics/{topic_name}/stats", &HttpApi::get_stats},
+      {verb::post, "topics/{topic_name}/purge", &HttpApi::post_purge},
+      {verb::post, "topics/{topic_name}/messages", &HttpApi::post_messages},
+      {verb::get, "topics/{topic_name}/messages", &HttpApi::get_messages},
+      {verb::delete_, "topics/{topic_name}/messages", &HttpApi::delete_messages},
+      {verb::get, "topics/{topic_name}/messages/{message_id}", &HttpApi::get_message},
+      {verb::delete_, "topics/{topic_name}/messages/{message_id}", &HttpApi::delete_message},
+      {verb::get, "topics/{topic_name}/subscriptions", &HttpApi::list_subscriptions},
+      {verb::post, "topics/{topic_name}/subscriptions", &HttpApi::post_subscription},
+      {verb::get, "topics/{topic_name}/subscriptions/{subscription_id}", &HttpApi::get_subscription},
+      {verb::patch, "topics/{topic_name}/subscriptions/{subscription_id}",
+       &HttpApi::patch_subscription},
+      {verb::delete_, "topics/{topic_name}/subscriptions/{subscription_id}",
+       &HttpApi::delete_subscription},
+      {verb::put, "topics/{topic_name}/subscriptions/{subscription_id}/confirm",
+       &HttpApi::put_confirm},
+  };
+  for (const Entry& route : kTopicRoutes) {
+    add(route.method, fmt::format("/v2/{}", route.pattern), route.resource, ApiVersion::v2);
+  }
   for (const Entry& route : kRoutes) {
     add(route.method, fmt::format("/v2/{}", route.pattern), route.resource, ApiVersion::v2,
         route.admin_only);
@@ -194,10 +223,13 @@ HttpApi::HttpApi(engine::QueueService& service, auth::Identity& identity,
 
 void HttpApi::add(verb method, std::string_view pattern, Resource resource, ApiVersion version,
                   bool admin_only, bool open_when_trusting) {
-  const bool has_queue = pattern.find("{queue_name}") != std::string_view::npos;
+  const bool topic = pattern.find("{topic_name}") != std::string_view::npos ||
+                     pattern.ends_with("/topics");
+  const bool has_queue = topic ? pattern.find("{topic_name}") != std::string_view::npos
+                               : pattern.find("{queue_name}") != std::string_view::npos;
   RouteMetrics* metrics = &RouteMetrics::of(boost::beast::http::to_string(method), pattern);
   router_.add(method, pattern,
-              Route{resource, has_queue, admin_only, version, metrics, open_when_trusting});
+              Route{resource, has_queue, topic, admin_only, version, metrics, open_when_trusting});
 }
 
 void HttpApi::write_error(HttpCall& call, const Error& error) {
@@ -344,23 +376,34 @@ boost::asio::awaitable<bool> HttpApi::admit_later(HttpCall& call) {
 
 bool HttpApi::check_target(HttpCall& call, const Route* route) {
   const std::string_view path = call.request.path;
+  // (A method no route has still gets Zaqar's checks of the name before its 405.)
+  const bool topic = route != nullptr ? route->topic
+                                      : call.params[0].data() != nullptr &&
+                                            path.starts_with("/v2/topics/");
   const bool has_queue =
       route != nullptr ? route->has_queue
                        : call.params[0].data() != nullptr &&
-                             (path.starts_with("/v2/queues/") || path.starts_with("/v1.1/queues/"));
+                             (topic || path.starts_with("/v2/queues/") ||
+                              path.starts_with("/v1.1/queues/"));
+  std::size_t space_size = 0;
+  if (topic) {
+    call.owned = engine::topic_space(call.scope.project);
+    space_size = call.owned.size();
+  }
   if (has_queue) {
     std::string_view name = call.params[0];
-    if (name.find('%') != std::string_view::npos) {
-      call.decoded_queue = percent_decode(name, false);
-      name = call.decoded_queue;
-    }
+    const bool encoded = name.find('%') != std::string_view::npos;
+    if (encoded) call.owned += percent_decode(name, false);
+    if (encoded) name = std::string_view(call.owned).substr(space_size);
     if (call.scope.project.size() > engine::kMaxProjectIdLength ||
         !engine::is_valid_queue_name(name)) {
-      write_error(call, make_error(Errc::queue_identification_invalid));
+      write_error(call, make_error(topic ? Errc::topic_identification_invalid
+                                         : Errc::queue_identification_invalid));
       return false;
     }
     call.queue = name;
   }
+  if (topic) call.scope.space = std::string_view(call.owned).substr(0, space_size);
 
   if (route != nullptr && route->admin_only && !call.principal.admin) {
     write_error(call, make_error(Errc::not_authorized));

@@ -33,13 +33,17 @@ struct HttpCall {
   http::Request& request;
   http::ResponseWriter& response;
   std::array<std::string_view, http::kMaxRouteParams> params{};
-  std::string_view queue;     // decoded {queue_name}, when the route has one
+  std::string_view queue;     // decoded {queue_name} or {topic_name}, when the route has one
   auth::Principal principal;  // who calls (every route but "/")
-  engine::Scope scope;        // scope.project is principal.project
+  // scope.project is principal.project; on /v2/topics routes scope.space is the project's topic
+  // namespace (engine/topics.h) and `queue` names a topic.
+  engine::Scope scope;
   QueryParams query;
   ApiVersion version = ApiVersion::v2;
 
-  std::string decoded_queue;  // backing store of `queue` when it was percent-encoded
+  // Backing store of scope.space on topic routes, followed by that of `queue` when it was
+  // percent-encoded (one string: a request's coroutine frame stays small).
+  std::string owned;
   engine::CanonicalUuid client_uuid;
 
   // The request path without the API prefix's trailing parts, e.g. "/v2/queues/q".
@@ -48,6 +52,7 @@ struct HttpCall {
     return request.content_length.has_value() || !request.body.empty();
   }
   bool v1_1() const noexcept { return version == ApiVersion::v1_1; }
+  bool topic() const noexcept { return scope.topic(); }
 };
 
 // The identity headers of a request, read in one pass (http_api.cpp).
@@ -67,7 +72,8 @@ class HttpApi final : public http::Handler {
   using Resource = boost::asio::awaitable<void> (HttpApi::*)(HttpCall&);
   struct Route {
     Resource resource = nullptr;
-    bool has_queue = false;   // {queue_name} is the first parameter
+    bool has_queue = false;   // {queue_name} or {topic_name} is the first parameter
+    bool topic = false;       // under /v2/topics: the first parameter names a topic
     bool admin_only = false;  // needs role:admin (X-Roles)
     ApiVersion version = ApiVersion::v2;
     RouteMetrics* metrics = nullptr;
@@ -106,13 +112,14 @@ class HttpApi final : public http::Handler {
   boost::asio::awaitable<void> head_ping(HttpCall& call);
   boost::asio::awaitable<void> get_metrics(HttpCall& call);
   boost::asio::awaitable<void> get_health(HttpCall& call);
-  // Queues (http_queues.cpp)
+  // Queues (http_queues.cpp); the same resources serve topics (call.topic()), as do those of
+  // messages and subscriptions below: a topic is a queue of another namespace (docs/topics.md).
   boost::asio::awaitable<void> list_queues(HttpCall& call);
   boost::asio::awaitable<void> put_queue(HttpCall& call);
   boost::asio::awaitable<void> get_queue(HttpCall& call);
   boost::asio::awaitable<void> patch_queue(HttpCall& call);
   boost::asio::awaitable<void> delete_queue(HttpCall& call);
-  boost::asio::awaitable<void> get_stats(HttpCall& call);
+  boost::asio::awaitable<void> get_stats(HttpCall& call);  // also a topic's
   boost::asio::awaitable<void> post_purge(HttpCall& call);
   // Pre-signed URLs (http_share.cpp)
   boost::asio::awaitable<void> post_share(HttpCall& call);

@@ -1,4 +1,5 @@
-// Queue resources: list, create, metadata get/patch, delete, stats, purge.
+// Queue resources: list, create, metadata get/patch, delete, stats, purge; the same for topics
+// (call.topic(): a queue of the topic namespace), as Zaqar's topic.py mirrors its queues.py.
 #include <algorithm>
 #include <charconv>
 #include <span>
@@ -13,7 +14,8 @@ namespace warren::api {
 namespace {
 
 constexpr std::string_view kPatchMediaType = "application/openstack-messaging-v2.0-json-patch";
-// The parameters a queue listing reads, in the order it reads them (v1.1: the first three).
+// The parameters a queue listing reads, in the order it reads them (v1.1: the first three; a
+// topic listing: the first four, any other is a metadata filter).
 constexpr std::string_view kListParams[] = {"marker", "limit", "detailed", "name", "with_count"};
 
 // A metadata filter value from the query: an integer if it reads as one, else a string.
@@ -35,7 +37,9 @@ boost::asio::awaitable<void> HttpApi::list_queues(HttpCall& call) {
   const QueryParams& query = call.query;
   // v1.1 reads marker, limit and detailed only: no name filter, count or metadata filters.
   const std::span<const std::string_view> params =
-      call.v1_1() ? std::span(kListParams).first(3) : std::span(kListParams);
+      call.v1_1()    ? std::span(kListParams).first(3)
+      : call.topic() ? std::span(kListParams).first(4)
+                     : std::span(kListParams);
   auto limit = query.get_int("limit");
   if (!limit) co_return write_error(call, limit.error());
   auto detailed = query.get_bool("detailed");
@@ -44,10 +48,12 @@ boost::asio::awaitable<void> HttpApi::list_queues(HttpCall& call) {
   request.limit = *limit;
   request.detailed = detailed->value_or(false);
   if (!call.v1_1()) {
-    auto with_count = query.get_bool("with_count");
-    if (!with_count) co_return write_error(call, with_count.error());
     request.name_contains = query.get("name").value_or("");
-    request.with_count = with_count->value_or(false);
+    if (!call.topic()) {
+      auto with_count = query.get_bool("with_count");
+      if (!with_count) co_return write_error(call, with_count.error());
+      request.with_count = with_count->value_or(false);
+    }
     for (const std::string_view name : query.names()) {
       if (std::find(params.begin(), params.end(), name) != params.end()) continue;
       request.filters.emplace_back(std::string(name), filter_json(*query.get(name)));
@@ -58,7 +64,7 @@ boost::asio::awaitable<void> HttpApi::list_queues(HttpCall& call) {
   if (!result) co_return write_error(call, result.error());
 
   JsonWriter json = json_response(call, 200);
-  json.begin_object().key("queues").begin_array();
+  json.begin_object().key(call.topic() ? "topics" : "queues").begin_array();
   for (const store::QueueEntry& queue : result->queues) {
     json.begin_object().key("href").string(fmt::format("{}/{}", call.path(), queue.name))
         .key("name").string(queue.name);
@@ -128,6 +134,9 @@ boost::asio::awaitable<void> HttpApi::patch_queue(HttpCall& call) {
   }
   if (call.request.body.empty()) co_return write_error(call, make_error(Errc::patch_body_empty));
   auto metadata = co_await service_.patch_queue(call.scope, call.queue, call.request.body);
+  if (!metadata && call.topic() && metadata.error().code == Errc::queue_not_found) {
+    co_return write_error(call, make_error(Errc::topic_not_found, call.queue, call.scope.project));
+  }
   if (!metadata) co_return write_error(call, metadata.error());
   call.response.begin(200);
   call.response.end_with_body("application/json",

@@ -53,7 +53,7 @@ boost::asio::awaitable<void> HttpApi::head_ping(HttpCall& call) {
 // succeeded and how long it took, with the message volume it saw.
 boost::asio::awaitable<void> HttpApi::get_health(HttpCall& call) {
   using Clock = std::chrono::steady_clock;
-  const engine::Scope scope{"warren-health-check", "00000000000000000000000000000000"};
+  const engine::Scope scope{"warren-health-check", "00000000000000000000000000000000", {}};
   // A queue of its own per probe: probes running at once (on several loops or nodes) must not
   // claim, delete or drop each other's messages.
   const std::string queue = fmt::format("health-{}-{:016x}", service_.now(), random_u64());

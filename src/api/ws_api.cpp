@@ -358,7 +358,7 @@ boost::asio::awaitable<void> WsConnection::dispatch(std::string_view payload, Ws
   simdjson::dom::object headers = json::member(envelope, "headers")->get_object().value_unsafe();
   if (json::get_member(headers, "X-Project-ID", value)) call.project = json::string_of(value);
   if (json::get_member(headers, "Client-ID", value)) call.client = json::string_of(value);
-  call.scope = engine::Scope{call.project, call.client};
+  call.scope = engine::Scope{call.project, call.client, {}};
   if (rule->headers == HeaderRule::client_and_project) {
     // Who sends it: the identity stage, as over HTTP (each message's own headers under
     // --auth none: auth/header_identity.h), then admission.

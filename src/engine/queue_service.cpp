@@ -26,7 +26,10 @@ constexpr std::int64_t kFilterPageSize = 100;
 // TTLs that would take the expiry past it.
 constexpr std::int64_t kLatestExpirySeconds = 253402300799;
 
-QueueRef ref(const Scope& scope, std::string_view queue) { return QueueRef{scope.project, queue}; }
+// Where the store keeps the scope's queue or topic.
+QueueRef ref(const Scope& scope, std::string_view queue) {
+  return QueueRef{scope.store_project(), queue};
+}
 
 // The scheme of a URI as Python's urllib.parse.urlparse finds it ("" if none).
 std::string uri_scheme(std::string_view uri) {
@@ -194,7 +197,7 @@ Async<QueueListResult> QueueService::list_queues(const Scope& scope,
                                                : wanted);
     options.with_metadata = request.detailed || filtering;
     options.name_contains = request.name_contains;
-    auto page = co_await store_.list_queues(scope.project, options);
+    auto page = co_await store_.list_queues(scope.store_project(), options);
     if (!page) co_return page.error();
     const bool last_page = static_cast<int>(page->queues.size()) < options.limit;
     for (store::QueueEntry& entry : page->queues) {
@@ -222,7 +225,7 @@ Async<QueueListResult> QueueService::list_queues(const Scope& scope,
   result.next_marker = result.queues.empty() ? std::string(request.marker)
                                              : result.queues.back().name;
   if (request.with_count) {
-    auto count = co_await store_.count_queues(scope.project);
+    auto count = co_await store_.count_queues(scope.store_project());
     if (!count) co_return count.error();
     result.count = *count;
   }
@@ -340,7 +343,7 @@ void QueueService::announce_posted(const Scope& scope, std::string_view queue,
                                    messages[i].encoding});
   }
   for (MessageObserver* observer : observers_) {
-    observer->messages_posted(scope.project, queue, posted);
+    observer->messages_posted(scope.store_project(), queue, posted);
   }
 }
 

@@ -34,7 +34,9 @@ struct PostedMessage {
 // The engine's event source: told of what makes a queue's messages available, after the store
 // acknowledged it, on the loop that made the change. WebSocket pushes and webhooks
 // (notify/post_fanout.h) listen to posts; a long poll would listen to both events. Must not
-// block; it may not keep the views past the call.
+// block; it may not keep the views past the call. `project` is the store project
+// (Scope::store_project()): for a topic, its owner's topic space (engine/topics.h turns it back
+// into a scope).
 class MessageObserver {
  public:
   virtual ~MessageObserver() = default;
@@ -184,7 +186,7 @@ class QueueService {
                                                     std::optional<std::int64_t> limit);
   // False only when the store is sure, at once, that the queue has no subscription (store.h).
   bool may_have_subscriptions(const Scope& scope, std::string_view queue) {
-    return store_.may_have_subscriptions(store::QueueRef{scope.project, queue});
+    return store_.may_have_subscriptions(store::QueueRef{scope.store_project(), queue});
   }
   Async<store::Subscription> get_subscription(const Scope& scope, std::string_view queue,
                                               std::string_view id);
@@ -229,7 +231,7 @@ class QueueService {
   // Tells the observers that claimed messages of `queue` become claimable at `at`.
   void announce_visible(const Scope& scope, std::string_view queue, store::TimeMs at) const {
     for (MessageObserver* observer : observers_) {
-      observer->messages_visible(scope.project, queue, at);
+      observer->messages_visible(scope.store_project(), queue, at);
     }
   }
 

@@ -14,10 +14,18 @@
 namespace warren::engine {
 
 // Who asks: every resource belongs to `project`; `client` (canonical Client-ID text) identifies
-// the producer/consumer for echo filtering.
+// the producer/consumer for echo filtering. `space` says where the named resource lives in the
+// store: empty for a queue; for a topic, the project's topic namespace (engine/topics.h:
+// topic_space(project)), kept alive by whoever made the scope. A topic is a queue of that
+// namespace, so every queue, message and subscription operation serves topics unchanged.
 struct Scope {
   std::string_view project;
   std::string_view client;
+  std::string_view space;
+
+  // The project under which the store keeps the resource (QueueRef::project).
+  std::string_view store_project() const noexcept { return space.empty() ? project : space; }
+  bool topic() const noexcept { return !space.empty(); }
 };
 
 struct QueueListRequest {

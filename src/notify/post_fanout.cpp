@@ -8,6 +8,7 @@
 #include "common/log.h"
 #include "common/spawn.h"
 #include "engine/json.h"
+#include "engine/topics.h"
 #include "notify/mail_address.h"
 #include "notify/notification.h"
 #include "notify/retry_policy.h"
@@ -34,7 +35,8 @@ void PostFanout::messages_posted(std::string_view project, std::string_view queu
   hub_.publish(project, queue, messages);
   if ((webhooks_ == nullptr && mail_ == nullptr) || messages.empty()) return;
   // Most queues have no subscription: then there is nothing to look up (nor to render).
-  if (!service_.may_have_subscriptions(engine::Scope{project, {}}, queue)) return;
+  // `project` is the store project: a topic's comes back as its owner with the topic space.
+  if (!service_.may_have_subscriptions(engine::scope_of_store_project(project), queue)) return;
   Posted posted{std::string(project), std::string(queue), {}};
   posted.notifications.reserve(messages.size());
   for (const engine::PostedMessage& message : messages) {
@@ -47,7 +49,7 @@ void PostFanout::messages_posted(std::string_view project, std::string_view queu
 }
 
 boost::asio::awaitable<void> PostFanout::send_to_subscribers(Posted posted) {
-  const engine::Scope scope{posted.project, {}};
+  const engine::Scope scope = engine::scope_of_store_project(posted.project);
   std::vector<store::Subscription> hooks;
   std::vector<store::Subscription> mailboxes;
   std::string marker;
@@ -82,7 +84,7 @@ boost::asio::awaitable<void> PostFanout::send_to_subscribers(Posted posted) {
     if (trust_url) trust_id = trust_id_option(hook.options).value_or(std::string());
     for (const std::string& notification : posted.notifications) {
       WebhookDelivery delivery;
-      delivery.project = posted.project;
+      delivery.project = std::string(scope.project);
       delivery.url = trust_url ? std::string(*trust_url) : hook.subscriber;
       delivery.trust_id = trust_id;
       delivery.headers = headers;
@@ -95,7 +97,7 @@ boost::asio::awaitable<void> PostFanout::send_to_subscribers(Posted posted) {
     const std::vector<int> delays =
         retry_delays(resolve_retry_policy(mailbox.options, queue_metadata));
     for (const std::string& notification : posted.notifications) {
-      mail_->enqueue(MailDelivery{posted.project, posted.queue, mailbox.subscriber,
+      mail_->enqueue(MailDelivery{std::string(scope.project), posted.queue, mailbox.subscriber,
                                   mailbox.options, notification, delays});
     }
   }

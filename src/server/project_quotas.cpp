@@ -9,7 +9,7 @@ store::Async<void> ProjectQuotas::admit_queue(const engine::Scope& scope, std::s
   (void)queue;
   const std::uint64_t quota = limits_.of(scope.project).quota_queues;
   if (quota == 0) co_return Result<void>();
-  auto count = co_await store_.count_queues(scope.project);
+  auto count = co_await store_.count_queues(scope.store_project());
   if (!count) co_return count.error();
   if (static_cast<std::uint64_t>(*count) >= quota) {
     co_return make_error(Errc::quota_queues, scope.project, quota);
@@ -27,7 +27,7 @@ store::Async<void> ProjectQuotas::admit_messages(const engine::Scope& scope, std
   const std::uint64_t quota = limits.quota_messages_per_queue;
   const std::uint64_t quota_bytes = limits.quota_bytes;
   if (quota == 0 && quota_bytes == 0) co_return Result<void>();
-  auto stats = co_await store_.queue_stats(store::QueueRef{scope.project, queue}, clock_.now());
+  auto stats = co_await store_.queue_stats(store::QueueRef{scope.store_project(), queue}, clock_.now());
   std::uint64_t held = 0;
   std::uint64_t held_bytes = 0;
   if (stats) {

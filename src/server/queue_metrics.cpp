@@ -6,6 +6,8 @@
 
 #include <fmt/format.h>
 
+#include "engine/topics.h"
+
 namespace warren::server {
 namespace {
 
@@ -47,9 +49,13 @@ boost::asio::awaitable<void> QueueMetrics::collect(metrics::Exposition& out) {
           auto stats = co_await store_.queue_stats(store::QueueRef{project, entry.name}, now);
           if (!stats) continue;
           if (rows.size() < max_queues_) {
-            rows.push_back({fmt::format(R"(project="{}",queue="{}")",
-                                        metrics::Exposition::escape_label(project),
-                                        metrics::Exposition::escape_label(entry.name)),
+            // A topic is a queue of its project's topic space (engine/topics.h): labelled with
+            // the owning project and resource="topic", never with the space's spelling.
+            const engine::Scope scope = engine::scope_of_store_project(project);
+            rows.push_back({fmt::format(R"(project="{}",queue="{}",resource="{}")",
+                                        metrics::Exposition::escape_label(scope.project),
+                                        metrics::Exposition::escape_label(entry.name),
+                                        scope.topic() ? "topic" : "queue"),
                             *stats});
           } else {
             ++rest_queues;

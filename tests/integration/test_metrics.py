@@ -98,22 +98,42 @@ def test_per_queue_gauges_up_to_the_cap_and_the_rest_summed(server_factory, tmp_
         assert api.post(f"/v2/queues/{name}/messages", body).status == 201
     assert api.post("/v2/queues/a/claims?limit=2", {"ttl": 60, "grace": 60}).status == 201
     m = samples(scrape(s).body.decode())
-    label = f'project="{project}",queue='
+
+    def key(family, queue, state=None, resource="queue"):
+        labels = f'project="{project}",queue="{queue}",resource="{resource}"'
+        if state:
+            labels += f',state="{state}"'
+        return (family, "{" + labels + "}")
+
     # The first two queues in (project, name) order get their own gauges.
     ours = {k: v for k, v in m.items() if project in k[1]}
-    assert ours[("warren_queue_messages", "{" + label + '"a",state="free"}')] == 1
-    assert ours[("warren_queue_messages", "{" + label + '"a",state="claimed"}')] == 2
-    assert ours[("warren_queue_messages", "{" + label + '"b",state="free"}')] == 1
-    assert ours[("warren_queue_message_bytes", "{" + label + '"a"}')] == 3 * 10
-    assert 0 <= ours[("warren_queue_oldest_message_age_seconds", "{" + label + '"b"}')] < 60
+    assert ours[key("warren_queue_messages", "a", "free")] == 1
+    assert ours[key("warren_queue_messages", "a", "claimed")] == 2
+    assert ours[key("warren_queue_messages", "b", "free")] == 1
+    assert ours[key("warren_queue_message_bytes", "a")] == 3 * 10
+    assert 0 <= ours[key("warren_queue_oldest_message_age_seconds", "b")] < 60
     if engine == "redis":
-        assert ours[("warren_queue_messages", "{" + label + '"d",state="free"}')] == 4
+        assert ours[key("warren_queue_messages", "d", "free")] == 4
     else:
         assert not any('queue="c"' in k[1] or 'queue="d"' in k[1] for k in ours)
         assert m[("warren_queues_other", "")] == 2
         assert m[("warren_queue_messages_other", '{state="free"}')] == 6
         assert m[("warren_queue_message_bytes_other", "")] == 6 * 10
     assert m[("warren_queue_metrics_truncated", "")] == 0
+
+
+def test_a_topic_is_labelled_with_its_project_and_resource_topic(server_factory):
+    s = server_factory("--storage", "memory")
+    project = "t-" + uuid.uuid4().hex[:8]
+    api = Api(s, project)
+    assert api.post("/v2/topics/news/messages", {"messages": [{"body": 1}] * 3}).status == 201
+    assert api.post("/v2/queues/news/messages", {"messages": [{"body": 1}]}).status == 201
+    m = samples(scrape(s).body.decode())
+    topic = f'project="{project}",queue="news",resource="topic",state="free"'
+    queue = f'project="{project}",queue="news",resource="queue",state="free"'
+    assert m[("warren_queue_messages", "{" + topic + "}")] == 3
+    assert m[("warren_queue_messages", "{" + queue + "}")] == 1
+    assert not any("\x1f" in k[1] for k in m)  # the topic space is never spelled out
 
 
 @needs_prometheus

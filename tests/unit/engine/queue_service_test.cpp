@@ -48,7 +48,7 @@ class QueueServiceTest : public ::testing::Test {
   ManualClock clock_;
   std::unique_ptr<store::Store> store_;
   QueueService service_;
-  Scope scope_{"project", "3381af92-2b9e-11e3-b191-71861300734c"};
+  Scope scope_{"project", "3381af92-2b9e-11e3-b191-71861300734c", {}};
 };
 
 TEST_F(QueueServiceTest, AClaimUpdateRefusesAGraceBeyondTheLimit) {

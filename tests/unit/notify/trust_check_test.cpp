@@ -44,7 +44,7 @@ TEST(TrustCheck, WithoutKeystoneTrustSubscribersAreRefused) {
 TEST(TrustCheck, OtherSubscribersKeepTheirOptions) {
   TrustSubscriberCheck check(nullptr, nullptr);
   engine::Caller caller;
-  auto kept = run(check.prepare(engine::Scope{"p", {}}, caller, "http://example.com/",
+  auto kept = run(check.prepare(engine::Scope{"p", {}, {}}, caller, "http://example.com/",
                                 R"({"a":1})", 3600));
   ASSERT_TRUE(kept);
   EXPECT_EQ(*kept, R"({"a":1})");

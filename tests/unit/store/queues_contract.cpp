@@ -125,6 +125,44 @@ TEST_P(StoreContract, ProjectsWithQueuesAreListedInNameOrderWithMarkers) {
   EXPECT_TRUE(must(run(store_->list_projects(expected[1], 10))).empty());
 }
 
+// The engine keeps a project's topics as queues of a store project that spells the project id
+// after control characters (engine/topics.h), which no caller's project id may contain: every
+// engine must key such a project apart from the plain one, in listings, counts, messages and
+// subscriptions alike.
+TEST_P(StoreContract, AProjectSpelledWithControlCharactersIsAProjectOfItsOwn) {
+  const std::string topics = std::string("\x1Ftopics\x1F") + std::string(kProject);
+  must(run(store_->create_queue({kProject, "shared"}, R"({"k":"queue"})", kT0)));
+  EXPECT_TRUE(must(run(store_->create_queue({topics, "shared"}, R"({"k":"topic"})", kT0))));
+  must(run(store_->create_queue({topics, "only-topic"}, "{}", kT0)));
+  EXPECT_EQ(must(run(store_->count_queues(kProject))), 1);
+  EXPECT_EQ(must(run(store_->count_queues(topics))), 2);
+  EXPECT_EQ(*must(run(store_->get_queue_metadata({kProject, "shared"}))), R"({"k":"queue"})");
+  EXPECT_EQ(*must(run(store_->get_queue_metadata({topics, "shared"}))), R"({"k":"topic"})");
+  QueueListOptions options;
+  std::vector<QueueEntry> page = must(run(store_->list_queues(topics, options))).queues;
+  ASSERT_EQ(page.size(), 2u);
+  EXPECT_EQ(page[0].name, "only-topic");
+  EXPECT_EQ(must(run(store_->list_queues(kProject, options))).queues.size(), 1u);
+
+  std::vector<std::string> a = post({kProject, "shared"}, 2);
+  std::vector<std::string> t = post({topics, "shared"}, 1, Post{}, 10);
+  EXPECT_EQ(list_ids({topics, "shared"}, {}), t);
+  EXPECT_THAT(get({topics, "shared"}, a), IsEmpty());
+  EXPECT_EQ(stats({topics, "shared"}).counts.total, 1);
+
+  const NewSubscription hook{"http://example.com/topic-hook", 600, "{}"};
+  must(run(store_->create_subscription({topics, "shared"}, hook, kT0)));
+  auto subscriptions = [&](std::string_view project) {
+    return must(run(store_->list_subscriptions({project, "shared"}, "", 10, kT0))).subscriptions;
+  };
+  EXPECT_EQ(subscriptions(topics).size(), 1u);
+  EXPECT_THAT(subscriptions(kProject), IsEmpty());
+
+  must(run(store_->delete_queue({topics, "shared"})));
+  EXPECT_EQ(list_ids({kProject, "shared"}, List().echo("")), a);
+  EXPECT_EQ(must(run(store_->count_queues(kProject))), 1);
+}
+
 TEST_P(StoreContract, StatsOfAMissingQueueAreZero) {
   QueueStats s = stats(queue("nothing"));
   EXPECT_EQ(s.counts.total, 0);
