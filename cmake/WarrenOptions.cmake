@@ -66,6 +66,18 @@ if(WARREN_FUZZ)
   target_link_options(warren_build_flags INTERFACE ${_fuzz_san})
 endif()
 
+# Precompiled headers (src/precompiled.h): one header built once per build tree and reused by
+# every target (they share warren_build_flags, so the one header is valid for all of them).
+# gcc only: clang refuses a precompiled header when a target defines a macro it was built
+# without, and the clang builds (tsan, fuzz) compile a fraction of the files.
+option(WARREN_PCH "Precompile the common standard and third-party headers (gcc)" OFF)
+if(WARREN_PCH AND NOT CMAKE_CXX_COMPILER_ID STREQUAL "GNU")
+  set(WARREN_PCH OFF)
+endif()
+
 function(warren_target_defaults target)
   target_link_libraries(${target} PRIVATE warren_build_flags)
+  if(WARREN_PCH AND TARGET warren_pch)
+    target_precompile_headers(${target} REUSE_FROM warren_pch)
+  endif()
 endfunction()
