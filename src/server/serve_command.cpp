@@ -18,6 +18,7 @@
 #include "auth/keystone_identity.h"
 #include "auth/project_limits.h"
 #include "auth/token_identity.h"
+#include "common/access_log.h"
 #include "common/log.h"
 #include "common/version.h"
 #include "engine/clock.h"
@@ -65,6 +66,14 @@ int run_serve_command(int argc, char** argv) {
   if (!parsed.options) return parsed.exit_status;
   const ServeOptions& options = *parsed.options;
   log::set_level(options.log_level);
+  log::set_format(options.log_format);
+  if (!options.access_log.empty()) {
+    if (auto opened = log::open_access_log(options.access_log, options.access_log_sample);
+        !opened) {
+      log::failure(opened.error());
+      return 1;
+    }
+  }
   std::signal(SIGPIPE, SIG_IGN);
   const std::size_t descriptors = raise_descriptor_limit();
   std::size_t max_connections = options.max_connections;
@@ -81,7 +90,7 @@ int run_serve_command(int argc, char** argv) {
 
   auto store = make_store(options.storage);
   if (!store) {
-    log::error("{}", store.error().description);
+    log::failure(store.error());
     return 1;
   }
   engine::SystemClock clock;
@@ -92,7 +101,7 @@ int run_serve_command(int argc, char** argv) {
   if (!options.credentials_file.empty()) {
     auto opened = auth::CredentialStore::open(options.credentials_file);
     if (!opened) {
-      log::error("{}", opened.error().description);
+      log::failure(opened.error());
       return 1;
     }
     credentials = std::move(*opened);
@@ -108,7 +117,7 @@ int run_serve_command(int argc, char** argv) {
   } else if (options.auth == AuthMode::keystone) {
     auto client = auth::KeystoneClient::make(options.keystone);
     if (!client) {
-      log::error("{}", client.error().description);
+      log::failure(client.error());
       return 1;
     }
     keystone = std::move(*client);
@@ -186,7 +195,7 @@ int run_serve_command(int argc, char** argv) {
   if (mail) {
     auto curl = notify::load_curl();
     if (!curl) {
-      log::error("{}", curl.error().description);
+      log::failure(curl.error());
       return 1;
     }
     mailer = std::make_unique<notify::MailSender>(**curl, options.mail);
@@ -195,7 +204,7 @@ int run_serve_command(int argc, char** argv) {
   // Other nodes' posts reach this node's sockets (redis engine only).
   auto remote_push = start_remote_push(options.storage, loops, hub);
   if (!remote_push) {
-    log::error("{}", remote_push.error().description);
+    log::failure(remote_push.error());
     return 1;
   }
   service.add_observer(&fanout);
@@ -211,7 +220,7 @@ int run_serve_command(int argc, char** argv) {
   auto bound = options.tls_only ? Result<boost::asio::ip::tcp::endpoint>()
                                 : server.listen(options.listen, options.backlog);
   if (!bound) {
-    log::error("{}", bound.error().description);
+    log::failure(bound.error());
     return 1;
   }
   ws::WsOnlyHandler ws_only;
@@ -221,7 +230,7 @@ int run_serve_command(int argc, char** argv) {
     ws_server.emplace(loops, limit, ws_only, connection, &ws_acceptor);
     auto opened = ws_server->listen(*options.ws_listen, options.backlog);
     if (!opened) {
-      log::error("{}", opened.error().description);
+      log::failure(opened.error());
       return 1;
     }
     ws_bound = *opened;
@@ -233,7 +242,7 @@ int run_serve_command(int argc, char** argv) {
     metrics_server.emplace(loops, limit, metrics_only, connection, nullptr);
     auto opened = metrics_server->listen(*options.metrics_listen, options.backlog);
     if (!opened) {
-      log::error("{}", opened.error().description);
+      log::failure(opened.error());
       return 1;
     }
     metrics_bound = *opened;
@@ -243,7 +252,7 @@ int run_serve_command(int argc, char** argv) {
   if (options.tls_listen || options.ws_tls_listen) {
     auto opened = TlsServing::open(options, loops, limit, connection, api, ws_only, ws_acceptor);
     if (!opened) {
-      log::error("{}", opened.error().description);
+      log::failure(opened.error());
       return 1;
     }
     tls = std::move(*opened);
@@ -276,7 +285,7 @@ int run_serve_command(int argc, char** argv) {
         if (auto reloaded = credentials->reload(); reloaded) {
           log::info("SIGHUP: reloaded {}", credentials->path());
         } else {
-          log::error("SIGHUP: {} (the credentials in force stay)", reloaded.error().description);
+          log::failure("SIGHUP: the credentials in force stay: ", reloaded.error());
         }
       }
       wait_reload();

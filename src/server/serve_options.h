@@ -56,6 +56,11 @@ struct ServeOptions {
   std::size_t max_buffered_bytes = 256 * 1024 * 1024;
   std::chrono::milliseconds shutdown_grace{std::chrono::seconds(10)};
   log::Level log_level = log::Level::info;
+  log::Format log_format = log::Format::text;
+  // The access log (common/access_log.h): a file, "-" for stderr, or "" (off), and the share
+  // of requests it records.
+  std::string access_log;
+  double access_log_sample = 1.0;
   http::ConnectionOptions connection;
   api::ApiOptions api;
   engine::Limits limits;
