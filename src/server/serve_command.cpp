@@ -9,6 +9,7 @@
 #include <optional>
 #include <sys/resource.h>
 
+#include <boost/asio/post.hpp>
 #include <boost/asio/signal_set.hpp>
 
 #include "api/http_api.h"
@@ -40,6 +41,7 @@
 #include "server/remote_push.h"
 #include "server/serve_options.h"
 #include "server/store_factory.h"
+#include "server/systemd_notify.h"
 #include "server/tls_serving.h"
 #include "ws/acceptor.h"
 
@@ -268,9 +270,14 @@ int run_serve_command(int argc, char** argv) {
   loops.loop(0).add_shutdown_hook([&reaper] { reaper.stop(); });
   reaper.start();
 
+  // systemd (Type=notify): READY=1 once the loops run with every listener bound, STOPPING=1
+  // on SIGINT/SIGTERM, WATCHDOG=1 from loop 0 (server/systemd_notify.h).
+  SystemdNotifier systemd(loops.loop(0));
+  loops.loop(0).add_shutdown_hook([&systemd] { systemd.stopping(); });
   boost::asio::signal_set signals(loops.loop(0).context(), SIGINT, SIGTERM);
   signals.async_wait([&](const boost::system::error_code& ec, int signal) {
     if (ec) return;
+    systemd.stopping();
     log::info("signal {}: stopping (requests in flight get {} ms)", signal,
               options.shutdown_grace.count());
     loops.shutdown(options.shutdown_grace);
@@ -314,6 +321,12 @@ int run_serve_command(int argc, char** argv) {
     metrics_server->start();
     log::info("metrics listener on {}:{}", metrics_bound->address().to_string(),
               metrics_bound->port());
+  }
+  if (systemd.enabled()) {
+    boost::asio::post(loops.loop(0).context(), [&systemd, port = bound->port()] {
+      systemd.ready(fmt::format("serving on port {}", port));
+      systemd.start_watchdog();
+    });
   }
   loops.run();
   service.remove_observer(&fanout);
