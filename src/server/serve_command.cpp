@@ -42,6 +42,7 @@
 #include "server/serve_options.h"
 #include "server/store_factory.h"
 #include "server/systemd_notify.h"
+#include "server/live_reload.h"
 #include "server/tls_serving.h"
 #include "ws/acceptor.h"
 
@@ -283,18 +284,24 @@ int run_serve_command(int argc, char** argv) {
     loops.shutdown(options.shutdown_grace);
   });
   loops.loop(0).add_shutdown_hook([&signals] { signals.cancel(); });
-  // SIGHUP: the credentials file is read again (a bad file keeps the one in force).
+  // SIGHUP: the options and the files they name are read again (server/live_reload.h).
+  ReloadTargets targets;
+  targets.servers.push_back(&server);
+  if (ws_server) targets.servers.push_back(&*ws_server);
+  if (metrics_server) targets.servers.push_back(&*metrics_server);
+  if (tls) {
+    for (http::HttpServer* s : tls->servers()) targets.servers.push_back(s);
+  }
+  targets.connection_limit = &limit;
+  targets.max_connections_cap = descriptors - options.reserved_fds;
+  targets.credentials = credentials.get();
+  targets.systemd = &systemd;
+  LiveReload live(argc, argv, options, std::move(parsed.given), std::move(targets));
   boost::asio::signal_set reload(loops.loop(0).context(), SIGHUP);
   std::function<void()> wait_reload = [&] {
     reload.async_wait([&](const boost::system::error_code& ec, int) {
       if (ec) return;
-      if (credentials) {
-        if (auto reloaded = credentials->reload(); reloaded) {
-          log::info("SIGHUP: reloaded {}", credentials->path());
-        } else {
-          log::failure("SIGHUP: the credentials in force stay: ", reloaded.error());
-        }
-      }
+      live.reload();
       wait_reload();
     });
   };
