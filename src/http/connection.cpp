@@ -366,6 +366,13 @@ void HttpConnection::close_socket() noexcept {
   if (phase_ == Phase::handling) cancel_.emit(asio::cancellation_type::terminal);
 }
 
+void HttpConnection::options_changed() {
+  // Idle: nothing of a next request has arrived, so the parser holds no views yet.
+  if (!closed_ && phase_ == Phase::idle && in_begin_ == in_end_ && !parser_.started()) {
+    parser_.reset();
+  }
+}
+
 void HttpConnection::log_access(const Request& request, std::uint64_t started,
                                 std::size_t out_before) noexcept {
   try {

@@ -45,10 +45,12 @@ HttpServer::HttpServer(net::LoopGroup& loops, net::ConnectionLimit& limit, Handl
 
 void HttpServer::update_options(const ConnectionOptions& options) {
   for (unsigned i = 0; i < loops_.size(); ++i) {
-    boost::asio::post(loops_.loop(i).context(), [mine = options_[i].get(), options] {
+    net::EventLoop& loop = loops_.loop(i);
+    boost::asio::post(loop.context(), [&loop, mine = options_[i].get(), options] {
       net::BufferBudget* const budget = mine->buffer_budget;
       *mine = options;
       mine->buffer_budget = budget;
+      loop.options_changed();
     });
   }
 }
