@@ -29,7 +29,8 @@ const std::set<std::string>& live_options() {
   static const std::set<std::string> kLive = {
       "log-level",        "log-format",       "access-log",       "access-log-sample",
       "max-header-bytes", "max-target-bytes", "max-header-count", "max-body-bytes",
-      "header-timeout",   "idle-timeout",     "request-timeout",  "max-connections"};
+      "header-timeout",   "idle-timeout",     "request-timeout",  "max-connections",
+      "max-buffered-bytes"};
   return kLive;
 }
 
@@ -79,6 +80,7 @@ void LiveReload::reload() {
       if (targets_.max_connections_cap > 0) max = std::min(max, targets_.max_connections_cap);
       targets_.connection_limit->set_max(max);
     }
+    if (targets_.buffer_budget) targets_.buffer_budget->set_limit(next.max_buffered_bytes);
     // Restart-only options keep their old values in options_: only the live ones move.
     options_.log_level = next.log_level;
     options_.log_format = next.log_format;
@@ -86,6 +88,7 @@ void LiveReload::reload() {
     options_.access_log_sample = next.access_log_sample;
     options_.connection = next.connection;
     options_.max_connections = next.max_connections;
+    options_.max_buffered_bytes = next.max_buffered_bytes;
     for (const std::string& name : applied) {
       if (const auto given = now.find(name); given != now.end()) {
         given_[name] = given->second;

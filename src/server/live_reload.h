@@ -2,10 +2,10 @@
 // config file (--config) again and applies what can change without a restart, dropping no
 // connection: the log level and format, the access log (reopened: log rotation) and its
 // sample rate, every HTTP connection limit and timeout (each loop's copy replaced on its own
-// thread, server/../http/server.h), --max-connections, and the credentials file (tokens and
-// per-project quotas and rate limits). TLS files are re-read by TlsServing on the same signal.
-// An option changed that needs a restart is named in a log line and keeps its value; a config
-// file that does not parse changes nothing.
+// thread, http/server.h), --max-connections, --max-buffered-bytes, and the credentials file
+// (tokens and per-project quotas and rate limits). TLS files are re-read by TlsServing on the
+// same signal. An option changed that needs a restart is named in a log line and keeps its
+// value; a config file that does not parse changes nothing.
 #pragma once
 
 #include <set>
@@ -14,6 +14,7 @@
 
 #include "auth/credential_store.h"
 #include "http/server.h"
+#include "net/buffer_budget.h"
 #include "net/connection_limit.h"
 #include "server/serve_options.h"
 #include "server/systemd_notify.h"
@@ -24,6 +25,7 @@ namespace warren::server {
 struct ReloadTargets {
   std::vector<http::HttpServer*> servers;  // every HTTP listener's server
   net::ConnectionLimit* connection_limit = nullptr;
+  net::BufferBudget* buffer_budget = nullptr;  // --max-buffered-bytes
   std::size_t max_connections_cap = 0;  // descriptors allow no more (0: no cap)
   auth::CredentialStore* credentials = nullptr;
   SystemdNotifier* systemd = nullptr;

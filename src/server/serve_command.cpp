@@ -293,6 +293,7 @@ int run_serve_command(int argc, char** argv) {
     for (http::HttpServer* s : tls->servers()) targets.servers.push_back(s);
   }
   targets.connection_limit = &limit;
+  targets.buffer_budget = &buffer_budget;
   targets.max_connections_cap = descriptors - options.reserved_fds;
   targets.credentials = credentials.get();
   targets.systemd = &systemd;

@@ -76,3 +76,18 @@ def test_print_config_lists_every_option_and_parses_back(server_factory, tmp_pat
     with s.connect() as sock:
         sock.sendall(request_bytes("GET", "/v2/ping", H))
         assert Reader(sock).read().status == 204
+
+
+def test_sighup_lowers_max_connections_keeping_those_open(server_factory, tmp_path):
+    conf = tmp_path / "warren.conf"
+    conf.write_text("storage = memory\n")
+    s = server_factory("--config", str(conf))
+    watch = LogWatch(s)
+    with s.connect() as first:
+        reader = Reader(first)
+        conf.write_text("storage = memory\nmax-connections = 1\n")
+        s.proc.send_signal(signal.SIGHUP)
+        assert "--max-connections" in watch.wait_for(r"SIGHUP: options re-read")
+        with s.connect() as second:  # over the new cap: 503 and closed
+            assert Reader(second).read().status == 503
+        assert post(first, reader, 10).status == 201  # the open one is served on
