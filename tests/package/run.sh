@@ -12,6 +12,10 @@ BUILD=${1:-build/release}
 [ "$(id -u)" -eq 0 ] || { echo "package test: needs root (dpkg -i)" >&2; exit 1; }
 
 fail() { echo "package test: FAILED: $*" >&2; exit 1; }
+# It purges what it installs: never where a warren package is installed already.
+if dpkg-query -W -f='${Status}' warren 2>/dev/null | grep -q "ok installed"; then
+  fail "a warren package is installed here already; not touching it (dpkg --purge it first)"
+fi
 DEB=$(scripts/build-deb.sh "$BUILD")
 echo "package test: built $DEB"
 work=$(mktemp -d)
