@@ -3,6 +3,7 @@
 
 #include <unistd.h>
 
+#include <charconv>
 #include <chrono>
 #include <ctime>
 
@@ -50,6 +51,27 @@ bool needs_quotes(std::string_view value) {
     if (b <= 0x20 || b >= 0x7F || c == '"' || c == '=' || c == '\\') return true;
   }
   return false;
+}
+
+// "YYYY-MM-DDTHH:MM:SS" of `secs` (UTC), formatted once per second per thread: the access log
+// stamps every request.
+std::string_view second_text(std::time_t secs) {
+  thread_local std::time_t cached = -1;
+  thread_local char text[32];
+  if (secs != cached) {
+    std::tm tm{};
+    gmtime_r(&secs, &tm);
+    fmt::format_to_n(text, sizeof text, "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}", tm.tm_year + 1900,
+                     tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
+    cached = secs;
+  }
+  return {text, 19};
+}
+
+void append_number(std::string& out, std::uint64_t value) {
+  char digits[20];
+  const auto end = std::to_chars(digits, digits + sizeof digits, value).ptr;
+  out.append(digits, static_cast<std::size_t>(end - digits));
 }
 
 }  // namespace
@@ -115,15 +137,18 @@ LogLine::LogLine(std::string& out, Format format, Level level, std::string_view 
   out_.clear();
   const auto now = std::chrono::system_clock::now();
   const std::time_t secs = std::chrono::system_clock::to_time_t(now);
-  const auto millis =
-      std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count() % 1000;
-  std::tm tm{};
-  gmtime_r(&secs, &tm);
+  const auto millis = static_cast<int>(
+      std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count() %
+      1000);
   const bool json = format_ == Format::json;
-  fmt::format_to(std::back_inserter(out_),
-                 "{}{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:03}Z{}{}", json ? "{\"time\":\"" : "",
-                 tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
-                 millis, json ? "\",\"level\":\"" : " ", level_name(level));
+  if (json) out_.append("{\"time\":\"");
+  out_.append(second_text(secs));
+  const char fraction[] = {'.', static_cast<char>('0' + millis / 100),
+                           static_cast<char>('0' + millis / 10 % 10),
+                           static_cast<char>('0' + millis % 10), 'Z'};
+  out_.append(fraction, sizeof fraction);
+  out_.append(json ? "\",\"level\":\"" : " ");
+  out_.append(level_name(level));
   if (json) {
     out_.push_back('"');
     if (!code.empty()) {
@@ -183,7 +208,7 @@ LogLine& LogLine::field(std::string_view key, std::uint64_t value) {
     out_.append(key);
     out_.push_back('=');
   }
-  fmt::format_to(std::back_inserter(out_), "{}", value);
+  append_number(out_, value);
   return *this;
 }
 
