@@ -95,3 +95,21 @@ def test_unit_file_verifies(tmp_path):
                    "ProtectHome=yes", "PrivateTmp=yes", "NoNewPrivileges=yes",
                    "StateDirectory=warren"):
         assert needed in unit, needed
+
+
+def test_abstract_socket_and_a_watchdog_meant_for_another_process(server_factory):
+    sock = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+    name = "warren-notify-%d" % os.getpid()
+    sock.bind("\0" + name)  # NOTIFY_SOCKET=@name: the abstract namespace
+    try:
+        s = server_factory("--storage", "memory",
+                           env={"NOTIFY_SOCKET": "@" + name, "WATCHDOG_USEC": "100000",
+                                "WATCHDOG_PID": "1"})
+        messages(sock, "READY=1")
+        sock.settimeout(0.5)  # WATCHDOG_PID names another process: no pings
+        with pytest.raises(socket.timeout):
+            sock.recv(4096)
+        s.proc.send_signal(signal.SIGTERM)
+        messages(sock, "STOPPING=1")
+    finally:
+        sock.close()
