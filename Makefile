@@ -5,7 +5,7 @@ BUILD ?= build
 GENERATOR ?= Ninja
 CMAKE_FLAGS ?=
 
-.PHONY: all deps release debug fuzz tsan serve test test-release test-debug bench format tidy clean
+.PHONY: all deps release debug fuzz tsan serve test test-release test-debug bench deb format tidy clean
 
 all: release
 
@@ -50,6 +50,10 @@ bench: release
 	@scripts/install-deps.sh bench
 	bench/http-compare
 	bench/compare $(if $(WARREN_ZAQAR_LUA),--zaqar-lua $(WARREN_ZAQAR_LUA))
+
+# The Debian package build/warren_VERSION_ARCH.deb (scripts/build-deb.sh; docs/operations.md).
+deb: release
+	@scripts/build-deb.sh $(BUILD)/release
 
 format:
 	@git ls-files '*.cpp' '*.h' | xargs clang-format -i

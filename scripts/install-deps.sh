@@ -18,7 +18,7 @@ build_pkgs=(
   cmake ninja-build g++ make pkg-config
   libboost1.81-dev libboost-program-options1.81-dev libboost-url1.81-dev
   libsimdjson-dev libfmt-dev librocksdb-dev libhiredis-dev libssl-dev libcurl4-openssl-dev
-  googletest libgtest-dev libgmock-dev libbenchmark-dev
+  googletest libgtest-dev libgmock-dev libbenchmark-dev help2man
 )
 test_pkgs=(
   clang libclang-rt-14-dev python3 python3-pytest python3-zaqarclient python3-zaqar python3-websocket

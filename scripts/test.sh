@@ -80,6 +80,9 @@ for mode in release debug; do
     if ! WARREN_BIN="$ROOT/build/$mode/warren" tests/crash/run.sh; then
       failed+=("crash tests ($mode)")
     fi
+    # The Debian package built, installed with dpkg, started, purged (~15 s; needs root).
+    step "Debian package ($mode)"
+    tests/package/run.sh "build/$mode" || failed+=("Debian package ($mode)")
   fi
 done
 

@@ -10,7 +10,9 @@
 #include <boost/asio/write.hpp>
 #include <fmt/format.h>
 
+#include "common/access_log.h"
 #include "common/spawn.h"
+#include "common/tick_clock.h"
 
 namespace warren::http {
 namespace {
@@ -199,7 +201,16 @@ asio::awaitable<bool> HttpConnection::answer_buffered() {
     writer_.set_keep_alive_header(request.version == 10 && request.keep_alive);
     phase_ = Phase::handling;
     request.scope = this;
+    // The access log's branch (common/access_log.h): when off, nothing else here runs.
+    const bool logged = log::access_sampled();
+    std::uint64_t started = 0;
+    const std::size_t out_before = out_.size();
+    if (logged) [[unlikely]] {
+      started = TickClock::now();
+      writer_.forget_error();
+    }
     co_await handler_.handle(request, writer_);
+    if (logged) [[unlikely]] log_access(request, started, out_before);
     if (watch_) end_peer_watch();
     if (writer_.closing()) closing_ = true;
 
@@ -353,6 +364,26 @@ void HttpConnection::close_socket() noexcept {
   end_peer_watch();
   stream_.close();
   if (phase_ == Phase::handling) cancel_.emit(asio::cancellation_type::terminal);
+}
+
+void HttpConnection::options_changed() {
+  // Idle: nothing of a next request has arrived, so the parser holds no views yet.
+  if (!closed_ && phase_ == Phase::idle && in_begin_ == in_end_ && !parser_.started()) {
+    parser_.reset();
+  }
+}
+
+void HttpConnection::log_access(const Request& request, std::uint64_t started,
+                                std::size_t out_before) noexcept {
+  try {
+    const std::uint64_t ns = TickClock::to_ns(TickClock::now() - started);
+    const std::string remote = peer_address();
+    const std::optional<Errc> code = writer_.error_code();
+    log::access({remote, request.method_text, request.target, writer_.status(),
+                 out_.size() >= out_before ? out_.size() - out_before : 0, ns / 1000,
+                 code ? error_info(*code).name : std::string_view()});
+  } catch (...) {
+  }
 }
 
 std::string HttpConnection::peer_address() const {

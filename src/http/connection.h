@@ -82,6 +82,11 @@ class HttpConnection final : public net::Connection, private RequestScope {
   boost::asio::cancellation_slot cancellation_slot() noexcept override { return cancel_.slot(); }
   void watch_peer() override;
   std::string peer_address() const override;
+  // An idle connection's parser for its next request is set up again under the new limits.
+  void options_changed() override;
+  // Writes the access log's line of `request`, answered since `started` (TickClock) with what
+  // out_ holds past `out_before`.
+  void log_access(const Request& request, std::uint64_t started, std::size_t out_before) noexcept;
   // Ends the peer watch of the request just handled (its completion then does nothing).
   void end_peer_watch() noexcept;
   // What the peer watch saw when the socket became readable.

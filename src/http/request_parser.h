@@ -39,7 +39,11 @@ enum class ParseStatus {
 
 class RequestParser {
  public:
+  // `limits` must outlive the parser: each request is parsed under their values at the
+  // reset() before it (construction for the first), so a change (a SIGHUP reload of the
+  // connection's options) applies from the next reset() on.
   explicit RequestParser(const ParserLimits& limits);
+  RequestParser(ParserLimits&&) = delete;  // (a temporary would not outlive it)
   RequestParser(const RequestParser&) = delete;
   RequestParser& operator=(const RequestParser&) = delete;
   ~RequestParser();
@@ -102,7 +106,7 @@ class RequestParser {
 
   void fail_from(const boost::system::error_code& ec, std::string_view input);
 
-  ParserLimits limits_;
+  const ParserLimits& limits_;
   Request request_;
   std::string body_buffer_;  // pieces of a body that did not arrive whole
   bool body_in_pieces_ = false;

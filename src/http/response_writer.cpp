@@ -137,6 +137,7 @@ void ResponseWriter::finish_body() {
 }
 
 void ResponseWriter::error(const Error& error) {
+  error_code_ = error.code;
   begin(error.status());
   // RFC 9110: a 401 names the scheme that would be accepted (the token of X-Auth-Token, as
   // keystonemiddleware's "Keystone" does), and a refusal may say when to come back.

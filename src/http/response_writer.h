@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstddef>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -46,6 +47,10 @@ class ResponseWriter {
   // (description omitted when empty), Content-Type application/json.
   void error(const Error& error);
 
+  // The error table's code of the last error() (for the access log; forget_error() clears it).
+  std::optional<Errc> error_code() const noexcept { return error_code_; }
+  void forget_error() noexcept { error_code_.reset(); }
+
   // Bytes written so far for the current batch.
   std::size_t size() const noexcept { return out_.size(); }
 
@@ -55,6 +60,7 @@ class ResponseWriter {
   bool close_ = false;
   bool keep_alive_header_ = false;
   int status_ = 0;
+  std::optional<Errc> error_code_;
   std::size_t length_at_ = 0;  // where the Content-Length digits go
   std::size_t body_at_ = 0;    // where the body starts
 };

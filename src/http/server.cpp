@@ -1,6 +1,8 @@
 // HttpServer: listeners and the over-limit answer.
 #include "http/server.h"
 
+#include <boost/asio/post.hpp>
+
 #include "http/connection.h"
 #include "http/response_writer.h"
 
@@ -30,21 +32,36 @@ HttpServer::HttpServer(net::LoopGroup& loops, net::ConnectionLimit& limit, Handl
     : loops_(loops),
       limit_(limit),
       handler_(handler),
-      options_(options),
       upgrade_(upgrade),
       tls_established_(
           [this](net::EventLoop& loop, net::Stream stream, net::ConnectionLimit::Slot slot) {
-            HttpConnection::start(loop, std::move(stream), std::move(slot), options_, handler_,
-                                  upgrade_);
-          }) {}
+            HttpConnection::start(loop, std::move(stream), std::move(slot),
+                                  *options_[loop.index()], handler_, upgrade_);
+          }) {
+  for (unsigned i = 0; i < loops_.size(); ++i) {
+    options_.push_back(std::make_unique<ConnectionOptions>(options));
+  }
+}
+
+void HttpServer::update_options(const ConnectionOptions& options) {
+  for (unsigned i = 0; i < loops_.size(); ++i) {
+    net::EventLoop& loop = loops_.loop(i);
+    boost::asio::post(loop.context(), [&loop, mine = options_[i].get(), options] {
+      net::BufferBudget* const budget = mine->buffer_budget;
+      *mine = options;
+      mine->buffer_budget = budget;
+      loop.options_changed();
+    });
+  }
+}
 
 Result<boost::asio::ip::tcp::endpoint> HttpServer::listen(
     const boost::asio::ip::tcp::endpoint& endpoint, int backlog) {
   return open_listeners(endpoint, backlog, [this](net::EventLoop& loop) {
     return net::ListenerCallbacks{
         [this, &loop](boost::asio::ip::tcp::socket socket, net::ConnectionLimit::Slot slot) {
-          HttpConnection::start(loop, net::Stream(std::move(socket)), std::move(slot), options_,
-                                handler_, upgrade_);
+          HttpConnection::start(loop, net::Stream(std::move(socket)), std::move(slot),
+                                *options_[loop.index()], handler_, upgrade_);
         },
         turn_away};
   });

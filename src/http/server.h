@@ -43,6 +43,12 @@ class HttpServer {
   // Starts accepting on every loop (call before LoopGroup::run).
   void start();
 
+  // Replaces the limits and timeouts of every connection (SIGHUP): each loop's copy is
+  // replaced on that loop's thread, so open keep-alive connections apply them from their next
+  // request (a request being read keeps the limits it started with, except the timeouts) and
+  // nothing is dropped. The buffer budget in force is kept. Any thread.
+  void update_options(const ConnectionOptions& options);
+
  private:
   // Opens one listener per loop, each calling `accepted(loop)` and `rejected`.
   Result<boost::asio::ip::tcp::endpoint> open_listeners(
@@ -52,7 +58,9 @@ class HttpServer {
   net::LoopGroup& loops_;
   net::ConnectionLimit& limit_;
   Handler& handler_;
-  ConnectionOptions options_;
+  // One copy per loop (indexed by EventLoop::index()), read and replaced only on its loop: the
+  // connections there hold a reference to it.
+  std::vector<std::unique_ptr<ConnectionOptions>> options_;
   UpgradeHandler* upgrade_;
   std::vector<std::unique_ptr<net::Listener>> listeners_;
   net::TlsEstablished tls_established_;  // starts an HttpConnection on a handshake's stream

@@ -7,8 +7,9 @@ namespace warren::net {
 
 bool BufferBudget::try_reserve(std::size_t bytes) noexcept {
   std::size_t used = used_.load(std::memory_order_relaxed);
+  const std::size_t limit = limit_.load(std::memory_order_relaxed);
   do {
-    if (limit_ != 0 && (bytes > limit_ || used > limit_ - bytes)) return false;
+    if (limit != 0 && (bytes > limit || used > limit - bytes)) return false;
   } while (!used_.compare_exchange_weak(used, used + bytes, std::memory_order_relaxed));
   return true;
 }

@@ -29,7 +29,10 @@ class BufferBudget {
   void release(std::size_t bytes) noexcept;
 
   std::size_t used() const noexcept { return used_.load(std::memory_order_relaxed); }
-  std::size_t limit() const noexcept { return limit_; }
+  std::size_t limit() const noexcept { return limit_.load(std::memory_order_relaxed); }
+  // Changes the limit (SIGHUP; 0: none). Bytes already reserved over a lowered limit stay
+  // reserved; new reservations wait until they fit. Any thread.
+  void set_limit(std::size_t limit) noexcept { limit_.store(limit, std::memory_order_relaxed); }
 
   // Returns freed heap memory to the operating system (malloc_trim) when at least
   // `kTrimAfterBytes` were released since the last trim, at most once per `kTrimInterval`. Cheap
@@ -40,7 +43,7 @@ class BufferBudget {
   static constexpr std::chrono::seconds kTrimInterval{2};
 
  private:
-  const std::size_t limit_;
+  std::atomic<std::size_t> limit_;
   std::atomic<std::size_t> used_{0};
   std::atomic<std::size_t> released_since_trim_{0};
   std::atomic<std::int64_t> last_trim_ms_{0};

@@ -30,6 +30,10 @@ class Connection
 
   // Close now, abandoning work in flight.
   virtual void force_close() = 0;
+
+  // The options of the server it belongs to were replaced (SIGHUP reload): apply them where
+  // a connection waiting for its next request has set up from the old ones. Loop thread.
+  virtual void options_changed() {}
 };
 
 }  // namespace warren::net

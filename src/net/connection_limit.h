@@ -42,7 +42,7 @@ class ConnectionLimit {
   // A held slot, or an empty one when `max` connections are already open.
   Slot try_acquire() noexcept {
     std::size_t open = open_.load(std::memory_order_relaxed);
-    while (open < max_) {
+    while (open < max_.load(std::memory_order_relaxed)) {
       if (open_.compare_exchange_weak(open, open + 1, std::memory_order_relaxed)) {
         return Slot(this);
       }
@@ -51,10 +51,13 @@ class ConnectionLimit {
   }
 
   std::size_t open() const noexcept { return open_.load(std::memory_order_relaxed); }
-  std::size_t max() const noexcept { return max_; }
+  std::size_t max() const noexcept { return max_.load(std::memory_order_relaxed); }
+  // Changes the cap (SIGHUP): connections already open over a lowered cap stay open; new ones
+  // wait until fewer are. Any thread.
+  void set_max(std::size_t max) noexcept { max_.store(max, std::memory_order_relaxed); }
 
  private:
-  std::size_t max_;
+  std::atomic<std::size_t> max_;
   std::atomic<std::size_t> open_{0};
 };
 

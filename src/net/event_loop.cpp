@@ -35,6 +35,10 @@ void EventLoop::attach(Connection& connection) noexcept {
   ++connection_count_;
 }
 
+void EventLoop::options_changed() {
+  for (Connection& connection : connections_) connection.options_changed();
+}
+
 void EventLoop::detach(Connection& connection) noexcept {
   if (connection.is_linked()) {
     connection.unlink();

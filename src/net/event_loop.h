@@ -40,6 +40,8 @@ class EventLoop {
   void attach(Connection& connection) noexcept;
   void detach(Connection& connection) noexcept;
   std::size_t connection_count() const noexcept { return connection_count_; }
+  // Tells every connection of this loop that its server's options changed. Loop thread only.
+  void options_changed();
   bool shutting_down() const noexcept { return shutting_down_; }
 
   // Called on every tick (loop thread), e.g. to refresh a cached Date header.

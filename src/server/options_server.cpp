@@ -16,6 +16,8 @@ OptionSection server_options(ServeOptions& o) {
                                                   {"info", log::Level::info},
                                                   {"warn", log::Level::warn},
                                                   {"error", log::Level::error}};
+  static const ChoiceNames<log::Format> kFormats = {{"text", log::Format::text},
+                                                    {"json", log::Format::json}};
   http::ParserLimits& p = o.connection.limits;
   OptionSection section{po::options_description("Server"), nullptr};
   section.description.add_options()
@@ -33,7 +35,10 @@ OptionSection server_options(ServeOptions& o) {
       ("request-timeout", seconds(o.connection.request_timeout), "seconds a whole request (headers and body) may take to arrive, from its first byte (408 beyond)")
       ("max-buffered-bytes", po::value(&o.max_buffered_bytes)->default_value(o.max_buffered_bytes), "bytes buffered for requests still arriving, over all connections; a request that would pass it gets 503 (0: no bound)")
       ("shutdown-grace", seconds(o.shutdown_grace), "seconds requests in flight get to finish on SIGINT/SIGTERM")
-      ("log-level", choice(o.log_level, kLevels), "debug | info | warn | error");
+      ("log-level", choice(o.log_level, kLevels), "debug | info | warn | error")
+      ("log-format", choice(o.log_format, kFormats), "text | json (one JSON object per line)")
+      ("access-log", po::value(&o.access_log)->default_value(o.access_log), "log each HTTP request to this file (appended; reopened on SIGHUP), or - for stderr; empty: no access log")
+      ("access-log-sample", po::value(&o.access_log_sample)->default_value(o.access_log_sample), "share of requests the access log records, 0 to 1");
   section.check = [&o]() -> Result<void> {
     const http::ConnectionOptions& c = o.connection;
     using std::chrono::milliseconds;
@@ -43,6 +48,9 @@ OptionSection server_options(ServeOptions& o) {
     }
     if (o.threads == 0) o.threads = std::max(1u, std::thread::hardware_concurrency());
     if (o.max_connections == 0) return option_error("--max-connections must be at least 1");
+    if (!(o.access_log_sample >= 0.0 && o.access_log_sample <= 1.0)) {
+      return option_error("--access-log-sample must be between 0 and 1");
+    }
     if (c.limits.max_header_bytes < 256) {
       return option_error("--max-header-bytes must be at least 256");
     }

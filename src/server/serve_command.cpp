@@ -9,6 +9,7 @@
 #include <optional>
 #include <sys/resource.h>
 
+#include <boost/asio/post.hpp>
 #include <boost/asio/signal_set.hpp>
 
 #include "api/http_api.h"
@@ -18,6 +19,7 @@
 #include "auth/keystone_identity.h"
 #include "auth/project_limits.h"
 #include "auth/token_identity.h"
+#include "common/access_log.h"
 #include "common/log.h"
 #include "common/version.h"
 #include "engine/clock.h"
@@ -39,6 +41,8 @@
 #include "server/remote_push.h"
 #include "server/serve_options.h"
 #include "server/store_factory.h"
+#include "server/systemd_notify.h"
+#include "server/live_reload.h"
 #include "server/tls_serving.h"
 #include "ws/acceptor.h"
 
@@ -65,6 +69,14 @@ int run_serve_command(int argc, char** argv) {
   if (!parsed.options) return parsed.exit_status;
   const ServeOptions& options = *parsed.options;
   log::set_level(options.log_level);
+  log::set_format(options.log_format);
+  if (!options.access_log.empty()) {
+    if (auto opened = log::open_access_log(options.access_log, options.access_log_sample);
+        !opened) {
+      log::failure(opened.error());
+      return 1;
+    }
+  }
   std::signal(SIGPIPE, SIG_IGN);
   const std::size_t descriptors = raise_descriptor_limit();
   std::size_t max_connections = options.max_connections;
@@ -81,7 +93,7 @@ int run_serve_command(int argc, char** argv) {
 
   auto store = make_store(options.storage);
   if (!store) {
-    log::error("{}", store.error().description);
+    log::failure(store.error());
     return 1;
   }
   engine::SystemClock clock;
@@ -92,7 +104,7 @@ int run_serve_command(int argc, char** argv) {
   if (!options.credentials_file.empty()) {
     auto opened = auth::CredentialStore::open(options.credentials_file);
     if (!opened) {
-      log::error("{}", opened.error().description);
+      log::failure(opened.error());
       return 1;
     }
     credentials = std::move(*opened);
@@ -108,7 +120,7 @@ int run_serve_command(int argc, char** argv) {
   } else if (options.auth == AuthMode::keystone) {
     auto client = auth::KeystoneClient::make(options.keystone);
     if (!client) {
-      log::error("{}", client.error().description);
+      log::failure(client.error());
       return 1;
     }
     keystone = std::move(*client);
@@ -186,7 +198,7 @@ int run_serve_command(int argc, char** argv) {
   if (mail) {
     auto curl = notify::load_curl();
     if (!curl) {
-      log::error("{}", curl.error().description);
+      log::failure(curl.error());
       return 1;
     }
     mailer = std::make_unique<notify::MailSender>(**curl, options.mail);
@@ -195,7 +207,7 @@ int run_serve_command(int argc, char** argv) {
   // Other nodes' posts reach this node's sockets (redis engine only).
   auto remote_push = start_remote_push(options.storage, loops, hub);
   if (!remote_push) {
-    log::error("{}", remote_push.error().description);
+    log::failure(remote_push.error());
     return 1;
   }
   service.add_observer(&fanout);
@@ -211,7 +223,7 @@ int run_serve_command(int argc, char** argv) {
   auto bound = options.tls_only ? Result<boost::asio::ip::tcp::endpoint>()
                                 : server.listen(options.listen, options.backlog);
   if (!bound) {
-    log::error("{}", bound.error().description);
+    log::failure(bound.error());
     return 1;
   }
   ws::WsOnlyHandler ws_only;
@@ -221,7 +233,7 @@ int run_serve_command(int argc, char** argv) {
     ws_server.emplace(loops, limit, ws_only, connection, &ws_acceptor);
     auto opened = ws_server->listen(*options.ws_listen, options.backlog);
     if (!opened) {
-      log::error("{}", opened.error().description);
+      log::failure(opened.error());
       return 1;
     }
     ws_bound = *opened;
@@ -233,7 +245,7 @@ int run_serve_command(int argc, char** argv) {
     metrics_server.emplace(loops, limit, metrics_only, connection, nullptr);
     auto opened = metrics_server->listen(*options.metrics_listen, options.backlog);
     if (!opened) {
-      log::error("{}", opened.error().description);
+      log::failure(opened.error());
       return 1;
     }
     metrics_bound = *opened;
@@ -243,7 +255,7 @@ int run_serve_command(int argc, char** argv) {
   if (options.tls_listen || options.ws_tls_listen) {
     auto opened = TlsServing::open(options, loops, limit, connection, api, ws_only, ws_acceptor);
     if (!opened) {
-      log::error("{}", opened.error().description);
+      log::failure(opened.error());
       return 1;
     }
     tls = std::move(*opened);
@@ -259,26 +271,38 @@ int run_serve_command(int argc, char** argv) {
   loops.loop(0).add_shutdown_hook([&reaper] { reaper.stop(); });
   reaper.start();
 
+  // systemd (Type=notify): READY=1 once the loops run with every listener bound, STOPPING=1
+  // on SIGINT/SIGTERM, WATCHDOG=1 from loop 0 (server/systemd_notify.h).
+  SystemdNotifier systemd(loops.loop(0));
+  loops.loop(0).add_shutdown_hook([&systemd] { systemd.stopping(); });
   boost::asio::signal_set signals(loops.loop(0).context(), SIGINT, SIGTERM);
   signals.async_wait([&](const boost::system::error_code& ec, int signal) {
     if (ec) return;
+    systemd.stopping();
     log::info("signal {}: stopping (requests in flight get {} ms)", signal,
               options.shutdown_grace.count());
     loops.shutdown(options.shutdown_grace);
   });
   loops.loop(0).add_shutdown_hook([&signals] { signals.cancel(); });
-  // SIGHUP: the credentials file is read again (a bad file keeps the one in force).
+  // SIGHUP: the options and the files they name are read again (server/live_reload.h).
+  ReloadTargets targets;
+  targets.servers.push_back(&server);
+  if (ws_server) targets.servers.push_back(&*ws_server);
+  if (metrics_server) targets.servers.push_back(&*metrics_server);
+  if (tls) {
+    for (http::HttpServer* s : tls->servers()) targets.servers.push_back(s);
+  }
+  targets.connection_limit = &limit;
+  targets.buffer_budget = &buffer_budget;
+  targets.max_connections_cap = descriptors - options.reserved_fds;
+  targets.credentials = credentials.get();
+  targets.systemd = &systemd;
+  LiveReload live(argc, argv, options, std::move(parsed.given), std::move(targets));
   boost::asio::signal_set reload(loops.loop(0).context(), SIGHUP);
   std::function<void()> wait_reload = [&] {
     reload.async_wait([&](const boost::system::error_code& ec, int) {
       if (ec) return;
-      if (credentials) {
-        if (auto reloaded = credentials->reload(); reloaded) {
-          log::info("SIGHUP: reloaded {}", credentials->path());
-        } else {
-          log::error("SIGHUP: {} (the credentials in force stay)", reloaded.error().description);
-        }
-      }
+      live.reload();
       wait_reload();
     });
   };
@@ -305,6 +329,12 @@ int run_serve_command(int argc, char** argv) {
     metrics_server->start();
     log::info("metrics listener on {}:{}", metrics_bound->address().to_string(),
               metrics_bound->port());
+  }
+  if (systemd.enabled()) {
+    boost::asio::post(loops.loop(0).context(), [&systemd, port = bound->port()] {
+      systemd.ready(fmt::format("serving on port {}", port));
+      systemd.start_watchdog();
+    });
   }
   loops.run();
   service.remove_observer(&fanout);

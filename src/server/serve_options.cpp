@@ -1,9 +1,12 @@
 // Command-line and config-file parsing of `warren serve` (Boost.Program_options): the sections
-// of every subsystem (option_section.h), then each section's check.
+// of every subsystem (option_section.h), then each section's check; the same again on SIGHUP;
+// and the config file listing every option (--print-config).
 #include "server/serve_options.h"
 
 #include <cstdio>
 #include <iostream>
+#include <memory>
+#include <sstream>
 
 #include <boost/program_options.hpp>
 
@@ -11,50 +14,137 @@
 #include "server/option_section.h"
 
 namespace warren::server {
+namespace {
 
 namespace po = boost::program_options;
 
-ParsedServeOptions parse_serve_options(int argc, char** argv) {
+// One parse: the options bound to `o`, and what was given.
+struct Parse {
   ServeOptions o;
   std::string config_file;
-  po::options_description general("General");
-  general.add_options()
-      ("help,h", "print this help and exit")
-      ("version", "print the version and exit")
-      ("config", po::value(&config_file), "read options from this file (key = value lines, same names)");
-  OptionSection sections[] = {server_options(o),    storage_options(o), zaqar_options(o),
-                              websocket_options(o), mail_options(o),    tls_options(o),
-                              security_options(o)};
+  po::options_description general{"General"};
+  OptionSection sections[7];
   po::options_description all;
-  all.add(general);
-  for (const OptionSection& section : sections) all.add(section.description);
-
   po::variables_map vm;
-  try {
-    po::store(po::parse_command_line(argc, argv, all), vm);
+  GivenOptions given;
+
+  Parse()
+      : sections{server_options(o),    storage_options(o), zaqar_options(o),
+                 websocket_options(o), mail_options(o),    tls_options(o),
+                 security_options(o)} {
+    general.add_options()
+        ("help,h", "print this help and exit")
+        ("version", "print the version and exit")
+        ("print-config", "print a config file listing every option with its default, and exit")
+        ("config", po::value(&config_file), "read options from this file (key = value lines, same names; the command line wins); re-read on SIGHUP");
+    all.add(general);
+    for (const OptionSection& section : sections) all.add(section.description);
+  }
+
+  // Stores `parsed` into vm, and its options (those not given already) into `given`.
+  void store(const po::parsed_options& parsed) {
+    po::store(parsed, vm);
+    for (const po::option& option : parsed.options) {
+      if (option.string_key.empty() || given.count(option.string_key)) continue;
+      given[option.string_key] = option.value;
+    }
+  }
+
+  // Parses argv and the config file it names. Throws on a bad option or file.
+  void run(int argc, char** argv) {
+    store(po::parse_command_line(argc, argv, all));
     if (vm.count("config")) {
-      po::store(po::parse_config_file(vm["config"].as<std::string>().c_str(), all), vm);
+      const std::string path = vm["config"].as<std::string>();
+      std::FILE* probe = std::fopen(path.c_str(), "r");
+      if (probe == nullptr) throw std::runtime_error("cannot read the config file " + path);
+      std::fclose(probe);
+      store(po::parse_config_file(path.c_str(), all));
     }
     po::notify(vm);
-  } catch (const std::exception& e) {
-    std::fprintf(stderr, "warren serve: %s\n(see `warren serve --help`)\n", e.what());
-    return {std::nullopt, 2};
   }
-  if (vm.count("help")) {
-    std::cout << "usage: warren serve [options]\n\nRuns the Zaqar v2 queue server.\n\n" << all << "\n";
-    return {std::nullopt, 0};
+
+  // Each section's check; the first refusal's message.
+  std::optional<std::string> check() {
+    for (const OptionSection& section : sections) {
+      if (auto checked = section.check(); !checked) return checked.error().description;
+    }
+    return std::nullopt;
   }
-  if (vm.count("version")) {
-    std::printf("warren %s\n", kVersion);
-    return {std::nullopt, 0};
-  }
-  for (const OptionSection& section : sections) {
-    if (auto checked = section.check(); !checked) {
-      std::fprintf(stderr, "warren serve: %s\n", checked.error().description.c_str());
-      return {std::nullopt, 2};
+};
+
+// "arg (=10)" → "10"; "" without a default.
+std::string default_text(const po::option_description& option) {
+  const std::string parameter = option.format_parameter();
+  const auto at = parameter.find("(=");
+  if (at == std::string::npos || parameter.back() != ')') return {};
+  return parameter.substr(at + 2, parameter.size() - at - 3);
+}
+
+void print_config(const Parse& p) {
+  std::printf(
+      "# warren serve's options, as `warren serve --config FILE` reads them: one `name = value`\n"
+      "# per line. Every option is listed commented out with its default; uncomment and change\n"
+      "# what you need. Options on the command line win over this file. SIGHUP re-reads it\n"
+      "# (docs/operations.md lists what changes live). Generated by `warren serve --print-config`\n"
+      "# (warren %s).\n",
+      kVersion);
+  for (const auto& section : p.sections) {
+    // (Boost keeps the caption private; its help text starts with "Caption:".)
+    std::ostringstream help;
+    section.description.print(help);
+    std::string caption = help.str().substr(0, help.str().find(":\n"));
+    std::printf("\n# ---- %s ----\n", caption.c_str());
+    for (const auto& option : section.description.options()) {
+      std::printf("\n# %s\n", option->description().c_str());
+      // A switch (no value on the command line) takes true or false in a file; an option
+      // without a default is listed empty.
+      const std::string value =
+          option->semantic()->max_tokens() == 0 ? "false" : default_text(*option);
+      std::printf("#%s =%s%s\n", option->long_name().c_str(), value.empty() ? "" : " ",
+                  value.c_str());
     }
   }
-  return {std::move(o), 0};
+}
+
+}  // namespace
+
+ParsedServeOptions parse_serve_options(int argc, char** argv) {
+  auto p = std::make_unique<Parse>();
+  try {
+    p->run(argc, argv);
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "warren serve: %s\n(see `warren serve --help`)\n", e.what());
+    return {std::nullopt, 2, {}};
+  }
+  if (p->vm.count("help")) {
+    std::cout << "usage: warren serve [options]\n\nRuns the Zaqar v2 queue server.\n\n" << p->all
+              << "\n";
+    return {std::nullopt, 0, {}};
+  }
+  if (p->vm.count("version")) {
+    std::printf("warren %s\n", kVersion);
+    return {std::nullopt, 0, {}};
+  }
+  if (p->vm.count("print-config")) {
+    print_config(*p);
+    return {std::nullopt, 0, {}};
+  }
+  if (auto refused = p->check()) {
+    std::fprintf(stderr, "warren serve: %s\n", refused->c_str());
+    return {std::nullopt, 2, {}};
+  }
+  return {std::move(p->o), 0, std::move(p->given)};
+}
+
+Result<ParsedServeOptions> reparse_serve_options(int argc, char** argv) {
+  auto p = std::make_unique<Parse>();
+  try {
+    p->run(argc, argv);
+  } catch (const std::exception& e) {
+    return make_error(Errc::startup_failed, e.what());
+  }
+  if (auto refused = p->check()) return make_error(Errc::startup_failed, *refused);
+  return ParsedServeOptions{std::move(p->o), 0, std::move(p->given)};
 }
 
 }  // namespace warren::server

@@ -5,8 +5,10 @@
 
 #include <chrono>
 #include <cstddef>
+#include <map>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include <boost/asio/ip/tcp.hpp>
 
@@ -56,6 +58,11 @@ struct ServeOptions {
   std::size_t max_buffered_bytes = 256 * 1024 * 1024;
   std::chrono::milliseconds shutdown_grace{std::chrono::seconds(10)};
   log::Level log_level = log::Level::info;
+  log::Format log_format = log::Format::text;
+  // The access log (common/access_log.h): a file, "-" for stderr, or "" (off), and the share
+  // of requests it records.
+  std::string access_log;
+  double access_log_sample = 1.0;
   http::ConnectionOptions connection;
   api::ApiOptions api;
   engine::Limits limits;
@@ -89,14 +96,23 @@ struct ServeOptions {
   auth::Limits project_limits;  // the defaults of every project
 };
 
-// What parsing decided: run with these options, or exit now (after --help, --version or an
-// error) with this status.
+// The options given (on the command line, then in the config file), by name, with the text
+// of their values as given: what SIGHUP compares to see what changed.
+using GivenOptions = std::map<std::string, std::vector<std::string>>;
+
+// What parsing decided: run with these options, or exit now (after --help, --version,
+// --print-config or an error) with this status.
 struct ParsedServeOptions {
   std::optional<ServeOptions> options;
   int exit_status = 0;
+  GivenOptions given;
 };
 
 // Parses `warren serve` arguments (argv[0] == "serve"). Prints help or errors itself.
 ParsedServeOptions parse_serve_options(int argc, char** argv);
+
+// Parses the same arguments again, re-reading the config file they name (SIGHUP); prints
+// nothing. Errors: startup_failed, naming the option or file.
+Result<ParsedServeOptions> reparse_serve_options(int argc, char** argv);
 
 }  // namespace warren::server

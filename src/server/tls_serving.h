@@ -5,6 +5,7 @@
 
 #include <memory>
 #include <optional>
+#include <vector>
 
 #include <boost/asio/signal_set.hpp>
 
@@ -30,6 +31,14 @@ class TlsServing {
   // Starts accepting (before the loops run), logs the bound addresses, and reloads the context
   // on every SIGHUP (on loop 0) until shutdown.
   void start();
+
+  // Its HTTP servers (https, wss), for a reload of the connection options.
+  std::vector<http::HttpServer*> servers() {
+    std::vector<http::HttpServer*> out;
+    if (https_) out.push_back(&*https_);
+    if (wss_) out.push_back(&*wss_);
+    return out;
+  }
 
   // The address the https listener is bound to (--tls-listen; unspecified without it).
   const boost::asio::ip::tcp::endpoint& https_endpoint() const noexcept { return https_bound_; }

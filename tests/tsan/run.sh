@@ -4,7 +4,8 @@
 # the event loops, the memory engine under concurrent threads, the rocksdb engine's commit
 # thread, the redis engine's per-loop clients, the rate limits and credentials the loops share)
 # and the integration tests that run several event loops beside the server's other threads
-# (fan-out across loops, webhooks, redis nodes, authentication, tests/tsan/test_loops.py).
+# (fan-out across loops, webhooks, redis nodes, authentication, SIGHUP's hand-over of options
+# to every loop and the access log written from them, tests/tsan/test_loops.py).
 # Any TSan report fails the step and is printed.
 #   tests/tsan/run.sh [BUILD]     BUILD: the TSan build tree (default build/tsan)
 # The redis parts need $WARREN_TEST_REDIS_URL and $WARREN_TEST_REDIS_CLUSTER_URL, as
@@ -39,6 +40,7 @@ echo "== integration, several loops"
 if ! WARREN_BIN="$build/warren" WARREN_SANITIZED=1 /usr/bin/python3 -m pytest -q \
      -p no:cacheprovider tests/integration/test_ws_push.py tests/integration/test_ws_webhook.py \
      tests/integration/test_redis_multinode.py tests/integration/test_auth_tokens.py \
+     tests/integration/test_reload.py tests/integration/test_logs.py \
      tests/tsan/test_loops.py; then
   failed+=("integration")
 fi

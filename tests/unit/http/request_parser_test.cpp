@@ -8,6 +8,8 @@
 namespace warren::http {
 namespace {
 
+const ParserLimits kDefaults;
+
 struct Fed {
   ParseStatus status;
   std::size_t consumed;
@@ -20,7 +22,7 @@ Fed feed(RequestParser& parser, std::string_view input) {
 }
 
 TEST(RequestParser, WholeRequestWithBodyKeptAsView) {
-  RequestParser parser(ParserLimits{});
+  RequestParser parser(kDefaults);
   const std::string input =
       "POST /v2/queues/q/messages?x=1 HTTP/1.1\r\nHost: h\r\nClient-ID: abc\r\n"
       "Content-Length: 5\r\n\r\nhello";
@@ -41,7 +43,7 @@ TEST(RequestParser, WholeRequestWithBodyKeptAsView) {
 }
 
 TEST(RequestParser, PipelinedRequestsOneAtATime) {
-  RequestParser parser(ParserLimits{});
+  RequestParser parser(kDefaults);
   const std::string one = "GET /a HTTP/1.1\r\nHost: h\r\n\r\n";
   const std::string two = "GET /b HTTP/1.1\r\nHost: h\r\nConnection: close\r\n\r\n";
   const std::string input = one + two;
@@ -57,7 +59,7 @@ TEST(RequestParser, PipelinedRequestsOneAtATime) {
 }
 
 TEST(RequestParser, BodyArrivingInPiecesIsGathered) {
-  RequestParser parser(ParserLimits{});
+  RequestParser parser(kDefaults);
   const std::string head = "PUT /q HTTP/1.1\r\nHost: h\r\nContent-Length: 10\r\n\r\n";
   Fed fed = feed(parser, head + "01234");
   EXPECT_EQ(fed.status, ParseStatus::need_more);
@@ -68,7 +70,7 @@ TEST(RequestParser, BodyArrivingInPiecesIsGathered) {
 }
 
 TEST(RequestParser, ChunkedBodyIsDecoded) {
-  RequestParser parser(ParserLimits{});
+  RequestParser parser(kDefaults);
   const Fed fed = feed(parser,
                        "POST /q HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n"
                        "3\r\nabc\r\n4;ext=1\r\ndefg\r\n0\r\n\r\n");
@@ -78,12 +80,12 @@ TEST(RequestParser, ChunkedBodyIsDecoded) {
 }
 
 TEST(RequestParser, IncompleteHeaderNeedsMore) {
-  RequestParser parser(ParserLimits{});
+  RequestParser parser(kDefaults);
   EXPECT_EQ(feed(parser, "GET /v2/ping HTTP/1.1\r\nHost:").status, ParseStatus::need_more);
 }
 
 TEST(RequestParser, ExpectContinueAndHttp10) {
-  RequestParser parser(ParserLimits{});
+  RequestParser parser(kDefaults);
   Fed fed = feed(parser, "POST /q HTTP/1.1\r\nHost: h\r\nExpect: 100-continue\r\nContent-Length: 3\r\n\r\n");
   EXPECT_EQ(fed.status, ParseStatus::need_more);
   EXPECT_TRUE(parser.request().expect_continue);
@@ -182,7 +184,7 @@ TEST(RequestParser, TheHeaderCountErrorNamesTheCount) {
 }
 
 TEST(RequestParser, ASmuggledRequestInAnUnknownCodingsBodyIsNeverParsed) {
-  RequestParser parser(ParserLimits{});
+  RequestParser parser(kDefaults);
   const std::string input =
       "POST /v2/queues/q/messages HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: gzip\r\n\r\n"
       "DELETE /v2/queues/victim HTTP/1.1\r\nHost: h\r\n\r\n";
@@ -190,13 +192,13 @@ TEST(RequestParser, ASmuggledRequestInAnUnknownCodingsBodyIsNeverParsed) {
 }
 
 TEST(RequestParser, ABareLfInAChunkLineFailsAsSoonAsItArrives) {
-  RequestParser parser(ParserLimits{});
+  RequestParser parser(kDefaults);
   Fed fed = feed(parser, "POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n3");
   ASSERT_EQ(fed.status, ParseStatus::need_more);  // "3" may still be followed by CRLF
   fed = feed(parser, "3\n");
   EXPECT_EQ(fed.status, ParseStatus::failed);
   // A bare LF inside chunk data is data.
-  RequestParser data(ParserLimits{});
+  RequestParser data(kDefaults);
   fed = feed(data, "POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n"
                    "3\r\na\nb\r\n0\r\n\r\n");
   ASSERT_EQ(fed.status, ParseStatus::complete);
@@ -225,20 +227,20 @@ TEST(RequestParser, ControlCharactersInAChunkExtensionAreRefusedHoweverTheyArriv
                                     std::string("3;a=\"\x7f\"\r\nabc\r\n0\r\n\r\n"),
                                     std::string("3\r\nabc\r\n0;a=\"\x1b\"\r\n\r\n")}) {
     const std::string input = header + chunks;
-    RequestParser whole(ParserLimits{});
+    RequestParser whole(kDefaults);
     EXPECT_EQ(feed(whole, input).status, ParseStatus::failed) << chunks;
     EXPECT_EQ(whole.error().code, Errc::http_malformed);
-    RequestParser pieces(ParserLimits{});
+    RequestParser pieces(kDefaults);
     EXPECT_EQ(feed_bytewise(pieces, input), ParseStatus::failed) << chunks;
   }
   // A tab is allowed in a quoted value.
-  RequestParser tab(ParserLimits{});
+  RequestParser tab(kDefaults);
   EXPECT_EQ(feed(tab, header + "3;a=\"x\ty\"\r\nabc\r\n0\r\n\r\n").status, ParseStatus::complete);
   EXPECT_EQ(tab.request().body, "abc");
 }
 
 TEST(RequestParser, TrailerFieldsAreNeverRequestHeaders) {
-  RequestParser parser(ParserLimits{});
+  RequestParser parser(kDefaults);
   const Fed fed = feed(parser,
                        "POST /q HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n"
                        "X-Project-ID: mine\r\n\r\n"
@@ -251,7 +253,7 @@ TEST(RequestParser, TrailerFieldsAreNeverRequestHeaders) {
 }
 
 TEST(RequestParser, AbsoluteFormTargetsAreServedByTheirPath) {
-  RequestParser parser(ParserLimits{});
+  RequestParser parser(kDefaults);
   Fed fed = feed(parser, "GET http://example.com:8888/v2/queues?limit=1 HTTP/1.1\r\nHost: x\r\n\r\n");
   ASSERT_EQ(fed.status, ParseStatus::complete);
   EXPECT_EQ(parser.request().path, "/v2/queues");
@@ -268,19 +270,19 @@ TEST(RequestParser, AbsoluteFormTargetsAreServedByTheirPath) {
 }
 
 TEST(RequestParser, Http10NeedsNoHost) {
-  RequestParser parser(ParserLimits{});
+  RequestParser parser(kDefaults);
   EXPECT_EQ(feed(parser, "GET /v2/ping HTTP/1.0\r\n\r\n").status, ParseStatus::complete);
 }
 
 TEST(RequestParser, ABodyInPiecesIsBufferedToItsLength) {
-  RequestParser parser(ParserLimits{});
+  RequestParser parser(kDefaults);
   Fed fed = feed(parser, "PUT /q HTTP/1.1\r\nHost: h\r\nContent-Length: 100000\r\n\r\nab");
   ASSERT_EQ(fed.status, ParseStatus::need_more);
   EXPECT_EQ(parser.body_buffer_bytes(), 100000u);  // once, to need: never doubled past it
 }
 
 TEST(RequestParser, RelocateMovesViewsWithTheirBytes) {
-  RequestParser parser(ParserLimits{});
+  RequestParser parser(kDefaults);
   std::string first = "GET /moved?q=1 HTTP/1.1\r\nHost: h\r\nX-A: b\r\n\r\n";
   ASSERT_EQ(feed(parser, first).status, ParseStatus::complete);
   std::string second = first;
@@ -289,6 +291,18 @@ TEST(RequestParser, RelocateMovesViewsWithTheirBytes) {
   EXPECT_EQ(parser.request().path, "/moved");
   EXPECT_EQ(parser.request().query, "q=1");
   EXPECT_EQ(parser.request().header("X-A").value_or(""), "b");
+}
+
+TEST(RequestParser, ChangedLimitsApplyFromTheNextRequest) {
+  ParserLimits limits;  // the connection's, replaced by a SIGHUP reload
+  limits.max_body_bytes = 100;
+  RequestParser parser(limits);
+  const std::string post = "POST / HTTP/1.1\r\nHost: h\r\nContent-Length: 50\r\n\r\n" + std::string(50, 'x');
+  EXPECT_EQ(feed(parser, post).status, ParseStatus::complete);
+  limits.max_body_bytes = 10;
+  parser.reset();  // (the connection's, after each request)
+  ASSERT_EQ(feed(parser, post).status, ParseStatus::failed);
+  EXPECT_EQ(parser.error().code, Errc::http_body_too_large);
 }
 
 }  // namespace

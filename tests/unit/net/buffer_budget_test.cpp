@@ -23,6 +23,19 @@ TEST(BufferBudget, ReservesUpToTheLimitAndNoFurther) {
   EXPECT_FALSE(budget.try_reserve(SIZE_MAX));  // no wrap-around
 }
 
+TEST(BufferBudget, ALimitChangedLiveAppliesToNewReservations) {
+  BufferBudget budget(1000);
+  EXPECT_TRUE(budget.try_reserve(800));
+  budget.set_limit(500);  // (SIGHUP) what is held stays held
+  EXPECT_EQ(budget.used(), 800u);
+  EXPECT_FALSE(budget.try_reserve(1));
+  budget.release(800);
+  EXPECT_TRUE(budget.try_reserve(500));
+  EXPECT_FALSE(budget.try_reserve(1));
+  budget.set_limit(0);  // none
+  EXPECT_TRUE(budget.try_reserve(std::size_t{1} << 40));
+}
+
 TEST(BufferBudget, ZeroMeansNoLimit) {
   BufferBudget budget(0);
   EXPECT_TRUE(budget.try_reserve(std::size_t{1} << 40));

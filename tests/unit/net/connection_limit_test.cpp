@@ -23,6 +23,22 @@ TEST(ConnectionLimit, HandsOutAtMostMaxSlots) {
   EXPECT_TRUE(limit.try_acquire());
 }
 
+TEST(ConnectionLimit, ACapChangedLiveKeepsOpenSlots) {
+  ConnectionLimit limit(3);
+  auto a = limit.try_acquire();
+  auto b = limit.try_acquire();
+  limit.set_max(1);  // (SIGHUP) the two open stay open; none more until fewer than one
+  EXPECT_EQ(limit.max(), 1u);
+  EXPECT_FALSE(limit.try_acquire());
+  a.reset();
+  b.reset();
+  auto c = limit.try_acquire();
+  EXPECT_TRUE(c);
+  EXPECT_FALSE(limit.try_acquire());
+  limit.set_max(2);
+  EXPECT_TRUE(limit.try_acquire());
+}
+
 TEST(ConnectionLimit, SlotsMoveWithoutDoubleRelease) {
   ConnectionLimit limit(1);
   auto a = limit.try_acquire();

@@ -1,6 +1,7 @@
 // `warren serve`'s options: each parsed once into its subsystem's type, checked once.
 #include "server/serve_options.h"
 
+#include <cstdio>
 #include <string>
 #include <vector>
 
@@ -72,11 +73,54 @@ TEST(ServeOptions, BadValuesAreRefusedWithStatusTwo) {
            {"--default-claim-ttl", "30"},
            {"--ws-send-buffer", "10"},
            {"--webhook-breaker-backoff", "10", "--webhook-breaker-max-backoff", "5"},
-           {"--enable-deprecated-api-versions", "1.0"}}) {
+           {"--enable-deprecated-api-versions", "1.0"},
+           {"--log-format", "xml"},
+           {"--access-log-sample", "-0.1"},
+           {"--access-log-sample", "2"}}) {
     const auto parsed = parse(bad);
     EXPECT_FALSE(parsed.options) << bad[0];
     EXPECT_EQ(parsed.exit_status, 2) << bad[0];
   }
+}
+
+TEST(ServeOptions, LogOptions) {
+  auto parsed = parse({"--log-format", "json", "--access-log", "-", "--access-log-sample", "0.5"});
+  ASSERT_TRUE(parsed.options);
+  EXPECT_EQ(parsed.options->log_format, log::Format::json);
+  EXPECT_EQ(parsed.options->access_log, "-");
+  EXPECT_DOUBLE_EQ(parsed.options->access_log_sample, 0.5);
+  auto defaults = parse({});
+  ASSERT_TRUE(defaults.options);
+  EXPECT_EQ(defaults.options->log_format, log::Format::text);
+  EXPECT_EQ(defaults.options->access_log, "");  // off
+}
+
+TEST(ServeOptions, GivenHoldsTheValuesAsGivenCommandLineFirst) {
+  const std::string path = ::testing::TempDir() + "/given.conf";
+  {
+    std::FILE* f = std::fopen(path.c_str(), "w");
+    ASSERT_NE(f, nullptr);
+    std::fputs("max-body-bytes = 1000\nbacklog = 64\n", f);
+    std::fclose(f);
+  }
+  auto parsed = parse({"--config", path, "--backlog", "128"});
+  ASSERT_TRUE(parsed.options);
+  EXPECT_EQ(parsed.options->backlog, 128);  // the command line wins
+  EXPECT_EQ(parsed.options->connection.limits.max_body_bytes, 1000u);
+  EXPECT_EQ(parsed.given.at("backlog"), std::vector<std::string>{"128"});
+  EXPECT_EQ(parsed.given.at("max-body-bytes"), std::vector<std::string>{"1000"});
+  EXPECT_EQ(parsed.given.count("idle-timeout"), 0u);
+
+  std::vector<std::string> args = {"serve", "--config", path};
+  std::vector<char*> argv;
+  for (std::string& arg : args) argv.push_back(arg.data());
+  auto again = reparse_serve_options(static_cast<int>(argv.size()), argv.data());
+  ASSERT_TRUE(again);
+  EXPECT_EQ(again->options->backlog, 64);
+  std::remove(path.c_str());
+  auto missing = reparse_serve_options(static_cast<int>(argv.size()), argv.data());
+  ASSERT_FALSE(missing);
+  EXPECT_NE(missing.error().description.find(path), std::string::npos);
 }
 
 }  // namespace
