@@ -9,6 +9,9 @@
 namespace warren::metrics {
 class Scrape;
 }
+namespace warren::store::pooled {
+class PooledStore;
+}
 namespace warren::api {
 
 struct ApiOptions {
@@ -23,6 +26,10 @@ struct ApiOptions {
   // Serve GET /metrics from this (null: no such route). Open to all under --auth none, else to
   // the admin role only.
   const metrics::Scrape* metrics = nullptr;
+  // Serve /v2/pools and /v2/flavors over this pooled store (--pooling; null: no such routes).
+  store::pooled::PooledStore* pools = nullptr;
+  // Those routes need the admin role (false under --auth none, where anyone may use them).
+  bool pools_admin_only = true;
 };
 
 }  // namespace warren::api
