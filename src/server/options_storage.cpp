@@ -50,6 +50,7 @@ OptionSection storage_options(ServeOptions& o) {
       ("pooling", po::bool_switch(&s.pooling), "serve Zaqar's pools and flavors (/v2/pools, /v2/flavors): queues created with a flavor live on a pool of it, the rest on this engine, which keeps the catalog (docs/pools.md)")
       ("pool-refresh-ms", po::value(pool_refresh_ms.get())->default_value(*pool_refresh_ms), "--pooling: reload pools and catalog from this engine at least this often (other nodes' changes)")
       ("max-pools", po::value(&s.pools.max_pools)->default_value(s.pools.max_pools), "--pooling: the most pools there may be")
+      ("pool-default-flavor", po::value(&s.pools.default_flavor), "--pooling: place queues created without a flavor on the pools of this flavor (Zaqar's rule for them) instead of this engine")
       ("pool-catalog-max", po::value(&s.pools.max_catalog_entries)->default_value(s.pools.max_catalog_entries), "--pooling: the most catalog entries (pooled queues) a reload reads");
   section.check = [&s, fsync_ms, max_stored, pool_refresh_ms]() -> Result<void> {
     if (*pool_refresh_ms < 100 || *pool_refresh_ms > 3600000) {

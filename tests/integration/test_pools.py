@@ -186,6 +186,15 @@ def test_queues_of_a_flavor_live_on_its_pools_and_stay_there(server_factory, tmp
     assert api.delete("/v2/pools/disk").status == 204
 
 
+def test_health_reports_the_catalog_and_each_pool(server_factory, tmp_path):
+    s = pooled(server_factory, tmp_path)
+    api = Api(s)
+    assert api.put("/v2/pools/m", {"uri": "memory:", "weight": 1}).status == 201
+    health = api.get("/v2/health", headers={"X-Roles": "admin"}).json()
+    assert health["catalog_reachable"] is True and health["storage_reachable"] is True
+    assert health["m"] == {"storage_reachable": True}
+
+
 def test_pool_routes_are_admin_routes_under_authentication(server_factory, tmp_path):
     tokens = Tokens(str(tmp_path / "credentials.json"))
     tokens.grant("alice", "pa")

@@ -12,13 +12,6 @@
 #include "store/pooled/unavailable_store.h"
 
 namespace warren::store::pooled {
-namespace {
-
-// Records are listed a page at a time.
-constexpr int kPage = 100;
-
-}  // namespace
-
 PooledStore::PooledStore(std::unique_ptr<Store> home, EngineOpener opener,
                          PooledStoreOptions options)
     : home_(std::move(home)), opener_(std::move(opener)), options_(options) {}
@@ -29,7 +22,7 @@ Result<void> PooledStore::load() {
   startup_context_ = std::make_unique<boost::asio::io_context>();
   auto done = boost::asio::co_spawn(*startup_context_, reload(), boost::asio::use_future);
   startup_context_->run();
-  done.get();
+  Result<void> loaded = done.get();
   // Close what the engines opened on this context.
   home_->release_loop(*startup_context_);
   {
@@ -38,6 +31,11 @@ Result<void> PooledStore::load() {
   }
   startup_context_->restart();
   startup_context_->run();
+  if (!loaded) {
+    // Fail closed: without the catalog, pooled queues would be served by the home store.
+    return make_error(Errc::startup_failed, "--pooling: cannot read the pools and catalog: " +
+                                                loaded.error().description);
+  }
   std::shared_lock lock(mutex_);
   for (const auto& [name, pool] : pools_) {
     if (pool.engine->engine_name() == "unavailable") {
@@ -133,14 +131,16 @@ Async<bool> PooledStore::create_queue(QueueRef queue, std::string_view metadata,
     pool = std::move(*placed);
   } else {
     forget(queue.project, queue.name);
-    const std::string flavor = flavor_of_metadata(metadata);
+    std::string flavor = flavor_of_metadata(metadata);
+    const bool by_default = flavor.empty();
+    if (by_default) flavor = options_.default_flavor;
     if (flavor.empty()) co_return co_await home_->create_queue(queue, metadata, now);
     // A queue that exists already stays where it is (its metadata unchanged, as any PUT of an
     // existing queue).
     auto existing = co_await home_->get_queue_metadata(queue);
     if (!existing) co_return existing.error();
     if (*existing) co_return false;
-    auto chosen = co_await place(queue, flavor);
+    auto chosen = co_await place(queue, flavor, by_default);
     if (!chosen) co_return chosen.error();
     pool = std::move(*chosen);
   }
@@ -148,10 +148,12 @@ Async<bool> PooledStore::create_queue(QueueRef queue, std::string_view metadata,
   co_return co_await route(queue).create_queue(queue, metadata, now);
 }
 
-Async<std::string> PooledStore::place(QueueRef queue, std::string_view flavor) {
-  auto known = co_await home_->get_queue_metadata(QueueRef{flavor_space(queue.project), flavor});
-  if (!known) co_return known.error();
-  if (!*known) co_return make_error(Errc::queue_flavor_unknown, flavor, queue.project);
+Async<std::string> PooledStore::place(QueueRef queue, std::string_view flavor, bool known) {
+  if (!known) {
+    auto record = co_await home_->get_queue_metadata(QueueRef{flavor_space(queue.project), flavor});
+    if (!record) co_return record.error();
+    if (!*record) co_return make_error(Errc::queue_flavor_unknown, flavor, queue.project);
+  }
   std::vector<std::pair<std::string, std::int64_t>> candidates;
   std::int64_t total = 0;
   {
@@ -237,27 +239,74 @@ Async<std::int64_t> PooledStore::count_queues(std::string_view project) {
 }
 
 Async<std::vector<std::string>> PooledStore::list_projects(std::string_view marker, int limit) {
-  // The home store's projects without the reserved spaces (a project whose every queue is
-  // pooled has a catalog space there, which stands for it).
+  // The union of the home store's projects (without the reserved spaces) and the pools'; each
+  // engine answers in name order after the marker, so the first `limit` of the union are right.
   std::vector<std::string> out;
   std::string after(marker);
-  while (out.size() < static_cast<std::size_t>(limit)) {
-    auto page = co_await home_->list_projects(after, kPage);
+  for (;;) {
+    auto page = co_await home_->list_projects(after, limit);
     if (!page) co_return page.error();
     for (std::string& project : *page) {
-      if (auto owner = project_of_catalog_space(project)) {
-        if (*owner > marker) out.emplace_back(*owner);
-      } else if (!is_reserved_space(project)) {
-        out.push_back(project);
-      }
+      if (!is_reserved_space(project)) out.push_back(std::move(project));
     }
-    if (page->size() < static_cast<std::size_t>(kPage)) break;
+    if (page->size() < static_cast<std::size_t>(limit) ||
+        out.size() >= static_cast<std::size_t>(limit)) {
+      break;
+    }
     after = page->back();
+  }
+  std::vector<std::shared_ptr<Store>> engines;
+  {
+    std::shared_lock lock(mutex_);
+    for (const auto& [name, pool] : pools_) engines.push_back(pool.engine);
+  }
+  for (const auto& engine : engines) {
+    auto page = co_await engine->list_projects(marker, limit);
+    if (!page) continue;  // a pool down: its projects are left out of this operators' listing
+    for (std::string& project : *page) out.push_back(std::move(project));
   }
   std::sort(out.begin(), out.end());
   out.erase(std::unique(out.begin(), out.end()), out.end());
   if (out.size() > static_cast<std::size_t>(limit)) out.resize(static_cast<std::size_t>(limit));
   co_return out;
+}
+
+Async<ClaimResult> PooledStore::create_claim(QueueRef queue, const ClaimParams& params,
+                                             TimeMs now) {
+  Store& engine = route(queue);
+  if (&engine == home_.get() || !params.dead_letter.active()) {
+    return engine.create_claim(queue, params, now);
+  }
+  return claim_dead_lettering(engine, queue, params, now);
+}
+
+Async<ClaimResult> PooledStore::claim_dead_lettering(Store& engine, QueueRef queue,
+                                                     const ClaimParams& params, TimeMs now) {
+  // The engine creates a missing dead-letter queue by itself, on the source's pool: enter it
+  // in the catalog there first, so that it is found where it will be.
+  const QueueRef dead{queue.project, params.dead_letter.queue};
+  if (pool_of(dead).empty()) {
+    const std::string space = catalog_space(queue.project);
+    auto entry = co_await home_->get_queue_metadata(QueueRef{space, dead.name});
+    if (!entry) co_return entry.error();
+    if (*entry) {
+      auto placed = decode_placement(**entry);
+      if (!placed) co_return placed.error();
+      remember(dead.project, dead.name, *placed);
+    } else {
+      auto at_home = co_await home_->get_queue_metadata(dead);
+      if (!at_home) co_return at_home.error();
+      if (!*at_home) {
+        // (An existing dead-letter queue elsewhere stays there: see docs/pools.md.)
+        const std::string pool = pool_of(queue);
+        auto created = co_await home_->create_queue(QueueRef{space, dead.name},
+                                                    encode_placement(pool), 0);
+        if (!created) co_return created.error();
+        remember(dead.project, dead.name, pool);
+      }
+    }
+  }
+  co_return co_await engine.create_claim(queue, params, now);
 }
 
 // ---- maintenance ----

@@ -40,6 +40,9 @@ struct PooledStoreOptions {
   // a reload reads (a bound on its work and memory; beyond it a reload stops and logs).
   std::size_t max_pools = 64;
   std::size_t max_catalog_entries = 1000000;
+  // Queues created without a flavor are placed on the pools of this flavor (a pool's
+  // `flavor`, no flavor record needed) instead of the home store; "" = they stay home.
+  std::string default_flavor;
 };
 
 // What a pool holds, for health: whether its engine answered a ping.
@@ -62,8 +65,8 @@ class PooledStore final : public Store {
   ~PooledStore() override;
 
   // Reads pools and catalog from the home store and opens every pool's engine, on a private
-  // io_context (before the event loops run). A pool that cannot be opened is logged and its
-  // queues answer storage_unavailable until a reload opens it.
+  // io_context (before the event loops run). Errors (startup_failed): the home store cannot
+  // be read, or a pool's engine cannot be opened (fail closed).
   Result<void> load();
 
   // ---- pools (admin) ----
@@ -142,10 +145,10 @@ class PooledStore final : public Store {
   Async<void> purge_messages(QueueRef queue, TimeMs now) override {
     return route(queue).purge_messages(queue, now);
   }
+  // A dead-letter queue that does not exist yet is entered in the catalog on the source
+  // queue's pool first (the engine creates it there).
   Async<ClaimResult> create_claim(QueueRef queue, const ClaimParams& params,
-                                  TimeMs now) override {
-    return route(queue).create_claim(queue, params, now);
-  }
+                                  TimeMs now) override;
   Async<ClaimInfo> get_claim(QueueRef queue, std::string_view claim_id, TimeMs now) override {
     return route(queue).get_claim(queue, claim_id, now);
   }
@@ -232,10 +235,13 @@ class PooledStore final : public Store {
   // Opens and pings a pool's engine. Errors: pool_uri_invalid, pool_unreachable.
   Async<std::shared_ptr<Store>> open_engine(std::string_view uri);
   // Places a queue created with `flavor`: picks a pool and writes the catalog entry (or finds
-  // the one another node wrote). Returns the pool's name.
-  Async<std::string> place(QueueRef queue, std::string_view flavor);
+  // the one another node wrote). Returns the pool's name. `known`: the flavor needs no record
+  // of the project (the default flavor).
+  Async<std::string> place(QueueRef queue, std::string_view flavor, bool known);
   void remember(std::string_view project, std::string_view queue, std::string_view pool);
   void forget(std::string_view project, std::string_view queue);
+  Async<ClaimResult> claim_dead_lettering(Store& engine, QueueRef queue,
+                                          const ClaimParams& params, TimeMs now);
   // Reloads pools and catalog from the home store into the mirror.
   Async<void> reload();
   Async<std::vector<PoolRecord>> read_pools();
