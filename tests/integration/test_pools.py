@@ -4,6 +4,7 @@ of a flavor placed on its pools and routed there, listing across pools, placemen
 restart, and `warren bench claim --check` over queues on two pools (a rocksdb directory and a
 real Redis, $WARREN_TEST_REDIS_URL; those tests are skipped without it)."""
 import os
+import time
 import uuid
 
 import pytest
@@ -13,8 +14,11 @@ from test_auth_tokens import Tokens, TokenApi, start as start_with_tokens
 from zaqar import Api
 
 REDIS = os.environ.get("WARREN_TEST_REDIS_URL")
+CLUSTER = os.environ.get("WARREN_TEST_REDIS_CLUSTER_URL")
 needs_redis = pytest.mark.skipif(not REDIS, reason="set WARREN_TEST_REDIS_URL "
                                  "(url=$(tests/redis/start-redis.sh))")
+needs_cluster = pytest.mark.skipif(not CLUSTER, reason="set WARREN_TEST_REDIS_CLUSTER_URL "
+                                   "(url=$(tests/redis/start-cluster.sh))")
 
 
 def pooled(server_factory, tmp_path, *args):
@@ -267,3 +271,55 @@ def test_bench_check_over_queues_on_two_pools_loses_nothing(server_factory, tmp_
         assert Api(s, project).delete(f"/v2/flavors/{flavor}").status == 204
         r = Api(s, project).delete(f"/v2/pools/{flavor}")
         assert "holds 2 queues" in r.json()["description"], r
+
+
+@needs_cluster
+def test_a_redis_cluster_pool_serves_its_queues(server_factory, tmp_path):
+    s = pooled(server_factory, tmp_path)
+    api = Api(s, "cluster-" + uuid.uuid4().hex[:8])
+    assert api.put("/v2/pools/cluster", {"uri": CLUSTER, "weight": 1}).status == 201
+    assert api.put("/v2/flavors/wide", {"pool_list": ["cluster"]}).status == 201
+    names = [f"q{i}" for i in range(4)]  # spread over the cluster's slots
+    for name in names:
+        api.create_queue(name, {"_flavor": "wide"})
+        api.post_messages(name, [{"q": name}])
+        claim = api.post(f"/v2/queues/{name}/claims", {"ttl": 60, "grace": 60})
+        assert claim.status == 201 and claim.json()["messages"][0]["body"] == {"q": name}
+    assert [q["name"] for q in api.get("/v2/queues").json()["queues"]] == names
+    assert api.delete("/v2/flavors/wide").status == 204
+    assert "holds 4 queues" in api.delete("/v2/pools/cluster").json()["description"]
+    for name in names:
+        assert api.delete(f"/v2/queues/{name}").status == 204
+    assert api.delete("/v2/pools/cluster").status == 204
+
+
+@needs_redis
+@needs_cluster
+def test_nodes_sharing_a_redis_home_store_share_pools_and_placement(server_factory):
+    # Home: one Redis; pool: the Redis Cluster. Node b runs before the queue is placed.
+    a = server_factory("--storage", "redis", "--redis", REDIS, "--pooling",
+                       "--pool-refresh-ms", "100")
+    b = server_factory("--storage", "redis", "--redis", REDIS, "--pooling",
+                       "--pool-refresh-ms", "100")
+    tag = uuid.uuid4().hex[:8]
+    pool, project = "shared-" + tag, "nodes-" + tag
+    on_a, on_b = Api(a, project), Api(b, project)
+    assert on_a.put(f"/v2/pools/{pool}", {"uri": CLUSTER, "weight": 1}).status == 201
+    assert on_a.put("/v2/flavors/f", {"pool_list": [pool]}).status == 201
+    assert on_b.get(f"/v2/flavors/f").json()["name"] == "f"
+    on_a.create_queue("q", {"_flavor": "f"})
+    # A post through b finds the placement in the durable catalog at once.
+    on_b.post_messages("q", [{"from": "b"}])
+    claim = on_a.post("/v2/queues/q/claims", {"ttl": 60, "grace": 60})
+    assert claim.status == 201 and claim.json()["messages"][0]["body"] == {"from": "b"}
+    # b's mirror catches up within --pool-refresh-ms: the pool holds the queue there too.
+    on_a.delete("/v2/flavors/f")
+    deadline = time.time() + 5
+    while "holds 1 queues" not in on_b.delete(f"/v2/pools/{pool}").body.decode():
+        assert time.time() < deadline
+        time.sleep(0.1)
+    assert on_a.delete("/v2/queues/q").status == 204
+    deadline = time.time() + 5
+    while on_b.delete(f"/v2/pools/{pool}").status != 204:
+        assert time.time() < deadline
+        time.sleep(0.1)

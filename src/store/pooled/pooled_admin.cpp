@@ -45,6 +45,30 @@ void PooledStore::install_pool(PoolRecord record, std::shared_ptr<Store> engine)
 
 // ---- the mirror ----
 
+Async<void> PooledStore::ensure_pool(std::string_view name) {
+  {
+    std::shared_lock lock(mutex_);
+    if (pools_.contains(name)) co_return Result<void>{};
+  }
+  auto record = co_await get_pool(name);
+  if (!record) co_return record.error();
+  if (!*record) {
+    co_return make_error(Errc::storage_unavailable,
+                         fmt::format("The catalog names pool {}, which does not exist.", name));
+  }
+  auto opened = opener_((*record)->uri);
+  std::shared_ptr<Store> engine;
+  if (opened) {
+    engine = std::shared_ptr<Store>(std::move(*opened));
+  } else {
+    log::warn("pool {} ({}) cannot be opened: {}", name, (*record)->uri,
+              opened.error().description);
+    engine = std::make_shared<UnavailableStore>(std::string(name));
+  }
+  install_pool(std::move(**record), std::move(engine));
+  co_return Result<void>{};
+}
+
 Async<std::vector<PoolRecord>> PooledStore::read_pools() {
   std::vector<PoolRecord> pools;
   std::string marker;

@@ -21,16 +21,19 @@ PooledStore::~PooledStore() = default;
 Result<void> PooledStore::load() {
   startup_context_ = std::make_unique<boost::asio::io_context>();
   auto done = boost::asio::co_spawn(*startup_context_, reload(), boost::asio::use_future);
-  startup_context_->run();
+  // Driven only until the reload is done: an engine with sockets keeps work pending on the
+  // context (its readers), so run() would never return.
+  while (done.wait_for(std::chrono::seconds(0)) != std::future_status::ready) {
+    startup_context_->run_one_for(std::chrono::milliseconds(100));
+  }
   Result<void> loaded = done.get();
-  // Close what the engines opened on this context.
+  // Close what the engines opened on this context, and let the closing run.
   home_->release_loop(*startup_context_);
   {
     std::shared_lock lock(mutex_);
     for (const auto& [name, pool] : pools_) pool.engine->release_loop(*startup_context_);
   }
-  startup_context_->restart();
-  startup_context_->run();
+  startup_context_->run_for(std::chrono::milliseconds(100));
   if (!loaded) {
     // Fail closed: without the catalog, pooled queues would be served by the home store.
     return make_error(Errc::startup_failed, "--pooling: cannot read the pools and catalog: " +
@@ -144,6 +147,8 @@ Async<bool> PooledStore::create_queue(QueueRef queue, std::string_view metadata,
     if (!chosen) co_return chosen.error();
     pool = std::move(*chosen);
   }
+  auto known = co_await ensure_pool(pool);
+  if (!known) co_return known.error();
   remember(queue.project, queue.name, pool);
   co_return co_await route(queue).create_queue(queue, metadata, now);
 }

@@ -242,6 +242,9 @@ class PooledStore final : public Store {
   void forget(std::string_view project, std::string_view queue);
   Async<ClaimResult> claim_dead_lettering(Store& engine, QueueRef queue,
                                           const ClaimParams& params, TimeMs now);
+  // Reads and opens the pool `name` if this process does not know it yet (another node added
+  // it since the last reload).
+  Async<void> ensure_pool(std::string_view name);
   // Reloads pools and catalog from the home store into the mirror.
   Async<void> reload();
   Async<std::vector<PoolRecord>> read_pools();

@@ -146,6 +146,14 @@ TEST_F(PooledStoreTest, AnotherNodeOverTheSameHomeStoreFindsThePlacement) {
   EXPECT_EQ(second->pool_of({"p", "s"}), "");
   ASSERT_TRUE(run(second->reap(1, 100)));
   EXPECT_EQ(second->pool_of({"p", "s"}), "a");
+  // A pool added after the second node loaded is opened there when a placement names it.
+  add_pool(*first, "b", "memory:b", 1, "g");
+  ASSERT_TRUE(run(first->put_flavor("p", "g", {"b"})));
+  ASSERT_TRUE(run(first->create_queue({"p", "t"}, R"({"_flavor":"g"})", 0)));
+  ASSERT_TRUE(run(second->create_queue({"p", "t"}, "{}", 0)));
+  const NewMessage message{"{}", 60, 0};
+  ASSERT_TRUE(run(second->post_messages({"p", "t"}, "c", std::span(&message, 1), 0)));
+  EXPECT_EQ(run(first->queue_stats({"p", "t"}, 0))->counts.total, 1);
   // Deleting a queue frees its catalog entry for every node.
   ASSERT_TRUE(run(first->delete_queue({"p", "s"})));
   ASSERT_TRUE(run(second->reap(100000, 100)));
