@@ -208,7 +208,8 @@ HttpApi::HttpApi(engine::QueueService& service, auth::Identity& identity,
       {verb::put, "topics/{topic_name}/subscriptions/{subscription_id}/confirm",
        &HttpApi::put_confirm},
   };
-  // Pools and flavors (Zaqar's, with `pooling` on): admin routes, v2 only.
+  // Pools and flavors (Zaqar's, with `pooling` on): admin routes; pools also under v1.1
+  // (Zaqar's v1_1/pools.py: the same resource), flavors v2 only here.
   static const Entry kPoolRoutes[] = {
       {verb::get, "pools", &HttpApi::list_pools},
       {verb::put, "pools/{pool_name}", &HttpApi::put_pool},
@@ -225,6 +226,10 @@ HttpApi::HttpApi(engine::QueueService& service, auth::Identity& identity,
     for (const Entry& route : kPoolRoutes) {
       add(route.method, fmt::format("/v2/{}", route.pattern), route.resource, ApiVersion::v2,
           options_.pools_admin_only);
+      if (options_.enable_v1_1 && route.pattern.starts_with("pools")) {
+        add(route.method, fmt::format("/v1.1/{}", route.pattern), route.resource,
+            ApiVersion::v1_1, options_.pools_admin_only);
+      }
     }
   }
   for (const Entry& route : kTopicRoutes) {
