@@ -323,3 +323,19 @@ def test_nodes_sharing_a_redis_home_store_share_pools_and_placement(server_facto
     while on_b.delete(f"/v2/pools/{pool}").status != 204:
         assert time.time() < deadline
         time.sleep(0.1)
+
+
+def test_a_websocket_queue_create_with_a_flavor_is_placed_too(server_factory, tmp_path, connect):
+    s = pooled(server_factory, tmp_path)
+    api = Api(s)
+    assert api.put("/v2/pools/m", {"uri": "memory:", "weight": 1}).status == 201
+    assert api.put("/v2/flavors/f", {"pool_list": ["m"]}).status == 201
+    client = connect(s, project=api.project)
+    reply = client.request("queue_create", {"queue_name": "w", "metadata": {"_flavor": "f"}})
+    assert reply["headers"]["status"] == 201, reply
+    reply = client.request("message_post", {"queue_name": "w",
+                                            "messages": [{"body": 1, "ttl": 60}]})
+    assert reply["headers"]["status"] == 201, reply
+    assert api.get("/v2/queues/w/stats").json()["messages"]["total"] == 1
+    api.delete("/v2/flavors/f")
+    assert "holds 1 queues" in api.delete("/v2/pools/m").json()["description"]
