@@ -176,9 +176,10 @@ Async<void> PooledStore::reload() {
     after = projects->back();
   }
   if (!complete) {
-    log::warn("pools: the catalog holds more than {} entries (--pool-catalog-max): the rest "
-              "are found when their queues are created again",
-              options_.max_catalog_entries);
+    log::warn(
+        "pools: the catalog holds more than {} entries (--pool-catalog-max): the rest "
+        "are found when their queues are created again",
+        options_.max_catalog_entries);
   }
   {
     std::unique_lock lock(mutex_);

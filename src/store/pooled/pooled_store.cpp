@@ -182,8 +182,8 @@ Async<std::string> PooledStore::place(QueueRef queue, std::string_view flavor, b
     pick -= weight;
   }
   const std::string space = catalog_space(queue.project);
-  auto created = co_await home_->create_queue(QueueRef{space, queue.name},
-                                              encode_placement(chosen), 0);
+  auto created =
+      co_await home_->create_queue(QueueRef{space, queue.name}, encode_placement(chosen), 0);
   if (!created) co_return created.error();
   if (!*created) {
     // Another node placed it meanwhile: its choice stands.
@@ -222,11 +222,10 @@ Async<QueuePage> PooledStore::list_queues(std::string_view project,
   }
   std::sort(merged.queues.begin(), merged.queues.end(),
             [](const QueueEntry& a, const QueueEntry& b) { return a.name < b.name; });
-  merged.queues.erase(std::unique(merged.queues.begin(), merged.queues.end(),
-                                  [](const QueueEntry& a, const QueueEntry& b) {
-                                    return a.name == b.name;
-                                  }),
-                      merged.queues.end());
+  merged.queues.erase(
+      std::unique(merged.queues.begin(), merged.queues.end(),
+                  [](const QueueEntry& a, const QueueEntry& b) { return a.name == b.name; }),
+      merged.queues.end());
   if (merged.queues.size() > static_cast<std::size_t>(options.limit)) {
     merged.queues.resize(static_cast<std::size_t>(options.limit));
   }
@@ -304,8 +303,8 @@ Async<ClaimResult> PooledStore::claim_dead_lettering(Store& engine, QueueRef que
       if (!*at_home) {
         // (An existing dead-letter queue elsewhere stays there: see docs/pools.md.)
         const std::string pool = pool_of(queue);
-        auto created = co_await home_->create_queue(QueueRef{space, dead.name},
-                                                    encode_placement(pool), 0);
+        auto created =
+            co_await home_->create_queue(QueueRef{space, dead.name}, encode_placement(pool), 0);
         if (!created) co_return created.error();
         remember(dead.project, dead.name, pool);
       }
@@ -332,8 +331,7 @@ Async<ReapStats> PooledStore::reap(TimeMs now, std::size_t budget) {
     stats->subscriptions += reaped->subscriptions;
     stats->more = stats->more || reaped->more;
   }
-  if (now >= next_refresh_ms_.load(std::memory_order_relaxed) &&
-      !reloading_.exchange(true)) {
+  if (now >= next_refresh_ms_.load(std::memory_order_relaxed) && !reloading_.exchange(true)) {
     next_refresh_ms_.store(now + options_.refresh_interval.count(), std::memory_order_relaxed);
     co_await reload();
     reloading_.store(false);

@@ -147,8 +147,7 @@ class PooledStore final : public Store {
   }
   // A dead-letter queue that does not exist yet is entered in the catalog on the source
   // queue's pool first (the engine creates it there).
-  Async<ClaimResult> create_claim(QueueRef queue, const ClaimParams& params,
-                                  TimeMs now) override;
+  Async<ClaimResult> create_claim(QueueRef queue, const ClaimParams& params, TimeMs now) override;
   Async<ClaimInfo> get_claim(QueueRef queue, std::string_view claim_id, TimeMs now) override {
     return route(queue).get_claim(queue, claim_id, now);
   }
@@ -240,8 +239,8 @@ class PooledStore final : public Store {
   Async<std::string> place(QueueRef queue, std::string_view flavor, bool known);
   void remember(std::string_view project, std::string_view queue, std::string_view pool);
   void forget(std::string_view project, std::string_view queue);
-  Async<ClaimResult> claim_dead_lettering(Store& engine, QueueRef queue,
-                                          const ClaimParams& params, TimeMs now);
+  Async<ClaimResult> claim_dead_lettering(Store& engine, QueueRef queue, const ClaimParams& params,
+                                          TimeMs now);
   // Reads and opens the pool `name` if this process does not know it yet (another node added
   // it since the last reload).
   Async<void> ensure_pool(std::string_view name);

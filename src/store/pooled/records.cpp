@@ -8,8 +8,12 @@
 namespace warren::store::pooled {
 namespace {
 
-constexpr std::string_view kFlavorPrefix = "\x1F" "flavors\x1F";
-constexpr std::string_view kCatalogPrefix = "\x1F" "catalog\x1F";
+constexpr std::string_view kFlavorPrefix =
+    "\x1F"
+    "flavors\x1F";
+constexpr std::string_view kCatalogPrefix =
+    "\x1F"
+    "catalog\x1F";
 
 Error corrupt(std::string_view what) {
   return make_error(Errc::internal, fmt::format("a stored {} record is corrupt", what));
@@ -39,10 +43,14 @@ std::string encode(const PoolRecord& pool) {
   std::string out;
   JsonWriter json(out);
   json.begin_object()
-      .key("uri").string(pool.uri)
-      .key("weight").integer(pool.weight)
-      .key("flavor").string(pool.flavor)
-      .key("options").raw(pool.options.empty() ? std::string_view("{}") : pool.options)
+      .key("uri")
+      .string(pool.uri)
+      .key("weight")
+      .integer(pool.weight)
+      .key("flavor")
+      .string(pool.flavor)
+      .key("options")
+      .raw(pool.options.empty() ? std::string_view("{}") : pool.options)
       .end_object();
   return out;
 }
@@ -58,7 +66,8 @@ Result<PoolRecord> decode_pool(std::string_view name, std::string_view text) {
   std::string_view uri, flavor;
   std::int64_t weight = 0;
   simdjson::dom::element options;
-  if (root["uri"].get(uri) != simdjson::SUCCESS || root["weight"].get(weight) != simdjson::SUCCESS ||
+  if (root["uri"].get(uri) != simdjson::SUCCESS ||
+      root["weight"].get(weight) != simdjson::SUCCESS ||
       root["flavor"].get(flavor) != simdjson::SUCCESS ||
       root["options"].get(options) != simdjson::SUCCESS) {
     return corrupt("pool");
@@ -102,7 +111,8 @@ std::string flavor_of_metadata(std::string_view metadata) {
 
 std::vector<std::string_view> capabilities_of(std::string_view uri) {
   // Zaqar's storage.Capabilities names; durability only where an acknowledged write is on disk.
-  if (uri.starts_with("rocksdb:")) return {"FIFO", "CLAIMS", "DURABILITY", "AOD", "HIGH_THROUGHPUT"};
+  if (uri.starts_with("rocksdb:"))
+    return {"FIFO", "CLAIMS", "DURABILITY", "AOD", "HIGH_THROUGHPUT"};
   return {"FIFO", "CLAIMS", "AOD", "HIGH_THROUGHPUT"};
 }
 

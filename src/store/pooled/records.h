@@ -31,7 +31,7 @@ struct PoolRecord {
   std::string name;
   std::string uri;
   std::int64_t weight = 0;
-  std::string flavor;         // "" = no flavor
+  std::string flavor;          // "" = no flavor
   std::string options = "{}";  // JSON object text, kept and shown, not interpreted
 };
 

@@ -25,8 +25,8 @@ class UnavailableStore final : public Store {
     co_return fail();
   }
   Async<QueueStats> queue_stats(QueueRef, TimeMs) override { co_return fail(); }
-  Async<std::vector<ShortId>> post_messages(QueueRef, std::string_view,
-                                            std::span<const NewMessage>, TimeMs) override {
+  Async<std::vector<ShortId>> post_messages(QueueRef, std::string_view, std::span<const NewMessage>,
+                                            TimeMs) override {
     co_return fail();
   }
   Async<MessagePage> list_messages(QueueRef, const MessageListOptions&, TimeMs) override {

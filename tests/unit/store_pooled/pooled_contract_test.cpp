@@ -25,8 +25,8 @@ EngineOpener memory_opener() {
 
 EngineUnderTest home_engine() {
   return {"pooled_home", [](boost::asio::io_context&, std::string&) -> std::unique_ptr<Store> {
-            auto store =
-                std::make_unique<PooledStore>(make_memory_store(), memory_opener(), PooledStoreOptions{});
+            auto store = std::make_unique<PooledStore>(make_memory_store(), memory_opener(),
+                                                       PooledStoreOptions{});
             if (!store->load()) return nullptr;
             return store;
           }};
@@ -38,7 +38,8 @@ EngineUnderTest pooled_engine() {
   return {"pooled_pools", [](boost::asio::io_context& io, std::string&) -> std::unique_ptr<Store> {
             PooledStoreOptions options;
             options.default_flavor = "all";
-            auto store = std::make_unique<PooledStore>(make_memory_store(), memory_opener(), options);
+            auto store =
+                std::make_unique<PooledStore>(make_memory_store(), memory_opener(), options);
             if (!store->load()) return nullptr;
             auto put = run_sync(io, store->put_pool(PoolRecord{"only", "memory:", 1, "all", "{}"}));
             if (!put) return nullptr;

@@ -1,6 +1,8 @@
 // What the pooled store promises beyond the storage contract: placement by flavor and weight,
 // routing to the placed pool, listing across pools, the durable catalog shared by several
 // processes over one home store, refusals of pool deletion, and its record encodings.
+#include "store/pooled/pooled_store.h"
+
 #include <map>
 
 #include <gtest/gtest.h>
@@ -8,7 +10,6 @@
 #include "forwarding_store.h"
 #include "run_sync.h"
 #include "store/memory/memory_store.h"
-#include "store/pooled/pooled_store.h"
 #include "store/pooled/records.h"
 
 namespace warren::store::pooled {
@@ -34,8 +35,8 @@ struct Backends {
     };
   }
   std::unique_ptr<PooledStore> node(PooledStoreOptions options = {}) {
-    auto store = std::make_unique<PooledStore>(std::make_unique<ForwardingStore>(*home),
-                                               opener(), options);
+    auto store =
+        std::make_unique<PooledStore>(std::make_unique<ForwardingStore>(*home), opener(), options);
     EXPECT_TRUE(store->load());
     return store;
   }
@@ -55,8 +56,8 @@ class PooledStoreTest : public ::testing::Test {
   }
   void add_pool(PooledStore& store, std::string name, std::string uri, std::int64_t weight,
                 std::string flavor) {
-    auto put = run(store.put_pool(PoolRecord{std::move(name), std::move(uri), weight,
-                                             std::move(flavor), "{}"}));
+    auto put = run(store.put_pool(
+        PoolRecord{std::move(name), std::move(uri), weight, std::move(flavor), "{}"}));
     ASSERT_TRUE(put) << put.error().description;
   }
   boost::asio::io_context io_;
