@@ -150,6 +150,8 @@ boost::asio::awaitable<void> HttpApi::get_pool(HttpCall& call) {
   const std::string_view name = call.params[0];
   auto detailed = call.query.get_bool("detailed");
   if (!detailed) co_return write_error(call, detailed.error());
+  // (A name no pool can have reaches no store: the store keys names it has validated.)
+  if (!valid_name(name)) co_return write_error(call, make_error(Errc::pool_not_found, name));
   auto pool = co_await options_.pools->get_pool(name);
   if (!pool) co_return write_error(call, pool.error());
   if (!*pool) co_return write_error(call, make_error(Errc::pool_not_found, name));
@@ -201,6 +203,7 @@ boost::asio::awaitable<void> HttpApi::patch_pool(HttpCall& call) {
     if (!decoded) co_return write_error(call, decoded.error());
     fields = std::move(*decoded);
   }
+  if (!valid_name(name)) co_return write_error(call, make_error(Errc::pool_not_found, name));
   pooled::PoolPatch patch{std::move(fields.uri), fields.weight, std::move(fields.flavor),
                           std::move(fields.options)};
   auto pool = co_await options_.pools->patch_pool(name, patch);
@@ -211,6 +214,7 @@ boost::asio::awaitable<void> HttpApi::patch_pool(HttpCall& call) {
 }
 
 boost::asio::awaitable<void> HttpApi::delete_pool(HttpCall& call) {
+  if (!valid_name(call.params[0])) co_return write_empty(call.response, 204);
   auto deleted = co_await options_.pools->delete_pool(call.params[0]);
   if (!deleted) co_return write_error(call, deleted.error());
   write_empty(call.response, 204);
@@ -260,6 +264,7 @@ void HttpApi::write_flavor(HttpCall& call, int status) {
 
 boost::asio::awaitable<void> HttpApi::get_flavor(HttpCall& call) {
   const std::string_view name = call.params[0];
+  if (!valid_name(name)) co_return write_error(call, make_error(Errc::flavor_not_found, name));
   auto exists = co_await options_.pools->flavor_exists(call.scope.project, name);
   if (!exists) co_return write_error(call, exists.error());
   if (!*exists) co_return write_error(call, make_error(Errc::flavor_not_found, name));
@@ -315,6 +320,7 @@ boost::asio::awaitable<void> HttpApi::patch_flavor(HttpCall& call) {
   if (!object) co_return write_error(call, object.error());
   auto pools = pool_list_of(*object, true);
   if (!pools) co_return write_error(call, pools.error());
+  if (!valid_name(name)) co_return write_error(call, make_error(Errc::flavor_not_found, name));
   auto exists = co_await options_.pools->flavor_exists(call.scope.project, name);
   if (!exists) co_return write_error(call, exists.error());
   if (!*exists) co_return write_error(call, make_error(Errc::flavor_not_found, name));
@@ -324,6 +330,7 @@ boost::asio::awaitable<void> HttpApi::patch_flavor(HttpCall& call) {
 }
 
 boost::asio::awaitable<void> HttpApi::delete_flavor(HttpCall& call) {
+  if (!valid_name(call.params[0])) co_return write_empty(call.response, 204);
   auto deleted = co_await options_.pools->delete_flavor(call.scope.project, call.params[0]);
   if (!deleted) co_return write_error(call, deleted.error());
   write_empty(call.response, 204);

@@ -92,6 +92,10 @@ def test_pool_routes_validate_and_answer_as_zaqar(server_factory, tmp_path):
     assert api.patch("/v2/pools/a", {"weight": "heavy"}).status == 400
     assert api.patch("/v2/pools/a", {"uri": "redis://127.0.0.1:1"}).status == 400
     assert api.patch("/v2/pools/zz", {"weight": 1}).status == 404
+    # Names no pool can have reach no store: 404, and 204 for DELETE.
+    assert api.get("/v2/pools/a%25b").status == 404
+    assert api.patch("/v2/pools/..", {"weight": 1}).status == 404
+    assert api.delete("/v2/pools/a%25b").status == 204
     # DELETE: 204, also when missing.
     assert api.delete("/v2/pools/a").status == 204
     assert api.delete("/v2/pools/a").status == 204
@@ -116,6 +120,10 @@ def test_flavor_routes_validate_and_answer_as_zaqar(server_factory, tmp_path):
     assert r.status == 400 and "Pool nope does not exist" in r.json()["description"]
     assert api.put("/v2/flavors/silver", {"capabilities": {}}).status == 400
     assert api.put("/v2/flavors/silver", {"pool_list": ["p1"], "x": 1}).status == 400
+    r = api.put("/v2/flavors/silver", {"pool_list": ["p 1"]})
+    assert r.status == 400 and "Pool p 1 does not exist" in r.json()["description"]
+    assert api.get("/v2/flavors/a%25b").status == 404
+    assert api.delete("/v2/flavors/a%25b").status == 204
     assert api.put("/v2/flavors/silver", {"pool_list": "p1"}).status == 400
     assert api.get("/v2/flavors/silver").json() == {"title": "Not found",
                                                     "description": "Flavor silver does not exist"}
@@ -153,6 +161,7 @@ def test_queues_of_a_flavor_live_on_its_pools_and_stay_there(server_factory, tmp
     api.create_queue("b-home")
     r = api.put("/v2/queues/c", {"_flavor": "unknown"})
     assert r.status == 400 and "Flavor unknown does not exist" in r.json()["description"]
+    assert api.put("/v2/queues/c", {"_flavor": "no such"}).status == 400
     assert api.get("/v2/queues/a-pooled").json()["_flavor"] == "durable"
     ids = api.post_messages("a-pooled", [{"n": i} for i in range(3)])
     api.post_messages("b-home", ["x"])

@@ -339,6 +339,7 @@ Async<void> PooledStore::put_flavor(std::string_view project, std::string_view n
                                     std::vector<std::string> pools) {
   std::vector<PoolRecord> records;
   for (const std::string& pool : pools) {
+    if (!is_record_name(pool)) co_return make_error(Errc::flavor_pool_missing, name, pool);
     auto record = co_await get_pool(pool);
     if (!record) co_return record.error();
     if (!*record) co_return make_error(Errc::flavor_pool_missing, name, pool);

@@ -154,6 +154,7 @@ Async<bool> PooledStore::create_queue(QueueRef queue, std::string_view metadata,
 }
 
 Async<std::string> PooledStore::place(QueueRef queue, std::string_view flavor, bool known) {
+  if (!is_record_name(flavor)) co_return make_error(Errc::queue_flavor_unknown, flavor, queue.project);
   if (!known) {
     auto record = co_await home_->get_queue_metadata(QueueRef{flavor_space(queue.project), flavor});
     if (!record) co_return record.error();

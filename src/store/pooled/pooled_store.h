@@ -91,7 +91,8 @@ class PooledStore final : public Store {
                                                 int limit);
   Async<bool> flavor_exists(std::string_view project, std::string_view name);
   // Creates the flavor (or keeps it) and gives each of `pools` this flavor; pools of it not
-  // listed are left with none. pool_not_found (as flavor_pool_missing) if one does not exist.
+  // listed are left with none. flavor_pool_missing if one does not exist (or cannot: a name
+  // is_record_name refuses). `name` must pass is_record_name.
   Async<void> put_flavor(std::string_view project, std::string_view name,
                          std::vector<std::string> pools);
   // Deletes the flavor; its pools are left with none. Missing: success.

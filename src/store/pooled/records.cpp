@@ -21,6 +21,16 @@ Error corrupt(std::string_view what) {
 
 }  // namespace
 
+bool is_record_name(std::string_view name) noexcept {
+  if (name.empty() || name.size() > 64 || name == "." || name == "..") return false;
+  for (const char c : name) {
+    const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                    c == '_' || c == '.' || c == '-';
+    if (!ok) return false;
+  }
+  return true;
+}
+
 std::string flavor_space(std::string_view project) {
   return std::string(kFlavorPrefix).append(project);
 }

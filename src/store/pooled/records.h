@@ -25,6 +25,10 @@ bool is_reserved_space(std::string_view store_project) noexcept;
 // The caller's project of a catalog space, or nullopt if `store_project` is none.
 std::optional<std::string_view> project_of_catalog_space(std::string_view store_project) noexcept;
 
+// Whether `name` can name a pool, flavor or queue record: [A-Za-z0-9_.-]{1,64} but not . or .., the queue-name
+// rule every engine's keys rely on (names that fail it never reach the home store).
+bool is_record_name(std::string_view name) noexcept;
+
 // A registered pool: a storage engine named by `uri`, chosen for new queues of its flavor in
 // proportion to `weight` (0: never chosen).
 struct PoolRecord {

@@ -208,6 +208,11 @@ TEST(PooledRecords, EncodeAndDecode) {
   EXPECT_EQ(flavor_of_metadata(R"({"_flavor":"f","x":1})"), "f");
   EXPECT_EQ(flavor_of_metadata(R"({"_flavor":3})"), "");
   EXPECT_EQ(flavor_of_metadata("{}"), "");
+  EXPECT_TRUE(is_record_name("a-b_c.d"));
+  EXPECT_FALSE(is_record_name(""));
+  EXPECT_FALSE(is_record_name(".."));
+  EXPECT_FALSE(is_record_name("a b"));
+  EXPECT_FALSE(is_record_name(std::string(65, 'a')));
   EXPECT_TRUE(is_reserved_space(catalog_space("p")));
   EXPECT_TRUE(is_reserved_space(flavor_space("p")));
   EXPECT_FALSE(is_reserved_space("p"));
