@@ -136,17 +136,23 @@ Async<void> PooledStore::reload() {
       }
     }
   }
-  // The catalog: every catalog space of the home store.
+  // The catalog: every catalog space of the home store. Projects are listed in name order and
+  // the catalog spaces share a prefix, so they are one run from just after that prefix: a
+  // reload reads them only, however many projects the home store has.
   Catalog catalog;
   std::size_t entries = 0;
-  std::string after;
+  std::string after = catalog_space("");
   bool complete = true;
+  bool past = false;  // listed beyond the catalog spaces
   for (;;) {
     auto projects = co_await home_->list_projects(after, kPage);
     if (!projects) co_return projects.error();
     for (const std::string& space : *projects) {
       const auto project = project_of_catalog_space(space);
-      if (!project) continue;
+      if (!project) {
+        past = true;
+        break;
+      }
       std::string marker;
       for (;;) {
         QueueListOptions options;
@@ -172,7 +178,7 @@ Async<void> PooledStore::reload() {
         break;
       }
     }
-    if (!complete || projects->size() < static_cast<std::size_t>(kPage)) break;
+    if (!complete || past || projects->size() < static_cast<std::size_t>(kPage)) break;
     after = projects->back();
   }
   if (!complete) {
