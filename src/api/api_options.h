@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <string>
 
 #include "engine/client_id.h"
@@ -28,6 +29,10 @@ struct ApiOptions {
   const metrics::Scrape* metrics = nullptr;
   // Serve /v2/pools and /v2/flavors over this pooled store (--pooling; null: no such routes).
   store::pooled::PooledStore* pools = nullptr;
+  // The most pools and flavors a listing may ask for (Zaqar's max_pools_per_page and
+  // max_flavors_per_page).
+  std::int64_t max_pools_per_page = 20;
+  std::int64_t max_flavors_per_page = 20;
   // Those routes need the admin role (false under --auth none, where anyone may use them).
   bool pools_admin_only = true;
 };

@@ -13,8 +13,6 @@ namespace {
 using engine::json::Element;
 namespace pooled = store::pooled;
 
-// Zaqar's default max_pools_per_page and max_flavors_per_page.
-constexpr std::int64_t kMaxPerPage = 20;
 constexpr std::size_t kMaxUri = 255;
 constexpr std::size_t kMaxFlavor = 255;
 constexpr std::int64_t kMaxWeight = 4294967295;  // 2**32 - 1
@@ -94,21 +92,21 @@ void write_capabilities(JsonWriter& json, std::string_view uri) {
   json.end_array();
 }
 
-// limit (1..20, default 10) and detailed of a listing. False: the error was written.
+// marker, limit (1..max_per_page, default 10) and detailed of a pool or flavor listing.
 struct Listing {
   std::string_view marker;
   int limit = 10;
   bool detailed = false;
 };
 
-Result<Listing> listing_of(const QueryParams& query) {
+Result<Listing> listing_of(const QueryParams& query, std::int64_t max_per_page) {
   Listing listing;
   auto limit = query.get_int("limit");
   if (!limit) return limit.error();
   auto detailed = query.get_bool("detailed");
   if (!detailed) return detailed.error();
-  if (*limit && (**limit < 1 || **limit > kMaxPerPage)) {
-    return make_error(Errc::queue_limit_range, kMaxPerPage);
+  if (*limit && (**limit < 1 || **limit > max_per_page)) {
+    return make_error(Errc::queue_limit_range, max_per_page);
   }
   listing.limit = static_cast<int>(limit->value_or(10));
   listing.detailed = detailed->value_or(false);
@@ -131,7 +129,7 @@ void write_next_link(JsonWriter& json, const QueryParams& query, std::string_vie
 // ---- pools ----
 
 boost::asio::awaitable<void> HttpApi::list_pools(HttpCall& call) {
-  auto listing = listing_of(call.query);
+  auto listing = listing_of(call.query, options_.max_pools_per_page);
   if (!listing) co_return write_error(call, listing.error());
   auto pools = co_await options_.pools->list_pools(listing->marker, listing->limit);
   if (!pools) co_return write_error(call, pools.error());
@@ -223,7 +221,7 @@ boost::asio::awaitable<void> HttpApi::delete_pool(HttpCall& call) {
 // ---- flavors ----
 
 boost::asio::awaitable<void> HttpApi::list_flavors(HttpCall& call) {
-  auto listing = listing_of(call.query);
+  auto listing = listing_of(call.query, options_.max_flavors_per_page);
   if (!listing) co_return write_error(call, listing.error());
   auto flavors =
       co_await options_.pools->list_flavors(call.scope.project, listing->marker, listing->limit);

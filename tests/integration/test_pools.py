@@ -102,6 +102,15 @@ def test_pool_routes_validate_and_answer_as_zaqar(server_factory, tmp_path):
     assert api.get("/v2/pools/a").status == 404
 
 
+def test_listing_limits_are_configurable(server_factory, tmp_path):
+    s = pooled(server_factory, tmp_path, "--max-pools-per-page", "1", "--max-flavors-per-page", "2")
+    api = Api(s)
+    r = api.get("/v2/pools?limit=2")
+    assert r.json()["description"] == "Limit must be at least 1 and no greater than 1."
+    assert api.get("/v2/flavors?limit=2").status == 200
+    assert api.get("/v2/flavors?limit=3").status == 400
+
+
 def test_flavor_routes_validate_and_answer_as_zaqar(server_factory, tmp_path):
     s = pooled(server_factory, tmp_path)
     api = Api(s)

@@ -2,9 +2,10 @@
 #include "store/pooled/pooled_store.h"
 
 #include <algorithm>
+#include <chrono>
+#include <future>
 
 #include <boost/asio/co_spawn.hpp>
-#include <boost/asio/detached.hpp>
 #include <boost/asio/use_future.hpp>
 
 #include "common/log.h"
@@ -12,6 +13,7 @@
 #include "store/pooled/unavailable_store.h"
 
 namespace warren::store::pooled {
+
 PooledStore::PooledStore(std::unique_ptr<Store> home, EngineOpener opener,
                          PooledStoreOptions options)
     : home_(std::move(home)), opener_(std::move(opener)), options_(options) {}
