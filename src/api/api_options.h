@@ -2,12 +2,16 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <string>
 
 #include "engine/client_id.h"
 
 namespace warren::metrics {
 class Scrape;
+}
+namespace warren::store::pooled {
+class PooledStore;
 }
 namespace warren::api {
 
@@ -23,6 +27,14 @@ struct ApiOptions {
   // Serve GET /metrics from this (null: no such route). Open to all under --auth none, else to
   // the admin role only.
   const metrics::Scrape* metrics = nullptr;
+  // Serve /v2/pools and /v2/flavors over this pooled store (--pooling; null: no such routes).
+  store::pooled::PooledStore* pools = nullptr;
+  // The most pools and flavors a listing may ask for (Zaqar's max_pools_per_page and
+  // max_flavors_per_page).
+  std::int64_t max_pools_per_page = 20;
+  std::int64_t max_flavors_per_page = 20;
+  // Those routes need the admin role (false under --auth none, where anyone may use them).
+  bool pools_admin_only = true;
 };
 
 }  // namespace warren::api

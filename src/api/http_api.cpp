@@ -208,6 +208,30 @@ HttpApi::HttpApi(engine::QueueService& service, auth::Identity& identity,
       {verb::put, "topics/{topic_name}/subscriptions/{subscription_id}/confirm",
        &HttpApi::put_confirm},
   };
+  // Pools and flavors (Zaqar's, with `pooling` on): admin routes; pools also under v1.1
+  // (Zaqar's v1_1/pools.py: the same resource), flavors v2 only here.
+  static const Entry kPoolRoutes[] = {
+      {verb::get, "pools", &HttpApi::list_pools},
+      {verb::put, "pools/{pool_name}", &HttpApi::put_pool},
+      {verb::get, "pools/{pool_name}", &HttpApi::get_pool},
+      {verb::patch, "pools/{pool_name}", &HttpApi::patch_pool},
+      {verb::delete_, "pools/{pool_name}", &HttpApi::delete_pool},
+      {verb::get, "flavors", &HttpApi::list_flavors},
+      {verb::put, "flavors/{flavor_name}", &HttpApi::put_flavor},
+      {verb::get, "flavors/{flavor_name}", &HttpApi::get_flavor},
+      {verb::patch, "flavors/{flavor_name}", &HttpApi::patch_flavor},
+      {verb::delete_, "flavors/{flavor_name}", &HttpApi::delete_flavor},
+  };
+  if (options_.pools != nullptr) {
+    for (const Entry& route : kPoolRoutes) {
+      add(route.method, fmt::format("/v2/{}", route.pattern), route.resource, ApiVersion::v2,
+          options_.pools_admin_only);
+      if (options_.enable_v1_1 && route.pattern.starts_with("pools")) {
+        add(route.method, fmt::format("/v1.1/{}", route.pattern), route.resource,
+            ApiVersion::v1_1, options_.pools_admin_only);
+      }
+    }
+  }
   for (const Entry& route : kTopicRoutes) {
     add(route.method, fmt::format("/v2/{}", route.pattern), route.resource, ApiVersion::v2);
   }

@@ -143,6 +143,19 @@ class HttpApi final : public http::Handler {
   boost::asio::awaitable<void> patch_subscription(HttpCall& call);
   boost::asio::awaitable<void> delete_subscription(HttpCall& call);
   boost::asio::awaitable<void> put_confirm(HttpCall& call);
+  // Pools and flavors (http_pools.cpp), with --pooling only (options_.pools).
+  boost::asio::awaitable<void> list_pools(HttpCall& call);
+  boost::asio::awaitable<void> get_pool(HttpCall& call);
+  boost::asio::awaitable<void> put_pool(HttpCall& call);
+  boost::asio::awaitable<void> patch_pool(HttpCall& call);
+  boost::asio::awaitable<void> delete_pool(HttpCall& call);
+  boost::asio::awaitable<void> list_flavors(HttpCall& call);
+  boost::asio::awaitable<void> get_flavor(HttpCall& call);
+  boost::asio::awaitable<void> put_flavor(HttpCall& call);
+  boost::asio::awaitable<void> patch_flavor(HttpCall& call);
+  boost::asio::awaitable<void> delete_flavor(HttpCall& call);
+  // The flavor {name, capabilities, pool_list, href} of call.params[0], as `status`.
+  void write_flavor(HttpCall& call, int status);
 
   engine::QueueService& service_;
   auth::Identity& identity_;

@@ -6,6 +6,7 @@
 #include "api/http_support.h"
 #include "common/random.h"
 #include "metrics/scrape.h"
+#include "store/pooled/pooled_store.h"
 
 namespace warren::api {
 
@@ -123,7 +124,19 @@ boost::asio::awaitable<void> HttpApi::get_health(HttpCall& call) {
       .key("free").integer(volume.counts.free)
       .key("claimed").integer(volume.counts.claimed)
       .key("total").integer(volume.counts.total)
-      .end_object().end_object();
+      .end_object();
+  if (options_.pools != nullptr) {
+    // Zaqar's pooled report: the catalog (the home store) and one entry per pool.
+    json.key("catalog_reachable").boolean(reachable);
+    auto pools = co_await options_.pools->pool_health();
+    if (pools) {
+      for (const store::pooled::PoolHealth& pool : *pools) {
+        json.key(pool.name).begin_object().key("storage_reachable").boolean(pool.reachable)
+            .end_object();
+      }
+    }
+  }
+  json.end_object();
   call.response.begin(reachable ? 200 : 503);
   call.response.end_with_body("application/json", body);
 }

@@ -62,6 +62,7 @@ Outcome<BenchOptions> parse_bench_options(int argc, char** argv) {
   queue.add_options()
     ("project", po::value(&o.project)->default_value("warren-bench"), "X-Project-ID")
     ("queue-prefix", po::value(&o.queue_prefix)->default_value("bench"), "queues are PREFIX-0, PREFIX-1, ...")
+    ("flavor", po::value(&o.flavor), "create the queues with this flavor (a server with --pooling places them on its pools)")
     ("op", po::value(&o.op)->default_value("get"), "pipeline/sweep: the request to repeat (ping, get, post, claim)")
     ("producers", po::value(&o.producers)->default_value(0), "claim: producer connections (default: half)")
     ("batch", po::value(&o.batch)->default_value(5), "claim: messages per claim")

@@ -36,6 +36,9 @@ struct BenchOptions {
   // Zaqar workloads
   std::string project = "warren-bench";
   std::string queue_prefix = "bench";
+  // The queues are created with this flavor ("_flavor" in their metadata): with --pooling,
+  // they are placed on that flavor's pools (docs/pools.md). "" = none.
+  std::string flavor;
   std::string op = "get";  // the request of `pipeline` and `sweep`: ping, get, post, claim
   int producers = 0;       // claim: 0 = half the concurrency (at least 1)
   int batch = 5;           // claim: messages per claim (limit)

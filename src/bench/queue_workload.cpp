@@ -8,6 +8,7 @@
 
 #include "bench/clock.h"
 #include "bench/history_checker.h"
+#include "common/json_writer.h"
 
 namespace warren::bench {
 
@@ -39,8 +40,15 @@ Outcome<HttpResult> QueueWorkload::call(const std::string& request, std::initial
 
 Outcome<void> QueueWorkload::reset_queue(const std::string& queue, const std::string& metadata) {
   if (auto d = delete_queue(queue); !d) return d;
+  std::string body = metadata.empty() ? "{}" : metadata;
+  if (!options_.flavor.empty()) {
+    // {"_flavor":"F", ...the rest}: the queue is placed on a pool of that flavor.
+    std::string member = "\"_flavor\":";
+    append_json_string(member, options_.flavor);
+    body.insert(1, body.size() > 2 ? member + "," : member);
+  }
   std::string req;
-  admin_.put_queue(req, queue, metadata.empty() ? "{}" : metadata);
+  admin_.put_queue(req, queue, body);
   if (auto r = call(req, {201, 204}); !r) return r.error();
   return {};
 }

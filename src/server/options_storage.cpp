@@ -35,6 +35,7 @@ OptionSection storage_options(ServeOptions& o) {
   StorageOptions& s = o.storage;
   auto fsync_ms = std::make_shared<std::int64_t>(s.rocksdb.fsync_interval.count());
   auto max_stored = std::make_shared<ByteSize>();
+  auto pool_refresh_ms = std::make_shared<std::int64_t>(s.pools.refresh_interval.count());
   OptionSection section{po::options_description("Storage"), nullptr};
   section.description.add_options()
       ("storage", choice(s.engine, kEngines), "engine: memory | rocksdb | redis")
@@ -45,8 +46,20 @@ OptionSection storage_options(ServeOptions& o) {
       ("redis", po::value(&s.redis.url)->default_value(s.redis.url), "redis: redis://HOST:PORT[,HOST:PORT...] (several: a Redis Cluster)")
       ("redis-wait-replicas", po::value(&s.redis.wait_replicas)->default_value(0), "redis: after each write, WAIT for this many replicas (narrows the failover loss window)")
       ("max-stored-bytes", po::value(max_stored.get())->default_value(*max_stored), "memory, rocksdb: posts get 503 once stored messages would take more than this (each its body + 64 bytes); sizes like 512MB or 4GiB; auto: half the machine's memory; 0: unbounded")
-      ("memory-shards", po::value(&s.memory.shards)->default_value(s.memory.shards), "memory, rocksdb: lock shards of the in-memory index");
-  section.check = [&s, fsync_ms, max_stored]() -> Result<void> {
+      ("memory-shards", po::value(&s.memory.shards)->default_value(s.memory.shards), "memory, rocksdb: lock shards of the in-memory index")
+      ("pooling", po::bool_switch(&s.pooling), "serve Zaqar's pools and flavors (/v2/pools, /v2/flavors): queues created with a flavor live on a pool of it, the rest on this engine, which keeps the catalog (docs/pools.md)")
+      ("pool-refresh-ms", po::value(pool_refresh_ms.get())->default_value(*pool_refresh_ms), "--pooling: reload pools and catalog from this engine at least this often (other nodes' changes)")
+      ("max-pools", po::value(&s.pools.max_pools)->default_value(s.pools.max_pools), "--pooling: the most pools there may be")
+      ("pool-default-flavor", po::value(&s.pools.default_flavor), "--pooling: place queues created without a flavor on the pools of this flavor (Zaqar's rule for them) instead of this engine")
+      ("pool-catalog-max", po::value(&s.pools.max_catalog_entries)->default_value(s.pools.max_catalog_entries), "--pooling: the most catalog entries (pooled queues) a reload reads");
+  section.check = [&s, fsync_ms, max_stored, pool_refresh_ms]() -> Result<void> {
+    if (*pool_refresh_ms < 100 || *pool_refresh_ms > 3600000) {
+      return option_error("--pool-refresh-ms must lie within 100..3600000");
+    }
+    s.pools.refresh_interval = std::chrono::milliseconds(*pool_refresh_ms);
+    if (s.pools.max_pools < 1 || s.pools.max_pools > 1000) {
+      return option_error("--max-pools must lie within 1..1000");
+    }
     if (*fsync_ms < 1 || *fsync_ms > 60000) {
       return option_error("--fsync-interval-ms must lie within 1..60000");
     }

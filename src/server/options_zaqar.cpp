@@ -37,6 +37,8 @@ OptionSection zaqar_options(ServeOptions& o) {
       ("max-queues-per-page", po::value(&l.max_queues_per_page)->default_value(l.max_queues_per_page), "")
       ("max-messages-per-page", po::value(&l.max_messages_per_page)->default_value(l.max_messages_per_page), "")
       ("max-subscriptions-per-page", po::value(&l.max_subscriptions_per_page)->default_value(l.max_subscriptions_per_page), "")
+      ("max-pools-per-page", po::value(&o.api.max_pools_per_page)->default_value(o.api.max_pools_per_page), "--pooling: the most pools a listing may ask for")
+      ("max-flavors-per-page", po::value(&o.api.max_flavors_per_page)->default_value(o.api.max_flavors_per_page), "--pooling: the most flavors a listing may ask for")
       ("max-messages-per-claim-or-pop", po::value(&l.max_messages_per_claim_or_pop)->default_value(l.max_messages_per_claim_or_pop), "")
       ("max-queue-metadata", po::value(&l.max_queue_metadata)->default_value(l.max_queue_metadata), "bytes")
       ("max-messages-post-size", po::value(&l.max_messages_post_size)->default_value(l.max_messages_post_size), "bytes")
@@ -72,7 +74,8 @@ OptionSection zaqar_options(ServeOptions& o) {
       return option_error("--default-claim-grace must lie within 60..--max-claim-grace");
     }
     if (l.max_messages_per_page < 1 || l.max_queues_per_page < 1 ||
-        l.max_subscriptions_per_page < 1 || l.max_messages_per_claim_or_pop < 1) {
+        l.max_subscriptions_per_page < 1 || l.max_messages_per_claim_or_pop < 1 ||
+        o.api.max_pools_per_page < 1 || o.api.max_flavors_per_page < 1) {
       return option_error("page and claim limits must be at least 1");
     }
     return {};

@@ -96,6 +96,20 @@ int run_serve_command(int argc, char** argv) {
     log::failure(store.error());
     return 1;
   }
+  // --pooling: the engine becomes the home store of a pooled store (docs/pools.md).
+  store::pooled::PooledStore* pools = nullptr;
+  if (options.storage.pooling) {
+    const StorageOptions& base = options.storage;
+    auto pooled = std::make_unique<store::pooled::PooledStore>(
+        std::move(*store), [&base](std::string_view uri) { return open_pool_engine(base, uri); },
+        options.storage.pools);
+    if (auto loaded = pooled->load(); !loaded) {
+      log::error("{}", loaded.error().description);
+      return 1;
+    }
+    pools = pooled.get();
+    *store = std::move(pooled);
+  }
   engine::SystemClock clock;
   engine::QueueService service(**store, clock, options.limits);
   // Who calls (the identity stage): --auth none, as Zaqar without keystonemiddleware (the
@@ -150,6 +164,8 @@ int run_serve_command(int argc, char** argv) {
   });
   api::ApiOptions api_options = options.api;
   api_options.metrics = &scrape;
+  api_options.pools = pools;
+  api_options.pools_admin_only = options.auth != AuthMode::none;
   api::HttpApi api(service, *identity, admission, api_options);
   // Webhook subscribers are checked (URL, address policy) when subscribed, over either
   // transport, whether or not webhooks are delivered now.

@@ -26,6 +26,7 @@
 #include "notify/mail_sender.h"
 #include "notify/webhook_sender.h"
 #include "store/memory/memory_store.h"
+#include "store/pooled/pooled_store.h"
 #include "store/redis/redis_store.h"
 #include "store/rocksdb/rocksdb_store.h"
 #include "ws/options.h"
@@ -44,6 +45,9 @@ struct StorageOptions {
   store::MemoryStoreOptions memory;
   store::RocksStoreOptions rocksdb;
   store::redis::RedisStoreOptions redis;
+  // --pooling: Zaqar's pools and flavors over this engine as the home store (docs/pools.md).
+  bool pooling = false;
+  store::pooled::PooledStoreOptions pools;
 };
 
 struct ServeOptions {

@@ -25,4 +25,21 @@ Result<std::unique_ptr<store::Store>> make_store(const StorageOptions& options) 
   return make_error(Errc::startup_failed, "no storage engine chosen");
 }
 
+Result<std::unique_ptr<store::Store>> open_pool_engine(const StorageOptions& base,
+                                                       std::string_view uri) {
+  StorageOptions options = base;
+  if (uri == "memory:" || uri == "memory://") {
+    options.engine = Engine::memory;
+  } else if (uri.starts_with("rocksdb:///") && uri.size() > 11) {
+    options.engine = Engine::rocksdb;
+    options.rocksdb.path = std::string(uri.substr(10));
+  } else if (uri.starts_with("redis://") && uri.size() > 8) {
+    options.engine = Engine::redis;
+    options.redis.url = std::string(uri);
+  } else {
+    return make_error(Errc::pool_uri_invalid, uri);
+  }
+  return make_store(options);
+}
+
 }  // namespace warren::server

@@ -25,7 +25,7 @@ websocket=$!
 status=0
 printf '==== python-zaqarclient ====\n'
 if ! WARREN_BIN="$WARREN_BIN" "$PY" -m pytest -q -p no:cacheprovider -W ignore::DeprecationWarning \
-     --rootdir "$HERE" "$HERE/test_zaqarclient.py"; then
+     --rootdir "$HERE" "$HERE/test_zaqarclient.py" "$HERE/test_zaqarclient_pools.py"; then
   status=1
 fi
 if ! wait "$functional"; then status=1; fi
