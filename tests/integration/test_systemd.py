@@ -83,7 +83,7 @@ def test_without_notify_socket_nothing_is_sent(server_factory, notify_socket):
 def test_unit_file_verifies(tmp_path):
     # The unit as installed, with ExecStart pointing at this build's binary.
     unit = open(os.path.join(ROOT, "packaging", "warren.service")).read()
-    unit = unit.replace("/usr/bin/warren", WARREN_BIN)
+    unit = unit.replace("/usr/bin/warren", os.path.abspath(WARREN_BIN))  # systemd wants it absolute
     unit = "\n".join(l for l in unit.splitlines() if not l.startswith("Documentation="))
     path = tmp_path / "warren.service"
     path.write_text(unit + "\n")
