@@ -229,6 +229,48 @@ def test_the_openstack_cli_finds_warren_in_the_catalog(server_factory, tmp_path,
         admin.endpoints.delete(endpoint)
 
 
+def test_the_openstack_cli_manages_pools_and_flavors_as_an_admin(server_factory, tmp_path,
+                                                                 keystone):
+    # `openstack messaging pool|flavor …` (python-zaqarclient's plugin) against --pooling: the
+    # admin role may, a member may not (docs/pools.md).
+    import subprocess
+    s = warren(server_factory, tmp_path, "--pooling")
+    admin = keystone.admin
+    services = [x for x in admin.services.list() if x.type == "messaging"]
+    service = services[0] if services else admin.services.create("zaqar", "messaging")
+    for old in admin.endpoints.list(service=service):
+        admin.endpoints.delete(old)
+    endpoint = admin.endpoints.create(service, s.url, interface="public", region="RegionOne")
+
+    def openstack(user, *args, ok=True):
+        env = dict(os.environ, OS_AUTH_URL=KEYSTONE, OS_USERNAME=user.name,
+                   OS_PASSWORD=keystone.password, OS_PROJECT_NAME=keystone.pa.name,
+                   OS_USER_DOMAIN_NAME="Default", OS_PROJECT_DOMAIN_NAME="Default",
+                   OS_IDENTITY_API_VERSION="3", OS_REGION_NAME="RegionOne",
+                   OS_MESSAGE_CLIENT_ID=CLIENT_ID)
+        done = subprocess.run(["openstack", *args], env=env, capture_output=True, text=True,
+                              timeout=120)
+        assert (done.returncode == 0) == ok, (args, done.stdout, done.stderr)
+        return done.stdout
+
+    pool = "cli-pool-" + uuid.uuid4().hex[:6]
+    flavor = "cli-flavor-" + uuid.uuid4().hex[:6]
+    try:
+        openstack(keystone.ops, "messaging", "pool", "create", pool, "memory:", "10")
+        assert pool in openstack(keystone.ops, "messaging", "pool", "list", "-f", "json")
+        shown = json.loads(openstack(keystone.ops, "messaging", "pool", "show", pool, "-f", "json"))
+        assert shown["Weight"] == 10 and shown["URI"] == "memory:", shown
+        openstack(keystone.ops, "messaging", "flavor", "create", flavor, "--pool_list", pool)
+        assert flavor in openstack(keystone.ops, "messaging", "flavor", "list", "-f", "json")
+        # A member of the same project is refused the admin routes.
+        openstack(keystone.alice, "messaging", "pool", "list", ok=False)
+        openstack(keystone.ops, "messaging", "flavor", "delete", flavor)
+        openstack(keystone.ops, "messaging", "pool", "delete", pool)
+        assert pool not in openstack(keystone.ops, "messaging", "pool", "list", "-f", "json")
+    finally:
+        admin.endpoints.delete(endpoint)
+
+
 class TlsProxy:
     """socat terminating TLS on a loopback port with `cert`, in front of the real Keystone."""
 
