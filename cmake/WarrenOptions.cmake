@@ -79,5 +79,8 @@ function(warren_target_defaults target)
   target_link_libraries(${target} PRIVATE warren_build_flags)
   if(WARREN_PCH AND TARGET warren_pch)
     target_precompile_headers(${target} REUSE_FROM warren_pch)
+    # The header brings fmt's and simdjson's inline code into every file; unoptimised builds
+    # emit it, and it calls into their libraries.
+    target_link_libraries(${target} PRIVATE fmt::fmt simdjson::simdjson)
   endif()
 endfunction()

@@ -15,18 +15,15 @@ step() { printf '\n==== %s ====\n' "$*"; }
 step "dependencies"
 scripts/install-deps.sh build test
 
-# Both gcc builds precompile the common headers (src/precompiled.h, WARREN_PCH): they build
-# from scratch here, and the header parsing it saves is about a third of a typical file.
-PCH_FLAGS="-DWARREN_PCH=ON ${CMAKE_FLAGS:-}"
 step "build: release"
-make --no-print-directory release CMAKE_FLAGS="$PCH_FLAGS"
+make --no-print-directory release
 # Zaqar's functional tests spend two minutes waiting out message TTLs: they run beside the
 # debug build, and their output is shown with the release suites below.
 conformance_log=$(mktemp /tmp/warren-test-conformance.XXXXXX)
 tests/conformance/run.sh build/release/warren >"$conformance_log" 2>&1 &
 conformance_pid=$!
 step "build: debug (ASan + UBSan)"
-make --no-print-directory debug CMAKE_FLAGS="$PCH_FLAGS"
+make --no-print-directory debug
 
 PY=/usr/bin/python3   # Debian's interpreter: it has python3-zaqar and python3-zaqarclient
 failed=()

@@ -1,6 +1,6 @@
 // The headers most translation units parse, precompiled once per build when WARREN_PCH is on
-// (scripts/test.sh turns it on: the test command builds four times from scratch, and parsing
-// these headers was about a third of a typical file's compile time). Only standard and
+// (off by default: parsing these headers is about a third of a typical file's compile time,
+// but a whole build from scratch has not yet been shown faster with it). Only standard and
 // third-party headers belong here, never Warren's own: a change to one of ours must not
 // rebuild everything, and no file may come to depend on an include it does not write.
 #pragma once
