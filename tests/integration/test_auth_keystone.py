@@ -194,15 +194,20 @@ def test_python_zaqarclient_with_keystone_works_unchanged(server_factory, tmp_pa
     queue.delete()
 
 
-def test_the_openstack_cli_finds_warren_in_the_catalog(server_factory, tmp_path, keystone):
-    import subprocess
-    s = warren(server_factory, tmp_path)
-    admin = keystone.admin
+def messaging_endpoint(admin, url):
+    """Makes `url` the one public endpoint of the catalog's messaging service."""
     services = [x for x in admin.services.list() if x.type == "messaging"]
     service = services[0] if services else admin.services.create("zaqar", "messaging")
     for old in admin.endpoints.list(service=service):
         admin.endpoints.delete(old)
-    endpoint = admin.endpoints.create(service, s.url, interface="public", region="RegionOne")
+    return admin.endpoints.create(service, url, interface="public", region="RegionOne")
+
+
+def test_the_openstack_cli_finds_warren_in_the_catalog(server_factory, tmp_path, keystone):
+    import subprocess
+    s = warren(server_factory, tmp_path)
+    admin = keystone.admin
+    endpoint = messaging_endpoint(admin, s.url)
     env = dict(os.environ, OS_AUTH_URL=KEYSTONE, OS_USERNAME=keystone.alice.name,
                OS_PASSWORD=keystone.password, OS_PROJECT_NAME=keystone.pa.name,
                OS_USER_DOMAIN_NAME="Default", OS_PROJECT_DOMAIN_NAME="Default",
@@ -236,11 +241,7 @@ def test_the_openstack_cli_manages_pools_and_flavors_as_an_admin(server_factory,
     import subprocess
     s = warren(server_factory, tmp_path, "--pooling")
     admin = keystone.admin
-    services = [x for x in admin.services.list() if x.type == "messaging"]
-    service = services[0] if services else admin.services.create("zaqar", "messaging")
-    for old in admin.endpoints.list(service=service):
-        admin.endpoints.delete(old)
-    endpoint = admin.endpoints.create(service, s.url, interface="public", region="RegionOne")
+    endpoint = messaging_endpoint(admin, s.url)
 
     def openstack(user, *args, ok=True):
         env = dict(os.environ, OS_AUTH_URL=KEYSTONE, OS_USERNAME=user.name,
